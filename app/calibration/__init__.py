@@ -1,0 +1,1 @@
+"""Calibration: item parameters per version, scales, cut scores, and the recalibration workflow."""

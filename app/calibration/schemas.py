@@ -1,0 +1,73 @@
+"""Calibration, parameter, scale and cut-score shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Model = Literal["rasch", "2pl", "3pl", "gpcm", "pcm", "grm"]
+
+
+class ParameterIn(BaseModel):
+    """One item's parameters (logistic metric, D = 1): ``P = c + (1−c)/(1+exp(−a(θ−b)))``."""
+
+    item: str = Field(description="Item code.")
+    model: Model = Field(description="IRT model of the item.")
+    a: float = Field(1.0, gt=0, le=10, description="Discrimination (slope); 1 for Rasch/PCM.")
+    b: float | None = Field(None, ge=-10, le=10, description="Difficulty in logits (dichotomous).")
+    c: float = Field(0.0, ge=0, lt=1, description="Lower asymptote (3PL guessing), else 0.")
+    steps: list[float] = Field(default_factory=list, description="GPCM steps / GRM thresholds.")
+    se_a: float | None = Field(None, ge=0, description="Standard error of a.")
+    se_b: float | None = Field(None, ge=0, description="Standard error of b.")
+    se_c: float | None = Field(None, ge=0, description="Standard error of c.")
+    se_steps: list[float] = Field(default_factory=list, description="Standard errors of steps.")
+
+    @model_validator(mode="after")
+    def _fits_model(self) -> ParameterIn:
+        dichotomous = self.model in ("rasch", "2pl", "3pl")
+        if dichotomous and self.b is None:
+            raise ValueError(f"{self.model} items need b")
+        if not dichotomous and not self.steps:
+            raise ValueError(f"{self.model} items need steps")
+        if self.model == "grm" and self.steps != sorted(self.steps):
+            raise ValueError("GRM thresholds must increase")
+        if self.model != "3pl" and self.c:
+            raise ValueError("only 3PL items have c")
+        return self
+
+
+class ParameterOut(ParameterIn):
+    pass
+
+
+class CalibrationCreate(BaseModel):
+    """A calibration loaded from outside (demo generating values, another program's run)."""
+
+    subject: str = Field(description="Subject code.")
+    label: str = Field(min_length=1, max_length=120, description="Name a person recognises.")
+    kind: Literal["simulated", "estimated", "imported"] = Field(
+        "imported", description="`simulated`: generating values of simulated data.")
+    activate: bool = Field(False, description="Make it the subject's active calibration.")
+    population_mean: float = Field(0.0, description="Mean of θ in the calibration sample.")
+    population_sd: float = Field(1.0, gt=0, description="SD of θ in the calibration sample.")
+    notes: str = Field("", max_length=5000)
+    parameters: list[ParameterIn] = Field(min_length=1)
+
+
+class CalibrationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int = Field(description="Calibration id; scores keep the id they were made with.")
+    subject: str = Field(description="Subject code.")
+    label: str
+    kind: str = Field(description="simulated, estimated or imported.")
+    is_active: bool = Field(description="The subject's current scale.")
+    link_a: float = Field(description="θ_parent = A·θ + B: slope A of the link to its parent.")
+    link_b: float = Field(description="Intercept B of the link to its parent.")
+    population_mean: float
+    population_sd: float
+    item_count: int = Field(description="Items with parameters in this calibration.")
+    created_at: datetime
+    activated_at: datetime | None

@@ -1,0 +1,140 @@
+"""Calibration rules: store parameter sets, keep exactly one active per subject."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import Subquery, func, select, update
+from sqlalchemy.orm import Session
+
+from app.calibration.models import Calibration, CutScore, ItemParameter, ReportingScale
+from app.calibration.schemas import CalibrationCreate, CalibrationRead, ParameterIn, ParameterOut
+from app.db import utcnow
+from app.errors import InvalidInput, NotFound
+from app.itembank.curricula import get_subject
+from app.itembank.models import CurriculumLevel, Item, Subject
+
+
+def active_location_subquery() -> Subquery:
+    """``(item_id, location)`` for every item in its subject's active calibration."""
+    return (select(ItemParameter.item_id, ItemParameter.location)
+            .join(Calibration, Calibration.id == ItemParameter.calibration_id)
+            .where(Calibration.is_active).subquery())
+
+
+def active_parameters(session: Session, *, item_ids: list[int]) -> dict[int, ItemParameter]:
+    """Each item's parameters in its subject's active calibration (items without are absent)."""
+    if not item_ids:
+        return {}
+    rows = session.scalars(
+        select(ItemParameter).join(Calibration, Calibration.id == ItemParameter.calibration_id)
+        .where(Calibration.is_active, ItemParameter.item_id.in_(item_ids)))
+    return {p.item_id: p for p in rows}
+
+
+def get(session: Session, *, calibration_id: int) -> Calibration:
+    calibration = session.get(Calibration, calibration_id)
+    if calibration is None:
+        raise NotFound(f"No calibration {calibration_id}.")
+    return calibration
+
+
+def get_active(session: Session, *, subject: Subject) -> Calibration | None:
+    return session.scalar(select(Calibration).where(
+        Calibration.subject_id == subject.id, Calibration.is_active))
+
+
+def get_all(session: Session, *, subject: Subject) -> list[Calibration]:
+    return list(session.scalars(select(Calibration).where(
+        Calibration.subject_id == subject.id).order_by(Calibration.id)))
+
+
+def create(session: Session, *, data: CalibrationCreate) -> Calibration:
+    """Store a parameter set; every item must exist in the subject. Optionally activate it."""
+    subject = get_subject(session, code=data.subject)
+    codes = [p.item for p in data.parameters]
+    ids = {code: item_id for code, item_id in session.execute(select(Item.code, Item.id).where(
+        Item.code.in_(codes), Item.subject_id == subject.id))}
+    missing = [c for c in codes if c not in ids]
+    if missing:
+        raise InvalidInput(f"{len(missing)} item(s) are not in {subject.code}: "
+                           f"{', '.join(missing[:10])}")
+    if len(set(codes)) != len(codes):
+        raise InvalidInput("An item appears twice in the parameters.")
+    calibration = Calibration(
+        subject_id=subject.id, label=data.label, kind=data.kind, notes=data.notes,
+        population_mean=data.population_mean, population_sd=data.population_sd)
+    session.add(calibration)
+    session.flush()
+    session.add_all(_parameter_row(calibration.id, ids[p.item], p) for p in data.parameters)
+    session.flush()
+    if data.activate:
+        activate(session, calibration=calibration)
+    return calibration
+
+
+def _parameter_row(calibration_id: int, item_id: int, p: ParameterIn) -> ItemParameter:
+    location = p.b if p.b is not None else float(np.mean(p.steps))
+    return ItemParameter(
+        calibration_id=calibration_id, item_id=item_id, model=p.model,
+        a=1.0 if p.model in ("rasch", "pcm") else p.a, b=p.b, c=p.c, steps=list(p.steps),
+        se_a=p.se_a, se_b=p.se_b, se_c=p.se_c, se_steps=list(p.se_steps), location=location)
+
+
+def activate(session: Session, *, calibration: Calibration) -> Calibration:
+    """Make ``calibration`` its subject's one active calibration."""
+    session.execute(update(Calibration).where(
+        Calibration.subject_id == calibration.subject_id, Calibration.id != calibration.id
+    ).values(is_active=False))
+    session.flush()
+    calibration.is_active = True
+    calibration.activated_at = utcnow()
+    session.flush()
+    return calibration
+
+
+def parameters(session: Session, *, calibration: Calibration) -> list[ParameterOut]:
+    """The calibration's parameters in the import/export shape, by item code."""
+    rows = session.execute(select(ItemParameter, Item.code).join(
+        Item, Item.id == ItemParameter.item_id).where(
+        ItemParameter.calibration_id == calibration.id).order_by(Item.code))
+    return [parameter_out(p, code) for p, code in rows.tuples()]
+
+
+def parameter_out(p: ItemParameter, code: str) -> ParameterOut:
+    return ParameterOut(item=code, model=p.model, a=p.a, b=p.b, c=p.c, steps=p.steps,
+                        se_a=p.se_a, se_b=p.se_b, se_c=p.se_c, se_steps=p.se_steps)
+
+
+def to_read(session: Session, calibration: Calibration) -> CalibrationRead:
+    count = session.scalar(select(func.count()).where(
+        ItemParameter.calibration_id == calibration.id)) or 0
+    subject = session.get(Subject, calibration.subject_id)
+    assert subject is not None
+    return CalibrationRead.model_validate(
+        {**{c: getattr(calibration, c) for c in CalibrationRead.model_fields
+            if hasattr(calibration, c) and c != "subject"},
+         "subject": subject.code, "item_count": count})
+
+
+def set_scale(session: Session, *, subject: Subject, name: str, intercept: float, slope: float,
+              cuts: dict[str, float]) -> ReportingScale:
+    """Define the subject's reporting scale ``intercept + slope·θ`` and its cut scores."""
+    scale = session.scalar(select(ReportingScale).where(ReportingScale.subject_id == subject.id))
+    if scale is None:
+        scale = ReportingScale(subject_id=subject.id, name=name, intercept=intercept, slope=slope)
+        session.add(scale)
+    scale.name, scale.intercept, scale.slope = name, intercept, slope
+    levels = {lv.code: lv for lv in session.scalars(
+        select(CurriculumLevel).where(CurriculumLevel.subject_id == subject.id))}
+    unknown = sorted(set(cuts) - set(levels))
+    if unknown:
+        raise InvalidInput(f"Cut scores for unknown sublevels: {', '.join(unknown)}")
+    existing = {c.level_id: c for c in session.scalars(
+        select(CutScore).where(CutScore.subject_id == subject.id))}
+    for code, score in cuts.items():
+        row = existing.get(levels[code].id) or CutScore(subject_id=subject.id,
+                                                        level_id=levels[code].id, score=score)
+        row.score = score
+        session.add(row)
+    session.flush()
+    return scale

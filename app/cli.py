@@ -1,0 +1,147 @@
+"""The ``kete`` command: serve, demo, database, item import/export, and the batch tools."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from app.errors import AppError
+
+cli = typer.Typer(help="Kete: item bank, test builder and reports on one IRT scale.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_cli = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+items_cli = typer.Typer(help="Import and export items and passages.", no_args_is_help=True)
+params_cli = typer.Typer(help="Import and export calibrations (item parameters).",
+                         no_args_is_help=True)
+bench_cli = typer.Typer(help="Benchmarks that print the figures the issues ask for.",
+                        no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(items_cli, name="items")
+cli.add_typer(params_cli, name="params")
+cli.add_typer(bench_cli, name="bench")
+
+
+def fail(message: str, problems: list[dict] | None = None) -> None:
+    """Print a person-readable error (and its problems) to stderr and exit 1."""
+    typer.echo(f"error: {message}", err=True)
+    for p in problems or []:
+        where = " ".join(str(p[k]) for k in ("row", "line", "field") if p.get(k))
+        typer.echo(f"  {where}: {p.get('message', '')}", err=True)
+    raise typer.Exit(1)
+
+
+@cli.command()
+def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
+          port: Annotated[int | None, typer.Option(help="Port.")] = None) -> None:
+    """Serve the web application and API (after applying migrations)."""
+    import uvicorn
+
+    from app.config import get_settings
+    from app.migrate import upgrade
+
+    settings = get_settings()
+    upgrade()
+    host, port = host or settings.host, port or settings.port
+    typer.echo(f"Kete is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run("app.main:app", host=host, port=port, log_level="info")
+
+
+@cli.command()
+def demo() -> None:
+    """Migrate the database and load the demo bank, school and accounts (idempotent)."""
+    from app.demo import load_demo
+
+    load_demo(echo=typer.echo)
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from app.migrate import upgrade
+
+    upgrade(revision=revision)
+    typer.echo(f"database upgraded to {revision}")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target, e.g. -1 or base.")]) -> None:
+    """Revert migrations down to REVISION."""
+    from app.migrate import downgrade
+
+    downgrade(revision=revision)
+    typer.echo(f"database downgraded to {revision}")
+
+
+@items_cli.command("import")
+def items_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON bundle or CSV.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="json or csv (default: by suffix)")]
+    = None,
+) -> None:
+    """Import items (and passages, from JSON): all or nothing, problems listed by row."""
+    from app.itembank.transfer import import_bank
+
+    fmt = fmt or ("csv" if file.suffix.lower() == ".csv" else "json")
+    with _session() as session:
+        report = import_bank(session, file.read_bytes(), fmt=fmt)
+    typer.echo(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in report.counts().items())
+               or "nothing to import")
+
+
+@items_cli.command("export")
+def items_export(
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="json or csv (default: by suffix)")]
+    = None,
+    subject: Annotated[str | None, typer.Option(help="Only this subject.")] = None,
+) -> None:
+    """Export items (JSON also carries passages) so that importing them gives identical items."""
+    from app.itembank.transfer import export_bank
+
+    fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "json")
+    with _session() as session:
+        text, _ = export_bank(session, fmt=fmt, subject=subject)
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """A session that commits on success; AppErrors become clean CLI errors."""
+    from app.db import get_sessionmaker
+
+    session = get_sessionmaker()()
+    try:
+        yield session
+        session.commit()
+    except AppError as exc:
+        session.rollback()
+        fail(exc.detail, exc.problems)
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _register_domain_commands() -> None:
+    from app.calibration import params_cli as calibration_params
+
+    calibration_params.register(params_cli)
+
+
+_register_domain_commands()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli()
+    except KeyboardInterrupt:
+        sys.exit(130)

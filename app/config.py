@@ -1,0 +1,56 @@
+"""Kete's settings: one ``Settings`` object, read from ``KETE_*`` environment variables.
+
+The embedded default (a SQLite file under ``./var``) needs no configuration at all.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "kete-development-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Configuration, e.g. ``KETE_DATABASE_URL=postgresql+psycopg://user@host/kete``."""
+
+    model_config = SettingsConfigDict(env_prefix="KETE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        "development", description="`production` refuses to start with the default secret."
+    )
+    database_url: str = Field(
+        "sqlite:///var/kete.db",
+        description="SQLAlchemy URL; SQLite (embedded default) or PostgreSQL (production).",
+    )
+    secret_key: str = Field(DEFAULT_SECRET, description="Signs session and CSRF tokens.")
+    session_hours: int = Field(12, description="How long a staff log-in lasts.")
+    host: str = Field("127.0.0.1", description="Address `kete serve` binds to.")
+    port: int = Field(8000, description="Port `kete serve` listens on.")
+    page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError("KETE_SECRET_KEY must be set to a private value in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def ensure_data_dir(self) -> None:
+        """Create the folder of an embedded SQLite file (``sqlite:///var/kete.db`` → ``var/``)."""
+        if self.is_sqlite and ":memory:" not in self.database_url:
+            path = self.database_url.split("///", 1)[-1]
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache when they change env vars)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The item bank: curricula, passages, items with revisions, and their import/export."""

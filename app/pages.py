@@ -1,0 +1,117 @@
+"""Server-rendered staff pages: log-in, the bank overview and the item browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from app.config import get_settings
+from app.db import SessionDep
+from app.errors import AppError, NotAuthenticated
+from app.itembank import curricula, service
+from app.itembank.schemas import ItemFilters
+from app.itembank.views import staff_reads
+from app.people import service as people
+from app.people.dependencies import SESSION_COOKIE
+from app.people.models import AuthSession
+from app.people.security import new_token, same
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+router = APIRouter(include_in_schema=False)
+LOGIN_CSRF_COOKIE = "kete_login_csrf"
+
+
+def page_login(request: Request, session: SessionDep) -> AuthSession | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    return people.resolve(session, token=token, kind="cookie") if token else None
+
+
+PageLogin = Annotated[AuthSession | None, Depends(page_login)]
+
+
+def _to_login() -> RedirectResponse:
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, error: str | None = None) -> Response:
+    csrf = new_token()
+    response = templates.TemplateResponse(request, "login.html", {"csrf": csrf, "error": error})
+    response.set_cookie(LOGIN_CSRF_COOKIE, csrf, httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/login")
+def login(request: Request, session: SessionDep, email: Annotated[str, Form(max_length=254)],
+          password: Annotated[str, Form(max_length=500)],
+          csrf: Annotated[str, Form(max_length=100)]) -> Response:
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or not same(cookie, csrf):
+        return RedirectResponse("/login?error=expired", status_code=303)
+    try:
+        staff = people.authenticate(session, email=email, password=password)
+    except NotAuthenticated:
+        return RedirectResponse("/login?error=credentials", status_code=303)
+    token, _ = people.start_session(session, staff=staff, kind="cookie")
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=get_settings().environment == "production",
+                        max_age=get_settings().session_hours * 3600)
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, login: PageLogin,
+           csrf: Annotated[str, Form(max_length=100)]) -> Response:
+    if login is not None and same(csrf, login.csrf_token):
+        people.end_session(session, token=request.cookies.get(SESSION_COOKIE, ""))
+    response = _to_login()
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep, login: PageLogin) -> Response:
+    if login is None:
+        return _to_login()
+    subjects = []
+    for subject in curricula.get_all_subjects(session):
+        _, total = service.get_all(session, filters=ItemFilters(subject=subject.code),
+                                   page=1, page_size=1)
+        subjects.append({"code": subject.code, "name": subject.name, "items": total})
+    return templates.TemplateResponse(request, "home.html",
+                                      {"login": login, "subjects": subjects})
+
+
+@router.get("/bank", response_class=HTMLResponse)
+def bank(request: Request, session: SessionDep, login: PageLogin,
+         filters: Annotated[ItemFilters, Query()], page: Annotated[int, Query(ge=1)] = 1,
+         ) -> Response:
+    if login is None:
+        return _to_login()
+    try:
+        items, total = service.get_all(session, filters=filters, page=page, page_size=50)
+        error = None
+    except AppError as exc:
+        items, total, error = [], 0, exc.detail
+    context = {"login": login, "items": staff_reads(session, items), "total": total,
+               "page": page, "pages": max(1, -(-total // 50)), "filters": filters,
+               "subjects": curricula.get_all_subjects(session), "error": error}
+    return templates.TemplateResponse(request, "bank.html", context)
+
+
+@router.get("/bank/{code}", response_class=HTMLResponse)
+def item_page(code: str, request: Request, session: SessionDep, login: PageLogin) -> Response:
+    if login is None:
+        return _to_login()
+    try:
+        item = staff_reads(session, [service.get(session, code=code)])[0]
+    except AppError:
+        return templates.TemplateResponse(request, "not_found.html", {"login": login,
+                                          "what": f"item {code}"}, status_code=404)
+    return templates.TemplateResponse(request, "item.html", {"login": login, "item": item})

@@ -1,0 +1,1 @@
+"""People: schools, staff accounts, roles and authentication."""

@@ -1,0 +1,78 @@
+"""Staff accounts and log-in sessions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.config import get_settings
+from app.db import utcnow
+from app.errors import Conflict, InvalidInput, NotAuthenticated
+from app.people.models import STAFF_ROLES, AuthSession, School, Staff
+from app.people.security import digest, hash_password, new_token, verify_password
+
+
+def get_or_create_school(session: Session, *, code: str, name: str) -> School:
+    """The school with ``code``, created if absent."""
+    school = session.scalar(select(School).where(School.code == code))
+    if school is None:
+        school = School(code=code, name=name)
+        session.add(school)
+        session.flush()
+    return school
+
+
+def create_staff(
+    session: Session, *, email: str, name: str, role: str, password: str,
+    school: School | None = None,
+) -> Staff:
+    """A new staff account with an argon2-hashed password."""
+    if role not in STAFF_ROLES:
+        raise InvalidInput(f"Unknown role {role!r}; use one of {', '.join(STAFF_ROLES)}.")
+    email = email.strip().lower()
+    if session.scalar(select(Staff).where(Staff.email == email)):
+        raise Conflict(f"A staff account for {email} already exists.")
+    staff = Staff(email=email, name=name, role=role, school=school,
+                  password_hash=hash_password(password))
+    session.add(staff)
+    session.flush()
+    return staff
+
+
+def authenticate(session: Session, *, email: str, password: str) -> Staff:
+    """The active staff member with these credentials, or NotAuthenticated."""
+    staff = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
+    if staff is None or not staff.is_active or not verify_password(staff.password_hash, password):
+        raise NotAuthenticated("E-mail or password is not right.")
+    return staff
+
+
+def start_session(session: Session, *, staff: Staff, kind: str) -> tuple[str, AuthSession]:
+    """Open a log-in of ``kind`` (``cookie`` or ``bearer``); returns the raw token once."""
+    token = new_token()
+    expires = utcnow() + timedelta(hours=get_settings().session_hours)
+    auth = AuthSession(token_hash=digest(token), kind=kind, staff=staff,
+                       csrf_token=new_token(), expires_at=expires)
+    session.add(auth)
+    session.flush()
+    return token, auth
+
+
+def resolve(session: Session, *, token: str, kind: str) -> AuthSession | None:
+    """The live log-in for a raw token, or None if unknown or expired."""
+    auth = session.scalar(
+        select(AuthSession).options(joinedload(AuthSession.staff))
+        .where(AuthSession.token_hash == digest(token), AuthSession.kind == kind)
+    )
+    if auth is None:
+        return None
+    expires = auth.expires_at if auth.expires_at.tzinfo else auth.expires_at.replace(tzinfo=UTC)
+    if expires < datetime.now(UTC) or not auth.staff.is_active:
+        return None
+    return auth
+
+
+def end_session(session: Session, *, token: str) -> None:
+    session.execute(delete(AuthSession).where(AuthSession.token_hash == digest(token)))

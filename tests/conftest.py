@@ -1,0 +1,120 @@
+"""Shared fixtures: real databases migrated by Alembic, a transaction per test, an API client.
+
+Every database test runs on SQLite and, when ``KETE_TEST_DATABASE_URL`` points at PostgreSQL,
+on PostgreSQL too. In CI (``CI=true``) a missing PostgreSQL is an error, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
+
+from app.db import get_session, make_engine
+from app.migrate import upgrade
+
+BACKENDS = ["sqlite", "postgresql"]
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def postgres_url(worker: str) -> str | None:
+    """A per-worker PostgreSQL database derived from ``KETE_TEST_DATABASE_URL`` (made if absent)."""
+    base = os.environ.get("KETE_TEST_DATABASE_URL")
+    if not base:
+        return None
+    url = make_url(base)
+    name = f"{url.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           worker_id: str) -> Iterator[Engine]:
+    """A freshly migrated database of each backend, shared by the tests of this worker."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'kete.db'}"
+    else:
+        url = postgres_url(worker_id)  # type: ignore[assignment]
+        if url is None:
+            message = "PostgreSQL tests need KETE_TEST_DATABASE_URL (CI sets it)"
+            if IN_CI:
+                pytest.fail(message)
+            pytest.skip(message)
+        _reset_postgres(url)
+    upgrade(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db = Session(bind=connection, join_transaction_mode="create_savepoint",
+                 expire_on_commit=False)
+    try:
+        yield db
+    finally:
+        db.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    """The app, with each request in a savepoint of the test's transaction."""
+    from app.main import create_app
+
+    app = create_app()
+
+    def _request_session() -> Iterator[Session]:
+        nested = session.begin_nested()
+        try:
+            yield session
+            if nested.is_active:
+                nested.commit()
+        except BaseException:
+            if nested.is_active:
+                nested.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = _request_session
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    """xdist's worker name (``gw0``…) or ``main`` when not distributed."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    return worker or "main"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """In CI a skipped test is a failure: everything the suite checks must run there."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which must run everything: {report.longrepr}"

@@ -52,8 +52,8 @@ class CalibrationCreate(BaseModel):
     activate: bool = Field(False, description="Make it the subject's active calibration.")
     population_mean: float = Field(0.0, description="Mean of θ in the calibration sample.")
     population_sd: float = Field(1.0, gt=0, description="SD of θ in the calibration sample.")
-    notes: str = Field("", max_length=5000)
-    parameters: list[ParameterIn] = Field(min_length=1)
+    notes: str = Field("", max_length=5000, description="How and from what it was made.")
+    parameters: list[ParameterIn] = Field(min_length=1, description="One row per item.")
 
 
 class CalibrationRead(BaseModel):
@@ -61,13 +61,13 @@ class CalibrationRead(BaseModel):
 
     id: int = Field(description="Calibration id; scores keep the id they were made with.")
     subject: str = Field(description="Subject code.")
-    label: str
+    label: str = Field(description="Name a person recognises.")
     kind: str = Field(description="simulated, estimated or imported.")
     is_active: bool = Field(description="The subject's current scale.")
     link_a: float = Field(description="θ_parent = A·θ + B: slope A of the link to its parent.")
     link_b: float = Field(description="Intercept B of the link to its parent.")
-    population_mean: float
-    population_sd: float
+    population_mean: float = Field(description="Mean θ of the calibration sample.")
+    population_sd: float = Field(description="SD of θ of the calibration sample.")
     item_count: int = Field(description="Items with parameters in this calibration.")
-    created_at: datetime
-    activated_at: datetime | None
+    created_at: datetime = Field(description="When it was stored.")
+    activated_at: datetime | None = Field(description="When it last became active.")

@@ -46,10 +46,11 @@ class ObjectiveIn(BaseModel):
 class Framework(BaseModel):
     """A subject's curriculum framework, loadable from JSON without code changes."""
 
-    subject: SubjectIn
-    levels: list[LevelIn] = Field(min_length=1)
-    strands: list[StrandIn] = Field(min_length=1)
-    objectives: list[ObjectiveIn] = Field(default_factory=list)
+    subject: SubjectIn = Field(description="The subject this framework describes.")
+    levels: list[LevelIn] = Field(min_length=1, description="Curriculum sublevels, e.g. 2B–6A.")
+    strands: list[StrandIn] = Field(min_length=1, description="Parts of the curriculum.")
+    objectives: list[ObjectiveIn] = Field(
+        default_factory=list, description="Achievement objectives by strand and level.")
 
 
 def load_framework(session: Session, framework: Framework) -> Subject:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from app.config import get_settings
 from app.db import SessionDep
@@ -136,7 +136,7 @@ def export_items(session: SessionDep, _staff: CurrentStaff,
 
 
 @router.post("/import/items", summary="Import items (all or nothing)")
-def import_items(file: UploadFile, session: SessionDep, _staff: CurrentStaff,
+def import_items(file: Annotated[UploadFile, File(description="The file to import.")], session: SessionDep, _staff: CurrentStaff,
                  format: Literal["json", "csv"] = "json") -> dict[str, int]:
     """Upload a JSON bundle (`{"passages": [...], "items": [...]}`) or an items CSV. A file with
     any bad row is rejected (422) with every problem listed by row and field; nothing is written."""

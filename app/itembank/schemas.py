@@ -84,20 +84,21 @@ class ItemCreate(ItemFields, ItemContent):
 class ItemUpdate(BaseModel):
     """Changes to an item; content changes create a new revision."""
 
-    strand: str | None = None
-    objective: str | None = None
-    sublevel: str | None = None
-    solo: Solo | None = None
-    status: Status | None = None
-    passage: str | None = None
-    enemy_group: str | None = None
-    attitude_scale: str | None = None
-    stem_html: str | None = Field(None, min_length=1, max_length=100_000)
-    options: list[Option] | None = None
-    key: dict[str, Any] | None = None
-    max_score: int | None = Field(None, ge=1, le=20)
-    expected_time_s: int | None = Field(None, ge=5, le=3600)
-    metadata: dict[str, Any] | None = None
+    strand: str | None = Field(None, description="New strand code.")
+    objective: str | None = Field(None, description="New objective code.")
+    sublevel: str | None = Field(None, description="New curriculum sublevel.")
+    solo: Solo | None = Field(None, description="New SOLO level.")
+    status: Status | None = Field(None, description="New status (allowed transitions only).")
+    passage: str | None = Field(None, description="New passage code.")
+    enemy_group: str | None = Field(None, description="New enemy group.")
+    attitude_scale: str | None = Field(None, description="New attitude sub-scale.")
+    stem_html: str | None = Field(None, min_length=1, max_length=100_000,
+                                  description="New stem (new revision).")
+    options: list[Option] | None = Field(None, description="New options (new revision).")
+    key: dict[str, Any] | None = Field(None, description="New scoring key (new revision).")
+    max_score: int | None = Field(None, ge=1, le=20, description="New highest score.")
+    expected_time_s: int | None = Field(None, ge=5, le=3600, description="New expected time.")
+    metadata: dict[str, Any] | None = Field(None, description="New free-form notes.")
     note: str = Field("", max_length=300, description="Why this revision was made.")
 
 
@@ -134,7 +135,7 @@ class ItemStaffRead(ItemRead):
 class ItemPage(BaseModel):
     """One page of a filtered item list."""
 
-    items: list[ItemStaffRead]
+    items: list[ItemStaffRead] = Field(description="The items on this page.")
     total: int = Field(description="Items matching the filters, over all pages.")
     page: int = Field(description="1-based page number.")
     page_size: int = Field(description="Items per page.")
@@ -144,13 +145,13 @@ class RevisionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     number: int = Field(description="1 for the first version, then 2, 3, …")
-    stem_html: str
-    options: list[Option]
-    key: dict[str, Any] | None
-    max_score: int
-    expected_time_s: int
+    stem_html: str = Field(description="Stem of this revision.")
+    options: list[Option] = Field(description="Options of this revision.")
+    key: dict[str, Any] | None = Field(description="Scoring key of this revision.")
+    max_score: int = Field(description="Highest score.")
+    expected_time_s: int = Field(description="Expected seconds to answer.")
     note: str = Field(description="Why this revision was made.")
-    created_at: datetime
+    created_at: datetime = Field(description="When it was made.")
 
 
 def check_item_consistency(item: ItemCreate) -> None:
@@ -184,9 +185,10 @@ class PassageCreate(BaseModel):
 
 
 class PassageUpdate(BaseModel):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    body_html: str | None = Field(None, min_length=1, max_length=200_000)
-    sublevel: str | None = None
+    title: str | None = Field(None, min_length=1, max_length=200, description="New title.")
+    body_html: str | None = Field(None, min_length=1, max_length=200_000,
+                                  description="New text (sanitised HTML).")
+    sublevel: str | None = Field(None, description="New curriculum sublevel.")
 
     @field_validator("body_html")
     @classmethod

@@ -68,8 +68,7 @@ def import_bundle(session: Session, bundle: dict[str, Any]) -> ImportReport:
 
 
 def _write(session: Session, parsed: _Parsed) -> ImportReport:
-    if not parsed.problems:
-        _check_references(session, parsed)
+    _check_references(session, parsed)  # on the rows that parsed, so every problem is listed
     if parsed.problems:
         raise InvalidInput(f"The file was not imported: {len(parsed.problems)} problem(s).",
                            problems=parsed.problems)

@@ -1,0 +1,87 @@
+"""The ``kete`` command against a real SQLite file: migrations, import/export, clean errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app import config, db
+from app.cli import cli
+from tests.factories import FRAMEWORK, item_data
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("KETE_DATABASE_URL", url)
+    for cached in (config.get_settings, db.get_engine, db.get_sessionmaker):
+        cached.cache_clear()
+    yield url
+    db.get_engine().dispose()
+    for cached in (config.get_settings, db.get_engine, db.get_sessionmaker):
+        cached.cache_clear()
+
+
+def _load_framework() -> None:
+    from app.itembank.curricula import Framework, load_framework
+
+    session = db.get_sessionmaker()()
+    load_framework(session, Framework.model_validate(FRAMEWORK))
+    session.commit()
+    session.close()
+
+
+def test_db_upgrade_then_items_import_export_round_trip(database: str, tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    _load_framework()
+    source = tmp_path / "items.json"
+    source.write_text(json.dumps({"items": [item_data("MA-1"), item_data("MA-2")]}))
+    result = runner.invoke(cli, ["items", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "items created: 2" in result.output
+    out = tmp_path / "out.csv"
+    assert runner.invoke(cli, ["items", "export", "--out", str(out)]).exit_code == 0
+    again = runner.invoke(cli, ["items", "import", str(out)])
+    assert again.exit_code == 0 and "items unchanged: 2" in again.output
+
+
+def test_bad_import_exits_nonzero_with_rows_and_no_traceback(database: str,
+                                                             tmp_path: Path) -> None:
+    runner.invoke(cli, ["db", "upgrade"])
+    _load_framework()
+    source = tmp_path / "bad.json"
+    source.write_text(json.dumps({"items": [item_data("MA-1", strand="ZZ")]}))
+    result = runner.invoke(cli, ["items", "import", str(source)])
+    assert result.exit_code == 1
+    assert "items[0] strand: unknown strand 'ZZ'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_params_import_and_export_csv(database: str, tmp_path: Path) -> None:
+    runner.invoke(cli, ["db", "upgrade"])
+    _load_framework()
+    source = tmp_path / "items.json"
+    source.write_text(json.dumps({"items": [item_data("MA-1"), item_data("MA-2")]}))
+    runner.invoke(cli, ["items", "import", str(source)])
+    params = tmp_path / "p.csv"
+    params.write_text("item_id,model,a,b,c,se_a,se_b,se_c\nMA-1,2pl,1.2,-0.5,,0.1,0.05,\n"
+                      "MA-2,3pl,0.9,0.7,0.2,0.1,0.08,0.02\n")
+    result = runner.invoke(cli, ["params", "import", str(params), "--subject", "maths",
+                                 "--label", "trial 1", "--activate"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out.csv"
+    exported = runner.invoke(cli, ["params", "export", "--subject", "maths", "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    lines = out.read_text().splitlines()
+    assert lines[1].startswith("MA-1,2pl,1.2,-0.5,") and lines[2].startswith("MA-2,3pl,0.9,0.7,0.2")
+    missing = tmp_path / "missing.csv"
+    missing.write_text("item_id,model,a,b\nNOPE,2pl,1,0\n")
+    refused = runner.invoke(cli, ["params", "import", str(missing), "--subject", "maths",
+                                  "--label", "x"])
+    assert refused.exit_code == 1 and "NOPE" in refused.output

@@ -136,7 +136,8 @@ def export_items(session: SessionDep, _staff: CurrentStaff,
 
 
 @router.post("/import/items", summary="Import items (all or nothing)")
-def import_items(file: Annotated[UploadFile, File(description="The file to import.")], session: SessionDep, _staff: CurrentStaff,
+def import_items(file: Annotated[UploadFile, File(description="The file to import.")],
+                 session: SessionDep, _staff: CurrentStaff,
                  format: Literal["json", "csv"] = "json") -> dict[str, int]:
     """Upload a JSON bundle (`{"passages": [...], "items": [...]}`) or an items CSV. A file with
     any bad row is rejected (422) with every problem listed by row and field; nothing is written."""

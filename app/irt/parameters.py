@@ -80,11 +80,10 @@ class ItemParameters:
 
     def location(self) -> np.ndarray:
         """One difficulty per item: ``b`` for dichotomous items, mean step/threshold otherwise."""
-        with np.errstate(invalid="ignore"):
-            poly = np.nanmean(np.where(np.isnan(self.steps), np.nan, self.steps), axis=1) if (
-                self.steps.shape[1] > 0
-            ) else np.full(self.n_items, np.nan)
-        return np.where(self.is_polytomous, poly, self.b)
+        valid = ~np.isnan(self.steps)
+        count = np.maximum(valid.sum(axis=1), 1)
+        mean_step = np.where(valid, self.steps, 0.0).sum(axis=1) / count
+        return np.where(self.is_polytomous, mean_step, self.b)
 
     def subset(self, index: Sequence[int] | np.ndarray) -> ItemParameters:
         """The parameters of the items at ``index`` (positions), in that order."""

@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     session_hours: int = Field(12, description="How long a staff log-in lasts.")
     host: str = Field("127.0.0.1", description="Address `kete serve` binds to.")
     port: int = Field(8000, description="Port `kete serve` listens on.")
+    queue_url: str = Field(
+        "sqlite:///var/jobs.db",
+        description="Background job queue (Huey): a SQLite file embedded, `redis://…` at scale.",
+    )
+    inprocess_worker: bool = Field(
+        True, description="Run background jobs inside the web process (embedded default). "
+        "Set false when `kete worker` processes run beside the web processes.",
+    )
     page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
 
     @model_validator(mode="after")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.calibration.pages import router as calibration_pages
 from app.calibration.router import router as calibration_router
+from app.calibration.runs_router import router as runs_router
+from app.config import get_settings
 from app.errors import install_error_handlers
 from app.itembank.router import router as itembank_router
 from app.pages import router as pages_router
@@ -23,9 +28,24 @@ Errors always have the shape `{"error": "<Name>", "detail": "<what to do>"}`.
 """
 
 
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """Embedded default: run background jobs in this process, resuming interrupted runs."""
+    consumer = None
+    if get_settings().inprocess_worker:
+        from app.calibration.jobs import recover_interrupted
+        from app.jobs import start_embedded_worker
+
+        consumer = start_embedded_worker()
+        recover_interrupted()
+    yield
+    if consumer is not None:
+        consumer.stop(graceful=True)
+
+
 def create_app() -> FastAPI:
     """Build the application (one per process; tests build their own)."""
-    app = FastAPI(title="Kete", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(title="Kete", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
@@ -33,7 +53,8 @@ def create_app() -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    for router in (people_router, itembank_router, calibration_router, pages_router):
+    for router in (people_router, itembank_router, calibration_router, runs_router,
+                   pages_router, calibration_pages):
         app.include_router(router)
     return app
 

@@ -1,7 +1,14 @@
 """Every domain's models, imported in one place so Alembic and tests see the whole schema."""
 
-from app.calibration.models import Calibration, CutScore, ItemParameter, ReportingScale
+from app.calibration.models import (
+    Calibration,
+    CalibrationRun,
+    CutScore,
+    ItemParameter,
+    ReportingScale,
+)
 from app.db import Base
+from app.delivery.models import ScoredResponse
 from app.itembank.models import (
     CurriculumLevel,
     Item,
@@ -14,7 +21,21 @@ from app.itembank.models import (
 from app.people.models import AuthSession, School, Staff
 
 __all__ = [
-    "AuthSession", "Base", "Calibration", "CurriculumLevel", "CutScore", "Item", "ItemParameter",
-    "ItemRevision", "Objective", "Passage", "ReportingScale", "School", "Staff", "Strand",
+    "AuthSession",
+    "Base",
+    "Calibration",
+    "CalibrationRun",
+    "CurriculumLevel",
+    "CutScore",
+    "Item",
+    "ItemParameter",
+    "ItemRevision",
+    "Objective",
+    "Passage",
+    "ReportingScale",
+    "School",
+    "ScoredResponse",
+    "Staff",
+    "Strand",
     "Subject",
 ]

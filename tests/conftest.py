@@ -7,6 +7,11 @@ on PostgreSQL too. In CI (``CI=true``) a missing PostgreSQL is an error, never a
 from __future__ import annotations
 
 import os
+import tempfile
+
+# Tests run jobs explicitly; the app must not start a worker on a shared queue file.
+os.environ.setdefault("KETE_INPROCESS_WORKER", "false")
+os.environ.setdefault("KETE_QUEUE_URL", f"sqlite:///{tempfile.mkdtemp()}/jobs.db")
 from collections.abc import Iterator
 
 import pytest

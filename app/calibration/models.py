@@ -97,3 +97,36 @@ class CutScore(Base):
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
     level_id: Mapped[int] = mapped_column(ForeignKey("curriculum_level.id"))
     score: Mapped[float] = mapped_column(Float)
+
+
+RUN_STATES = ("queued", "running", "succeeded", "failed", "approved")
+
+
+class CalibrationRun(Base):
+    """A psychometrician's request to (re)calibrate items from a window of responses.
+
+    Anchored runs hold the active calibration's operational items fixed and estimate the
+    selected items onto that scale; the result is a new (inactive) calibration to review.
+    """
+
+    __tablename__ = "calibration_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    label: Mapped[str] = mapped_column(String(120))
+    model: Mapped[str] = mapped_column(String(10))
+    anchored: Mapped[bool] = mapped_column(default=True)
+    item_statuses: Mapped[list[Any]] = mapped_column(default=list)
+    item_codes: Mapped[list[Any]] = mapped_column(default=list)
+    window_start: Mapped[datetime | None]
+    window_end: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("calibration.id"))
+    requested_by: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

@@ -71,3 +71,39 @@ class CalibrationRead(BaseModel):
     item_count: int = Field(description="Items with parameters in this calibration.")
     created_at: datetime = Field(description="When it was stored.")
     activated_at: datetime | None = Field(description="When it last became active.")
+
+
+class RunCreate(BaseModel):
+    """A request to calibrate items from a window of scored responses."""
+
+    subject: str = Field(description="Subject code.")
+    label: str = Field(min_length=1, max_length=120, description="Name for the new calibration.")
+    model: Literal["rasch", "2pl", "3pl", "grm"] = Field(
+        "2pl", description="Model of dichotomous items; polytomous items use GPCM (GRM if grm).")
+    anchored: bool = Field(
+        True, description="Hold the active calibration's operational items fixed, so the new "
+        "items land on the bank's scale. False: a reference calibration with θ ~ N(0, 1).")
+    item_statuses: list[Literal["draft", "trial", "operational", "retired"]] = Field(
+        default_factory=lambda: ["trial"], description="Estimate items with these statuses.")
+    item_codes: list[str] = Field(
+        default_factory=list, description="Or estimate exactly these items (overrides status).")
+    window_start: datetime | None = Field(None, description="Use responses from this moment.")
+    window_end: datetime | None = Field(None, description="Use responses up to this moment.")
+
+
+class RunRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int = Field(description="Run id.")
+    label: str = Field(description="Name for the new calibration.")
+    model: str = Field(description="Model of dichotomous items.")
+    anchored: bool = Field(description="Anchored on the active calibration.")
+    item_statuses: list[str] = Field(description="Statuses of the estimated items.")
+    item_codes: list[str] = Field(description="Codes of the estimated items, if chosen.")
+    status: str = Field(description="queued, running, succeeded, failed or approved.")
+    progress: float = Field(description="Fraction done, 0–1.")
+    message: str = Field(description="What it is doing, or why it failed.")
+    result_id: int | None = Field(description="The calibration it produced.")
+    requested_by: str = Field(description="Who asked for it.")
+    created_at: datetime = Field(description="When it was requested.")
+    finished_at: datetime | None = Field(description="When it finished.")

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from sqlalchemy import Subquery, func, select, update
 from sqlalchemy.orm import Session
 
 from app.calibration.models import Calibration, CutScore, ItemParameter, ReportingScale
-from app.calibration.schemas import CalibrationCreate, CalibrationRead, ParameterIn, ParameterOut
+from app.calibration.schemas import (
+    CalibrationCreate,
+    CalibrationRead,
+    ParameterIn,
+    ParameterOut,
+)
 from app.db import utcnow
 from app.errors import InvalidInput, NotFound
 from app.itembank.curricula import get_subject
@@ -49,9 +56,22 @@ def get_all(session: Session, *, subject: Subject) -> list[Calibration]:
 
 
 def create(session: Session, *, data: CalibrationCreate) -> Calibration:
-    """Store a parameter set; every item must exist in the subject. Optionally activate it."""
+    """Store a parameter set from outside; optionally activate it."""
     subject = get_subject(session, code=data.subject)
-    codes = [p.item for p in data.parameters]
+    calibration = store(session, subject=subject, label=data.label, kind=data.kind,
+                        parameters=data.parameters, notes=data.notes,
+                        population=(data.population_mean, data.population_sd))
+    if data.activate:
+        activate(session, calibration=calibration)
+    return calibration
+
+
+def store(session: Session, *, subject: Subject, label: str, kind: str,
+          parameters: Sequence[ParameterIn], notes: str = "",
+          population: tuple[float, float] = (0.0, 1.0),
+          parent: Calibration | None = None) -> Calibration:
+    """A new inactive calibration; every item must exist in the subject, once."""
+    codes = [p.item for p in parameters]
     ids = {code: item_id for code, item_id in session.execute(select(Item.code, Item.id).where(
         Item.code.in_(codes), Item.subject_id == subject.id))}
     missing = [c for c in codes if c not in ids]
@@ -61,14 +81,13 @@ def create(session: Session, *, data: CalibrationCreate) -> Calibration:
     if len(set(codes)) != len(codes):
         raise InvalidInput("An item appears twice in the parameters.")
     calibration = Calibration(
-        subject_id=subject.id, label=data.label, kind=data.kind, notes=data.notes,
-        population_mean=data.population_mean, population_sd=data.population_sd)
+        subject_id=subject.id, label=label, kind=kind, notes=notes,
+        population_mean=population[0], population_sd=population[1],
+        parent_id=parent.id if parent else None)
     session.add(calibration)
     session.flush()
-    session.add_all(_parameter_row(calibration.id, ids[p.item], p) for p in data.parameters)
+    session.add_all(_parameter_row(calibration.id, ids[p.item], p) for p in parameters)
     session.flush()
-    if data.activate:
-        activate(session, calibration=calibration)
     return calibration
 
 
@@ -97,7 +116,7 @@ def parameters(session: Session, *, calibration: Calibration) -> list[ParameterO
     rows = session.execute(select(ItemParameter, Item.code).join(
         Item, Item.id == ItemParameter.item_id).where(
         ItemParameter.calibration_id == calibration.id).order_by(Item.code))
-    return [parameter_out(p, code) for p, code in rows.tuples()]
+    return [parameter_out(p, code) for p, code in rows]
 
 
 def parameter_out(p: ItemParameter, code: str) -> ParameterOut:

@@ -1,0 +1,1 @@
+"""Delivery: sittings, response capture, marking and scoring (scored responses live here)."""

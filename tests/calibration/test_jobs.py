@@ -1,0 +1,70 @@
+"""Calibration runs on the real job queue (Huey, SQLite file) with a worker thread."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app import config, db
+from app.calibration import jobs, runs
+from app.calibration.schemas import RunCreate
+from app.db import utcnow
+from app.jobs import start_embedded_worker
+from app.migrate import upgrade
+from tests.calibration.test_runs import _bank, _responses
+
+
+@pytest.fixture
+def committed_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A real database file the worker thread can see (tests' rollback sessions can't be)."""
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    monkeypatch.setenv("KETE_DATABASE_URL", url)
+    for cached in (config.get_settings, db.get_engine, db.get_sessionmaker):
+        cached.cache_clear()
+    upgrade(url)
+    yield
+    db.get_engine().dispose()
+    for cached in (config.get_settings, db.get_engine, db.get_sessionmaker):
+        cached.cache_clear()
+
+
+def _wait_for(run_id: int, states: tuple[str, ...], seconds: float = 90) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with db.get_sessionmaker()() as session:
+            status = runs.get(session, run_id=run_id).status
+        if status in states:
+            return status
+        time.sleep(0.2)
+    raise AssertionError(f"run {run_id} still not in {states} after {seconds} s")
+
+
+def test_runs_execute_on_the_worker_and_interrupted_runs_resume(committed_db: None) -> None:
+    rng = np.random.default_rng(11)
+    with db.get_sessionmaker()() as session:
+        truth = _bank(session, rng)
+        _responses(session, truth, rng, n=800)
+        first = runs.request(session, data=RunCreate(subject="maths", label="queued"),
+                             requested_by="")
+        crashed = runs.request(session, data=RunCreate(subject="maths", label="crashed"),
+                               requested_by="")
+        # as if a web process died while running it: running, heartbeat long ago
+        crashed.status, crashed.heartbeat_at = "running", utcnow() - timedelta(hours=1)
+        session.commit()
+        first_id, crashed_id = first.id, crashed.id
+    consumer = start_embedded_worker()
+    try:
+        jobs.enqueue(first_id)
+        assert _wait_for(first_id, ("succeeded", "failed")) == "succeeded"
+        assert crashed_id in jobs.recover_interrupted()
+        assert _wait_for(crashed_id, ("succeeded", "failed")) == "succeeded"
+        jobs.enqueue(first_id)  # a duplicate job for a finished run changes nothing
+        time.sleep(1.0)
+        assert _wait_for(first_id, ("succeeded",)) == "succeeded"
+    finally:
+        consumer.stop(graceful=True)

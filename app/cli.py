@@ -24,7 +24,10 @@ bench_cli = typer.Typer(help="Benchmarks that print the figures the issues ask f
 cli.add_typer(db_cli, name="db")
 cli.add_typer(items_cli, name="items")
 cli.add_typer(params_cli, name="params")
+responses_cli = typer.Typer(help="Scored responses (trial data) for calibration.",
+                            no_args_is_help=True)
 cli.add_typer(bench_cli, name="bench")
+cli.add_typer(responses_cli, name="responses")
 
 
 def fail(message: str, problems: list[dict] | None = None) -> None:
@@ -58,6 +61,47 @@ def demo() -> None:
     from app.demo import load_demo
 
     load_demo(echo=typer.echo)
+
+
+@cli.command()
+def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 1) -> None:
+    """Consume background jobs (calibration runs) from KETE_QUEUE_URL until interrupted.
+
+    Use it when the web processes run with KETE_INPROCESS_WORKER=false."""
+    from huey.consumer import Consumer
+
+    from app.calibration.jobs import recover_interrupted
+    from app.jobs import queue
+
+    recover_interrupted()
+    typer.echo(f"kete worker: consuming jobs with {threads} thread(s); Ctrl-C stops")
+    Consumer(queue, workers=threads, worker_type="thread", periodic=False).run()
+
+
+@responses_cli.command("import")
+def responses_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
+                                         help="Long-form CSV: person_id,item_id,score.")],
+    subject: Annotated[str, typer.Option(help="Subject code of the items.")],
+    source: Annotated[str, typer.Option(help="trial, sitting or import.")] = "trial",
+) -> None:
+    """Store scored responses (e.g. trial data) for calibration runs: all or nothing.
+
+    item_id is the item code; person ids are kept only as pseudonymous keys."""
+    from app.calibration.files import CsvFileError, read_responses
+    from app.db import utcnow
+    from app.delivery.service import record_table
+    from app.itembank.curricula import get_subject
+
+    try:
+        table = read_responses(file)
+    except CsvFileError as exc:
+        fail(str(exc))
+    with _session() as session:
+        count = record_table(session, table=table, subject_id=get_subject(
+            session, code=subject).id, source=source, observed_at=utcnow(),
+            person_prefix=f"{source}:")
+    typer.echo(f"stored {count} responses of {table.n_persons} persons")
 
 
 @db_cli.command("upgrade")
@@ -131,9 +175,11 @@ def _session() -> Iterator[Session]:
 
 
 def _register_domain_commands() -> None:
+    from app.calibration import commands_score
     from app.calibration import params_cli as calibration_params
 
     calibration_params.register(params_cli)
+    commands_score.register(cli, bench_cli)
 
 
 _register_domain_commands()

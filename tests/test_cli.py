@@ -85,3 +85,21 @@ def test_params_import_and_export_csv(database: str, tmp_path: Path) -> None:
     refused = runner.invoke(cli, ["params", "import", str(missing), "--subject", "maths",
                                   "--label", "x"])
     assert refused.exit_code == 1 and "NOPE" in refused.output
+
+
+def test_responses_import_is_all_or_nothing(database: str, tmp_path: Path) -> None:
+    runner.invoke(cli, ["db", "upgrade"])
+    _load_framework()
+    source = tmp_path / "items.json"
+    source.write_text(json.dumps({"items": [item_data("MA-1"), item_data("MA-2")]}))
+    runner.invoke(cli, ["items", "import", str(source)])
+    good = tmp_path / "r.csv"
+    good.write_text("person_id,item_id,score\np1,MA-1,1\np1,MA-2,0\np2,MA-1,0\n")
+    result = runner.invoke(cli, ["responses", "import", str(good), "--subject", "maths"])
+    assert result.exit_code == 0 and "stored 3 responses of 2 persons" in result.output
+    again = runner.invoke(cli, ["responses", "import", str(good), "--subject", "maths"])
+    assert again.exit_code == 1 and "already recorded" in again.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("person_id,item_id,score\np3,MA-1,2\np3,MA-9,x\n")
+    refused = runner.invoke(cli, ["responses", "import", str(bad), "--subject", "maths"])
+    assert refused.exit_code == 1 and "line 3" in refused.output

@@ -1,0 +1,163 @@
+"""``kete bench assembly``: the assembler against its public yardsticks.
+
+Cases (goal in brackets):
+
+a. science_1000, its 36 constraints, TIF targets 8 at θ = -1 and 10 at θ = 1
+   [both within 0.05, under 1 s];
+b. reading_303, its constraints (passages), maximin information at θ = -1, 0, 1
+   [optimal within a 1% gap, under 2 s];
+c. a synthetic 10,000-item bank with 400 passages and an e-asTTle-style teacher request
+   [within a 1% gap, under 2 s].
+
+Each case prints the solve time (model building, solving, ordering and checking), objective,
+proven bound and gap, the greedy baseline's objective, and the independent check. The TestDesign
+files are found at ``../shared/benchmarks/testdesign`` from the repository root, or wherever
+``--data-dir`` or ``KETE_TESTDESIGN_DIR`` says.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from app.assembly.check import check_form
+from app.assembly.forms import AssemblyResult, assemble, form_objective, objective_line
+from app.assembly.greedy import greedy_form
+from app.assembly.order import order_form
+from app.assembly.request import TeacherRequest, build_request_spec
+from app.assembly.solve import SolveOptions
+from app.assembly.spec import MaximinInformation, Spec, TargetInformation
+from app.assembly.synthetic import sublevel_theta, synthetic_bank
+from app.assembly.tdconstraints import load_spec
+from app.irt.models import item_information
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def data_dir(option: Path | None = None) -> Path:
+    """The TestDesign benchmark folder: option, else ``KETE_TESTDESIGN_DIR``, else shared/."""
+    if option is not None:
+        return option
+    env = os.environ.get("KETE_TESTDESIGN_DIR")
+    if env:
+        return Path(env)
+    return (REPO_ROOT / ".." / "shared" / "benchmarks" / "testdesign").resolve()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One benchmark case: what was measured and whether the goal was met."""
+
+    case: str
+    goal: str
+    passed: bool | None  # None: skipped
+    lines: tuple[str, ...]
+
+
+def _greedy(spec: Spec) -> tuple[float, str]:
+    items = order_form(spec, greedy_form(spec))
+    info = item_information(spec.pool.params, np.asarray(spec.objective.thetas))
+    return form_objective(spec, info[:, items].sum(axis=1)), check_form(spec, items).summary()
+
+
+def _lines(spec: Spec, result: AssemblyResult) -> list[str]:
+    greedy_value, greedy_check = _greedy(spec)
+    return [f"status {result.status}; {len(result.items)} items; solve time "
+            f"{result.seconds:.3f} s",
+            objective_line(spec, result),
+            f"information at θ {list(spec.objective.thetas)}: "
+            f"{[round(v, 3) for v in result.tif]}",
+            f"greedy baseline objective {greedy_value:.4f} (check: {greedy_check})",
+            f"independent check: {result.check.summary() if result.check else 'no form'}"]
+
+
+def bench_science(folder: Path, options: SolveOptions) -> Outcome:
+    """Case (a): science_1000 with TIF targets 8 at θ = -1 and 10 at θ = 1."""
+    goal = "both TIF values within 0.05 of target, < 1 s"
+    spec, _ = load_spec(folder / "itempool_science_1000.csv",
+                        folder / "itemattrib_science_1000.csv",
+                        folder / "constraints_science_1000.csv",
+                        TargetInformation(thetas=(-1.0, 1.0), targets=(8.0, 10.0)))
+    result = assemble(spec, options)
+    passed = (result.ok and result.objective is not None and result.objective <= 0.05
+              and result.seconds < 1.0)
+    return Outcome("science_1000 (TIF targets)", goal, passed, tuple(_lines(spec, result)))
+
+
+def bench_reading(folder: Path, options: SolveOptions) -> Outcome:
+    """Case (b): reading_303 with passages, maximin information at θ = -1, 0, 1."""
+    goal = "optimal within 1% gap, < 2 s"
+    spec, notes = load_spec(folder / "itempool_reading_303.csv",
+                            folder / "itemattrib_reading_303.csv",
+                            folder / "constraints_reading_303.csv",
+                            MaximinInformation(thetas=(-1.0, 0.0, 1.0)),
+                            folder / "stimattrib_reading_303.csv")
+    result = assemble(spec, options)
+    passed = (result.ok and result.gap is not None and result.gap <= 0.01
+              and result.seconds < 2.0)
+    return Outcome("reading_303 (passages, maximin)", goal, passed,
+                   (*_lines(spec, result), *(f"note: {n}" for n in notes)))
+
+
+def teacher_request(bank: list[dict], seed: int = 1) -> TeacherRequest:
+    """The benchmark's request: 40 minutes, levels 3 (most) and 4 (some), class mostly 3P."""
+    return TeacherRequest(
+        levels={"3": "most", "4": "some"},
+        strands={"Finding information": "most", "Knowledge": "some", "Understanding": "some",
+                 "Connections": "none"},
+        expected_level="mostly 3P", sublevel_theta=sublevel_theta(), duration_minutes=40,
+        deep_share=0.4, exclude=[r["code"] for r in bank[::37]],
+        exposure={r["code"]: 3.0 for r in bank[::11]}, seed=seed)
+
+
+def bench_synthetic(options: SolveOptions) -> Outcome:
+    """Case (c): a 10,000-item bank with 400 passages and a teacher's request."""
+    goal = "within 1% gap, < 2 s"
+    start = time.perf_counter()
+    bank = synthetic_bank(10_000, 400)
+    made = time.perf_counter()
+    request_spec = build_request_spec(bank, teacher_request(bank))
+    built = time.perf_counter()
+    result = assemble(request_spec.spec, options)
+    passed = (result.ok and result.gap is not None and result.gap <= 0.01
+              and result.seconds < 2.0)
+    pool = request_spec.spec.pool
+    lines = [f"bank generated in {made - start:.2f} s; request → spec in {built - made:.2f} s; "
+             f"{pool.n_items} eligible items in {pool.n_stimuli} passages",
+             *_lines(request_spec.spec, result)]
+    return Outcome("synthetic 10,000 items / 400 passages (teacher request)", goal, passed,
+                   tuple(lines))
+
+
+def run_benchmarks(folder: Path, options: SolveOptions) -> list[Outcome]:
+    """All cases; TestDesign cases are skipped (with the reason) if their files are missing."""
+    outcomes = []
+    for case in (bench_science, bench_reading):
+        if not (folder / "itempool_science_1000.csv").exists():
+            outcomes.append(Outcome(case.__doc__ or case.__name__, "", None,
+                                    (f"SKIPPED: TestDesign files not found in {folder}",)))
+            continue
+        outcomes.append(case(folder, options))
+    outcomes.append(bench_synthetic(options))
+    return outcomes
+
+
+def bench_command(
+    data: Annotated[Path | None, typer.Option(
+        "--data-dir", help="folder with the TestDesign CSVs (or set KETE_TESTDESIGN_DIR)")
+    ] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="seconds per case")] = 20.0,
+) -> None:
+    """Benchmark the assembler on science_1000, reading_303 and a synthetic 10,000-item bank."""
+    options = SolveOptions(time_limit=time_limit)
+    for outcome in run_benchmarks(data_dir(data), options):
+        verdict = {True: "PASS", False: "MISS", None: "SKIP"}[outcome.passed]
+        typer.echo(f"[{verdict}] {outcome.case} — goal: {outcome.goal}")
+        for line in outcome.lines:
+            typer.echo(f"    {line}")

@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.calibration import runs
 from app.calibration import service as calibration
-from app.calibration.models import Calibration
-from app.calibration.schemas import CalibrationCreate, ParameterIn
-from app.db import get_sessionmaker
+from app.calibration.files import ResponseTable
+from app.calibration.models import Calibration, CalibrationRun
+from app.calibration.schemas import CalibrationCreate, ParameterIn, RunCreate
+from app.calibration.trial import simulate_trial
+from app.db import get_sessionmaker, utcnow
+from app.delivery.service import record_table
+from app.irt.parameters import ItemParameters
 from app.itembank import curricula
 from app.itembank.transfer import import_bundle
 from app.migrate import upgrade
@@ -19,6 +25,8 @@ from app.people import service as people
 from app.people.models import Staff
 
 SIMULATED_LABEL = "Demo generating parameters (simulated)"
+TRIAL_LABEL = "Demo field trial (simulated responses)"
+TRIAL_DESIGN = {"mathematics": (8000, 40), "reading": (5000, 40)}  # persons, items each
 DEMO_SCHOOL = ("KETE-DEMO", "Te Kura o Kete (demo school)")
 DEMO_ACCOUNTS = [  # (email, name, role, password, in the demo school?)
     ("admin@demo.kete.nz", "Aroha Admin", "admin", "kete-admin-demo", False),
@@ -31,7 +39,8 @@ DEMO_ACCOUNTS = [  # (email, name, role, password, in the demo school?)
 
 
 def load_demo(echo: Callable[[str], Any] = print, seed: int = 2026) -> None:
-    """Migrate, then load frameworks, scales, passages, items, parameters and accounts."""
+    """Migrate, then load frameworks, scales, passages, items, parameters and accounts, and
+    calibrate the bank from simulated trial responses."""
     from app.itembank.demo.build import demo_bank
 
     upgrade()
@@ -43,6 +52,8 @@ def load_demo(echo: Callable[[str], Any] = print, seed: int = 2026) -> None:
         session.commit()
     finally:
         session.close()
+    for subject, (persons, per_person) in TRIAL_DESIGN.items():
+        _calibrate_from_trial(subject, bank, persons, per_person, seed, echo)
     echo("Log in at http://127.0.0.1:8000/login with one of these demo accounts:")
     for email, _name, role, password, _ in DEMO_ACCOUNTS:
         echo(f"  {role:<16} {email:<30} password: {password}")
@@ -78,6 +89,58 @@ def _load_simulated_parameters(session: Session, bank: dict[str, Any]) -> None:
                 subject=subject_code, label=SIMULATED_LABEL, kind="simulated", activate=True,
                 notes="Generating parameters of the demo bank's simulated trial data.",
                 parameters=rows))
+
+
+def _calibrate_from_trial(subject_code: str, bank: dict[str, Any], n_persons: int,
+                          items_per_person: int, seed: int, echo: Callable[[str], Any]) -> None:
+    """Simulate a field trial from the generating parameters, calibrate it with a reference
+    run (θ ~ N(0, 1)) and approve it, once: the bank's active parameters are estimates."""
+    make_session = get_sessionmaker()
+    with make_session() as session:
+        subject = curricula.get_subject(session, code=subject_code)
+        if session.scalar(select(CalibrationRun.id).where(
+                CalibrationRun.subject_id == subject.id, CalibrationRun.label == TRIAL_LABEL)):
+            return
+        table = _trial_table(bank, subject_code, n_persons, items_per_person, seed)
+        record_table(session, table=table, subject_id=subject.id, source="trial",
+                     observed_at=utcnow())
+        run = runs.request(session, data=RunCreate(
+            subject=subject_code, label=TRIAL_LABEL, model="auto", anchored=False,
+            item_statuses=["trial", "operational"]), requested_by="kete demo")
+        session.commit()
+        run_id = run.id
+    echo(f"calibrating {subject_code} from {table.scores.size} simulated trial responses "
+         f"of {n_persons} students…")
+    runs.execute(make_session, run_id)
+    with make_session() as session:
+        run = runs.get(session, run_id=run_id)
+        if run.status != "succeeded":
+            raise RuntimeError(f"demo calibration of {subject_code} failed: {run.message}")
+        runs.approve(session, run=run)
+        session.commit()
+        echo(f"  {run.report['diagnostics']['iterations']} EM iterations; "
+             f"approved as the active {subject_code} calibration")
+
+
+def _trial_table(bank: dict[str, Any], subject: str, n_persons: int, items_per_person: int,
+                 seed: int) -> ResponseTable:
+    items = {i["code"]: i for i in bank["items"]
+             if i["subject"] == subject and i["kind"] == "achievement"
+             and i["status"] in ("trial", "operational")}
+    rows = [p for p in bank["parameters"] if p["code"] in items]
+    params = ItemParameters.from_records([{**p, "item_id": p["code"]} for p in rows])
+    by_passage: dict[str, list[int]] = {}
+    units: list[list[int]] = []
+    for j, p in enumerate(rows):
+        passage = items[p["code"]]["passage"]
+        if passage is None:
+            units.append([j])
+        else:
+            by_passage.setdefault(passage, []).append(j)
+    units += list(by_passage.values())
+    rng = np.random.default_rng([seed, len(subject)])
+    return simulate_trial(params, units, n_persons=n_persons, items_per_person=items_per_person,
+                          rng=rng, person_prefix=f"trial:{subject}:")
 
 
 def _load_accounts(session: Session) -> None:

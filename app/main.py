@@ -16,6 +16,7 @@ from app.config import get_settings
 from app.errors import install_error_handlers
 from app.itembank.router import router as itembank_router
 from app.pages import router as pages_router
+from app.people.policy import require
 from app.people.router import router as people_router
 
 DESCRIPTION = """
@@ -49,7 +50,8 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
-    @app.get("/health", tags=["service"], summary="Liveness check")
+    @app.get("/health", tags=["service"], summary="Liveness check",
+             dependencies=[require("public")])
     def health() -> dict[str, str]:
         return {"status": "ok"}
 

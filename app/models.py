@@ -18,18 +18,30 @@ from app.itembank.models import (
     Strand,
     Subject,
 )
-from app.people.models import AuthSession, School, Staff
+from app.people.models import (
+    AuditEvent,
+    AuthSession,
+    ClassGroup,
+    LoginFailure,
+    School,
+    Staff,
+    Student,
+    StudentSession,
+)
 
 __all__ = [
+    "AuditEvent",
     "AuthSession",
     "Base",
     "Calibration",
     "CalibrationRun",
+    "ClassGroup",
     "CurriculumLevel",
     "CutScore",
     "Item",
     "ItemParameter",
     "ItemRevision",
+    "LoginFailure",
     "Objective",
     "Passage",
     "ReportingScale",
@@ -37,5 +49,7 @@ __all__ = [
     "ScoredResponse",
     "Staff",
     "Strand",
+    "Student",
+    "StudentSession",
     "Subject",
 ]

@@ -15,9 +15,12 @@ from app.errors import AppError, NotAuthenticated
 from app.itembank import curricula, service
 from app.itembank.schemas import ItemFilters
 from app.itembank.views import staff_reads
+from app.people import logins
 from app.people import service as people
 from app.people.dependencies import SESSION_COOKIE
 from app.people.models import AuthSession
+from app.people.policy import require, require_page
+from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -31,21 +34,26 @@ def page_login(request: Request, session: SessionDep) -> AuthSession | None:
 
 
 PageLogin = Annotated[AuthSession | None, Depends(page_login)]
+"""The log-in without a policy: routes must declare one with ``policy.require_page`` instead."""
+StaffPage = Annotated[AuthSession | None, require_page("account:self")]
+BankPage = Annotated[AuthSession | None, require_page("items:read")]
 
 
 def _to_login() -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, error: str | None = None) -> Response:
+@router.get("/login", response_class=HTMLResponse, dependencies=[require("public")])
+def login_form(request: Request, error: str | None = None,
+               until: Annotated[str | None, Query(pattern=r"^\d\d:\d\d$")] = None) -> Response:
     csrf = new_token()
-    response = templates.TemplateResponse(request, "login.html", {"csrf": csrf, "error": error})
+    response = templates.TemplateResponse(request, "login.html",
+                                          {"csrf": csrf, "error": error, "until": until})
     response.set_cookie(LOGIN_CSRF_COOKIE, csrf, httponly=True, samesite="strict")
     return response
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[require("public")])
 def login(request: Request, session: SessionDep, email: Annotated[str, Form(max_length=254)],
           password: Annotated[str, Form(max_length=500)],
           csrf: Annotated[str, Form(max_length=100)]) -> Response:
@@ -53,7 +61,10 @@ def login(request: Request, session: SessionDep, email: Annotated[str, Form(max_
     if not cookie or not same(cookie, csrf):
         return RedirectResponse("/login?error=expired", status_code=303)
     try:
-        staff = people.authenticate(session, email=email, password=password)
+        staff = logins.staff_login(session, email=email, password=password,
+                                   address=request.client.host if request.client else None)
+    except LockedOut as exc:
+        return RedirectResponse(f"/login?error=locked&until={exc.retry_at:%H:%M}", 303)
     except NotAuthenticated:
         return RedirectResponse("/login?error=credentials", status_code=303)
     token, _ = people.start_session(session, staff=staff, kind="cookie")
@@ -65,7 +76,7 @@ def login(request: Request, session: SessionDep, email: Annotated[str, Form(max_
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[require("public")])
 def logout(request: Request, session: SessionDep, login: PageLogin,
            csrf: Annotated[str, Form(max_length=100)]) -> Response:
     if login is not None and same(csrf, login.csrf_token):
@@ -76,7 +87,7 @@ def logout(request: Request, session: SessionDep, login: PageLogin,
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, login: PageLogin) -> Response:
+def home(request: Request, session: SessionDep, login: StaffPage) -> Response:
     if login is None:
         return _to_login()
     subjects = []
@@ -89,7 +100,7 @@ def home(request: Request, session: SessionDep, login: PageLogin) -> Response:
 
 
 @router.get("/bank", response_class=HTMLResponse)
-def bank(request: Request, session: SessionDep, login: PageLogin,
+def bank(request: Request, session: SessionDep, login: BankPage,
          filters: Annotated[ItemFilters, Query()], page: Annotated[int, Query(ge=1)] = 1,
          ) -> Response:
     if login is None:
@@ -106,7 +117,7 @@ def bank(request: Request, session: SessionDep, login: PageLogin,
 
 
 @router.get("/bank/{code}", response_class=HTMLResponse)
-def item_page(code: str, request: Request, session: SessionDep, login: PageLogin) -> Response:
+def item_page(code: str, request: Request, session: SessionDep, login: BankPage) -> Response:
     if login is None:
         return _to_login()
     try:

@@ -160,8 +160,7 @@ def _run_data(session: Session, run: CalibrationRun, items: list[Item],
     persons: dict[str, int] = {}
     person = np.array([persons.setdefault(p, len(persons)) for p, _, _ in rows])
     max_scores = _max_scores(session, items)
-    models = [run.model if m == 1 else ("grm" if run.model == "grm" else "gpcm")
-              for m in max_scores]
+    models = [_model(run.model, item, m) for item, m in zip(items, max_scores, strict=True)]
     codes = {item.id: item.code for item in items}
     anchor_params = to_item_parameters([service.parameter_out(p, codes[p.item_id])
                                         for p in anchors]) if anchors else None
@@ -169,6 +168,15 @@ def _run_data(session: Session, run: CalibrationRun, items: list[Item],
                    item=np.array([column[i] for _, i, _ in rows]),
                    score=np.array([s for _, _, s in rows]), n_persons=len(persons),
                    models=models, anchors=anchor_params, max_scores=np.array(max_scores))
+
+
+def _model(requested: str, item: Item, max_score: int) -> str:
+    """The IRT model of one item in a run (see ``RunCreate.model``)."""
+    if max_score > 1:
+        return "grm" if requested == "grm" else "gpcm"
+    if requested == "auto":
+        return "3pl" if item.response_type in ("single_choice", "multiple_choice") else "2pl"
+    return "2pl" if requested == "grm" else requested
 
 
 def _max_scores(session: Session, items: list[Item]) -> list[int]:

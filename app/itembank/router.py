@@ -22,18 +22,23 @@ from app.itembank.schemas import (
     RevisionRead,
 )
 from app.itembank.views import staff_reads
-from app.people.dependencies import CurrentStaff
+from app.people import audit
+from app.people.dependencies import Caller
+from app.people.policy import require
 
 router = APIRouter(prefix="/api/v1", tags=["item bank"])
+ReadItems = Annotated[Caller, require("items:read")]
+WriteItems = Annotated[Caller, require("items:write")]
 
 
 @router.get("/subjects", response_model=list[SubjectIn], summary="List subjects")
-def list_subjects(session: SessionDep, _staff: CurrentStaff) -> list[SubjectIn]:
+def list_subjects(session: SessionDep, _caller: ReadItems) -> list[SubjectIn]:
     return [SubjectIn(code=s.code, name=s.name) for s in curricula.get_all_subjects(session)]
 
 
 @router.put("/curricula", response_model=SubjectIn, summary="Load a curriculum framework")
-def load_framework(body: Framework, session: SessionDep, _staff: CurrentStaff) -> SubjectIn:
+def load_framework(body: Framework, session: SessionDep,
+                   _caller: Annotated[Caller, require("curricula:write")]) -> SubjectIn:
     """Create or update a subject's sublevels, strands and objectives (idempotent)."""
     subject = curricula.load_framework(session, body)
     return SubjectIn(code=subject.code, name=subject.name)
@@ -41,7 +46,7 @@ def load_framework(body: Framework, session: SessionDep, _staff: CurrentStaff) -
 
 @router.get("/subjects/{code}/framework", response_model=Framework,
             summary="A subject's curriculum framework")
-def get_framework(code: str, session: SessionDep, _staff: CurrentStaff) -> Framework:
+def get_framework(code: str, session: SessionDep, _caller: ReadItems) -> Framework:
     subject = curricula.get_subject(session, code=code)
     objectives = [ObjectiveIn(code=o.code, strand=o.strand.code, level=o.level, text=o.text)
                   for o in curricula.get_objectives(session, subject=subject)]
@@ -54,7 +59,7 @@ def get_framework(code: str, session: SessionDep, _staff: CurrentStaff) -> Frame
 @router.get("/items", response_model=ItemPage, summary="List and filter items")
 def list_items(
     session: SessionDep,
-    _staff: CurrentStaff,
+    _caller: ReadItems,
     filters: Annotated[ItemFilters, Query()],
     page: Annotated[int, Query(ge=1, description="1-based page number.")] = 1,
     page_size: Annotated[int, Query(ge=1, le=get_settings().page_size_max)] = 50,
@@ -68,39 +73,44 @@ def list_items(
 
 
 @router.post("/items", response_model=ItemStaffRead, status_code=201, summary="Create an item")
-def create_item(body: ItemCreate, session: SessionDep, _staff: CurrentStaff) -> ItemStaffRead:
+def create_item(body: ItemCreate, session: SessionDep, _caller: WriteItems) -> ItemStaffRead:
     return staff_reads(session, [service.create(session, data=body)])[0]
 
 
 @router.get("/items/{code}", response_model=ItemStaffRead, summary="One item, with its key")
-def get_item(code: str, session: SessionDep, _staff: CurrentStaff) -> ItemStaffRead:
+def get_item(code: str, session: SessionDep, _caller: ReadItems) -> ItemStaffRead:
     return staff_reads(session, [service.get(session, code=code)])[0]
 
 
 @router.patch("/items/{code}", response_model=ItemStaffRead, summary="Edit an item")
 def update_item(code: str, body: ItemUpdate, session: SessionDep,
-                _staff: CurrentStaff) -> ItemStaffRead:
+                caller: WriteItems) -> ItemStaffRead:
     """Content changes create a new revision; an operational item so changed is marked for
     recalibration. Status follows draft → trial → operational → retired."""
-    item = service.update(session, item=service.get(session, code=code), data=body)
+    item = service.get(session, code=code)
+    was = item.status
+    item = service.update(session, item=item, data=body)
+    if item.status == "retired" and was != "retired":
+        audit.record(session, actor=caller, action="item.retire", target=f"item:{code}")
     return staff_reads(session, [item])[0]
 
 
 @router.post("/items/{code}/retire", response_model=ItemStaffRead, summary="Retire an item")
-def retire_item(code: str, session: SessionDep, _staff: CurrentStaff) -> ItemStaffRead:
+def retire_item(code: str, session: SessionDep, caller: WriteItems) -> ItemStaffRead:
     item = service.retire(session, item=service.get(session, code=code))
+    audit.record(session, actor=caller, action="item.retire", target=f"item:{code}")
     return staff_reads(session, [item])[0]
 
 
 @router.get("/items/{code}/revisions", response_model=list[RevisionRead],
             summary="An item's revision history")
-def item_revisions(code: str, session: SessionDep, _staff: CurrentStaff) -> list[RevisionRead]:
+def item_revisions(code: str, session: SessionDep, _caller: ReadItems) -> list[RevisionRead]:
     item = service.get(session, code=code)
     return [RevisionRead.model_validate(r) for r in service.revisions(session, item=item)]
 
 
 @router.get("/passages", response_model=list[PassageRead], summary="List passages")
-def list_passages(session: SessionDep, _staff: CurrentStaff,
+def list_passages(session: SessionDep, _caller: ReadItems,
                   subject: str | None = None) -> list[PassageRead]:
     counts = passages.item_counts(session)
     return [passages.to_read(p, counts.get(p.id, 0))
@@ -109,25 +119,25 @@ def list_passages(session: SessionDep, _staff: CurrentStaff,
 
 @router.post("/passages", response_model=PassageRead, status_code=201, summary="Create a passage")
 def create_passage(body: PassageCreate, session: SessionDep,
-                   _staff: CurrentStaff) -> PassageRead:
+                   _caller: WriteItems) -> PassageRead:
     return passages.to_read(passages.create(session, data=body))
 
 
 @router.get("/passages/{code}", response_model=PassageRead, summary="One passage")
-def get_passage(code: str, session: SessionDep, _staff: CurrentStaff) -> PassageRead:
+def get_passage(code: str, session: SessionDep, _caller: ReadItems) -> PassageRead:
     passage = passages.get_passage(session, code=code)
     return passages.to_read(passage, passages.item_counts(session).get(passage.id, 0))
 
 
 @router.patch("/passages/{code}", response_model=PassageRead, summary="Edit a passage")
 def update_passage(code: str, body: PassageUpdate, session: SessionDep,
-                   _staff: CurrentStaff) -> PassageRead:
+                   _caller: WriteItems) -> PassageRead:
     passage = passages.update(session, passage=passages.get_passage(session, code=code), data=body)
     return passages.to_read(passage)
 
 
 @router.get("/export/items", summary="Export items (and passages) as JSON or CSV")
-def export_items(session: SessionDep, _staff: CurrentStaff,
+def export_items(session: SessionDep, _caller: ReadItems,
                  format: Literal["json", "csv"] = "json", subject: str | None = None) -> Response:
     from app.itembank import transfer
 
@@ -137,7 +147,7 @@ def export_items(session: SessionDep, _staff: CurrentStaff,
 
 @router.post("/import/items", summary="Import items (all or nothing)")
 def import_items(file: Annotated[UploadFile, File(description="The file to import.")],
-                 session: SessionDep, _staff: CurrentStaff,
+                 session: SessionDep, _caller: WriteItems,
                  format: Literal["json", "csv"] = "json") -> dict[str, int]:
     """Upload a JSON bundle (`{"passages": [...], "items": [...]}`) or an items CSV. A file with
     any bad row is rejected (422) with every problem listed by row and field; nothing is written."""

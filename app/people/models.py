@@ -1,15 +1,18 @@
-"""Schools, staff accounts and log-in sessions."""
+"""Schools, staff, students, classes, log-in sessions, log-in failures and the audit trail."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
 
 STAFF_ROLES = ("admin", "leader", "teacher", "psychometrician", "item_writer")
+SCHOOL_ROLES = ("leader", "teacher")
+"""Roles that belong to one school; the others are bank-wide and have no school."""
 
 
 class School(Base):
@@ -41,7 +44,7 @@ class Staff(Base):
 
 
 class AuthSession(Base):
-    """A log-in: a browser session cookie or an API bearer token (only its hash is stored)."""
+    """A staff log-in: a browser session cookie or an API bearer token (only its hash is stored)."""
 
     __tablename__ = "auth_session"
 
@@ -54,3 +57,115 @@ class AuthSession(Base):
     expires_at: Mapped[datetime]
 
     staff: Mapped[Staff] = relationship()
+
+
+class_teacher = Table(
+    "class_teacher", Base.metadata,
+    Column("class_id", ForeignKey("class_group.id", ondelete="CASCADE"), primary_key=True),
+    Column("staff_id", ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+"""Which staff teach which classes (a class may have several teachers)."""
+
+class_student = Table(
+    "class_student", Base.metadata,
+    Column("class_id", ForeignKey("class_group.id", ondelete="CASCADE"), primary_key=True),
+    Column("student_id", ForeignKey("student.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+"""Which students are in which classes (a student may be in several groups)."""
+
+
+class Student(Base):
+    """A student of one school; ``student_number`` is the school management system's number.
+
+    Gender, ethnicity and language are optional and only used for group reports.
+    """
+
+    __tablename__ = "student"
+    __table_args__ = (UniqueConstraint("school_id", "student_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    student_number: Mapped[str] = mapped_column(String(40))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    year_level: Mapped[int]
+    gender: Mapped[str | None] = mapped_column(String(40))
+    ethnicity: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    school: Mapped[School] = relationship()
+    classes: Mapped[list[ClassGroup]] = relationship(
+        secondary=class_student, back_populates="students", order_by="ClassGroup.name")
+
+
+class ClassGroup(Base):
+    """A class or group of one school for one period (e.g. "Room 12", "2026").
+
+    Students log in with its ``access_code``; teachers can see and regenerate it.
+    """
+
+    __tablename__ = "class_group"
+    __table_args__ = (UniqueConstraint("school_id", "name", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    period: Mapped[str] = mapped_column(String(40))
+    access_code: Mapped[str] = mapped_column(String(12), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    school: Mapped[School] = relationship()
+    teachers: Mapped[list[Staff]] = relationship(secondary=class_teacher, order_by="Staff.name")
+    students: Mapped[list[Student]] = relationship(
+        secondary=class_student, back_populates="classes",
+        order_by="[Student.last_name, Student.first_name]")
+
+
+class StudentSession(Base):
+    """A student log-in, kept apart from staff log-ins so one can never pass for the other."""
+
+    __tablename__ = "student_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("class_group.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    student: Mapped[Student] = relationship()
+
+
+class LoginFailure(Base):
+    """One failed log-in for a key (``account:…`` or ``ip:…``); counted to lock accounts out."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(320), index=True)
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AuditEvent(Base):
+    """Who did what, when, to what: calibration activation, retirement, resets, deletions."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(254))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,26 +1,102 @@
-"""Log-in for the API (bearer tokens) and who-am-I."""
+"""Log-in for the API (staff and students), one's own account, and the people routers."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from app.config import get_settings
 from app.db import SessionDep
-from app.people import service
-from app.people.dependencies import CurrentStaff
-from app.people.schemas import StaffRead, TokenRead, TokenRequest
+from app.errors import AppError, NotAuthenticated, error_body
+from app.people import logins, service, staff, students
+from app.people.admin_router import router as admin_router
+from app.people.classes_router import router as classes_router
+from app.people.dependencies import Caller
+from app.people.policy import require
+from app.people.ratelimit import LockedOut
+from app.people.schemas import (
+    PasswordChange,
+    StaffRead,
+    StudentTokenRequest,
+    TokenRead,
+    TokenRequest,
+)
+from app.people.student_pages import router as student_pages_router
+from app.people.student_schemas import StudentHome
+from app.people.students_router import router as students_router
 
-router = APIRouter(prefix="/api/v1/auth", tags=["authentication"])
+auth = APIRouter(prefix="/api/v1", tags=["authentication"])
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "The credentials are not right."},
+    429: {"description": "Too many failed log-ins: locked out until the time given "
+                         "(also in the `Retry-After` header, in seconds)."}}
 
 
-@router.post("/token", response_model=TokenRead, summary="Exchange e-mail and password for a token")
-def issue_token(body: TokenRequest, session: SessionDep) -> TokenRead:
-    """A bearer token for API calls; valid for `KETE_SESSION_HOURS` hours."""
-    staff = service.authenticate(session, email=body.email, password=body.password)
-    token, _ = service.start_session(session, staff=staff, kind="bearer")
+def refusal(exc: AppError) -> JSONResponse:
+    """A refused log-in as a response, so the failure it counted is committed."""
+    headers = {"Retry-After": str(exc.retry_after_seconds)} if isinstance(exc, LockedOut) else {}
+    return JSONResponse(error_body(type(exc).__name__, exc.detail), status_code=exc.status_code,
+                        headers=headers)
+
+
+def _token(token: str) -> TokenRead:
     return TokenRead(access_token=token, expires_in=get_settings().session_hours * 3600)
 
 
-@router.get("/me", response_model=StaffRead, summary="The account behind this token")
-def me(staff: CurrentStaff) -> StaffRead:
-    return StaffRead.model_validate(staff)
+@auth.post("/auth/token", response_model=TokenRead, responses=_REFUSALS,
+           summary="Exchange e-mail and password for a token", dependencies=[require("public")])
+def issue_token(body: TokenRequest, request: Request, session: SessionDep) -> Any:
+    """A staff bearer token for API calls; valid for `KETE_SESSION_HOURS` hours. Repeated
+    failures lock the account (and the address) out for a while: 429 says until when."""
+    try:
+        member = logins.staff_login(session, email=body.email, password=body.password,
+                                    address=request.client.host if request.client else None)
+    except (NotAuthenticated, LockedOut) as exc:
+        return refusal(exc)
+    return _token(service.start_session(session, staff=member, kind="bearer")[0])
+
+
+@auth.post("/auth/student", response_model=TokenRead, responses=_REFUSALS,
+           summary="Student log-in with school, student number and class code",
+           dependencies=[require("public")])
+def issue_student_token(body: StudentTokenRequest, request: Request,
+                        session: SessionDep) -> Any:
+    """A student bearer token. It reaches only the student's own things, never staff
+    endpoints. Failures are rate limited as for staff."""
+    try:
+        student, group = logins.student_login(
+            session, school_code=body.school_code, student_number=body.student_number,
+            class_code=body.class_code, address=request.client.host if request.client else None)
+    except (NotAuthenticated, LockedOut) as exc:
+        return refusal(exc)
+    token, _ = logins.start_student_session(session, student=student, group=group,
+                                            kind="bearer")
+    return _token(token)
+
+
+@auth.get("/auth/me", response_model=StaffRead, summary="The account behind this token")
+def me(caller: Annotated[Caller, require("account:self")]) -> StaffRead:
+    assert caller.staff is not None
+    return StaffRead.of(caller.staff)
+
+
+@auth.post("/auth/password", status_code=204, summary="Change one's own password")
+def change_password(body: PasswordChange, session: SessionDep,
+                    caller: Annotated[Caller, require("account:self")]) -> None:
+    assert caller.staff is not None
+    staff.change_own_password(session, staff=caller.staff, current=body.current_password,
+                              new=body.new_password)
+
+
+@auth.get("/student/me", response_model=StudentHome, tags=["students"],
+          summary="A logged-in student's own page: their classes and tests")
+def student_home(caller: Annotated[Caller, require("student:self")]) -> StudentHome:
+    assert caller.student is not None
+    return students.home(caller.student)
+
+
+router = APIRouter()
+for _child in (auth, admin_router, students_router, classes_router, student_pages_router):
+    router.include_router(_child)

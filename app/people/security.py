@@ -1,4 +1,4 @@
-"""Password hashing (argon2) and opaque tokens (only SHA-256 digests are stored)."""
+"""Password hashing (argon2), opaque tokens (only SHA-256 digests are stored), access codes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+_DUMMY_HASH: list[str] = []
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""Capitals and digits without the look-alikes 0/O, 1/I: easy to read off a whiteboard."""
 
 
 def hash_password(password: str) -> str:
@@ -23,9 +26,26 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+def spend_verification_time(password: str) -> None:
+    """Verify against a throwaway hash so unknown accounts answer as slowly as known ones."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(_hasher.hash(new_token()))
+    verify_password(_DUMMY_HASH[0], password)
+
+
 def new_token() -> str:
     """A fresh random token, safe to put in a cookie or an Authorization header."""
     return secrets.token_urlsafe(32)
+
+
+def temporary_password() -> str:
+    """A random password a leader can pass on after a reset (about 72 bits)."""
+    return secrets.token_urlsafe(9)
+
+
+def access_code(length: int = 6) -> str:
+    """A random class access code such as ``K7QF3M``."""
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(length))
 
 
 def digest(token: str) -> str:

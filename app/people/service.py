@@ -1,27 +1,52 @@
-"""Staff accounts and log-in sessions."""
+"""Schools, staff accounts and staff log-in sessions."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.config import get_settings
 from app.db import utcnow
-from app.errors import Conflict, InvalidInput, NotAuthenticated
+from app.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from app.people.models import STAFF_ROLES, AuthSession, School, Staff
-from app.people.security import digest, hash_password, new_token, verify_password
+from app.people.security import (
+    digest,
+    hash_password,
+    new_token,
+    spend_verification_time,
+    verify_password,
+)
 
 
 def get_or_create_school(session: Session, *, code: str, name: str) -> School:
     """The school with ``code``, created if absent."""
-    school = session.scalar(select(School).where(School.code == code))
+    school = session.scalar(select(School).where(School.code == code.upper()))
     if school is None:
-        school = School(code=code, name=name)
+        school = School(code=code.upper(), name=name)
         session.add(school)
         session.flush()
     return school
+
+
+def get_school(session: Session, *, code: str) -> School:
+    """The school with ``code`` (any case), or NotFound."""
+    school = session.scalar(select(School).where(School.code == code.strip().upper()))
+    if school is None:
+        raise NotFound(f"No school with code {code!r}.")
+    return school
+
+
+def get_all_schools(session: Session) -> list[School]:
+    return list(session.scalars(select(School).order_by(School.code)))
+
+
+def create_school(session: Session, *, code: str, name: str) -> School:
+    """A new school; codes are unique and stored in capitals."""
+    if session.scalar(select(School.id).where(School.code == code.upper())) is not None:
+        raise Conflict(f"A school with code {code.upper()!r} already exists.")
+    return get_or_create_school(session, code=code, name=name)
 
 
 def create_staff(
@@ -44,6 +69,8 @@ def create_staff(
 def authenticate(session: Session, *, email: str, password: str) -> Staff:
     """The active staff member with these credentials, or NotAuthenticated."""
     staff = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
+    if staff is None:
+        spend_verification_time(password)
     if staff is None or not staff.is_active or not verify_password(staff.password_hash, password):
         raise NotAuthenticated("E-mail or password is not right.")
     return staff
@@ -76,3 +103,10 @@ def resolve(session: Session, *, token: str, kind: str) -> AuthSession | None:
 
 def end_session(session: Session, *, token: str) -> None:
     session.execute(delete(AuthSession).where(AuthSession.token_hash == digest(token)))
+
+
+def end_all_sessions(session: Session, *, staff: Staff) -> int:
+    """End every log-in of ``staff`` (after a password reset or deactivation); how many."""
+    count = session.scalar(select(func.count()).where(AuthSession.staff_id == staff.id)) or 0
+    session.execute(delete(AuthSession).where(AuthSession.staff_id == staff.id))
+    return count

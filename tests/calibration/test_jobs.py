@@ -12,11 +12,10 @@ import pytest
 
 from app import config, db
 from app.calibration import jobs, runs
-from app.calibration.schemas import RunCreate
 from app.db import utcnow
 from app.jobs import start_embedded_worker
 from app.migrate import upgrade
-from tests.calibration.test_runs import _bank, _responses
+from tests.calibration.test_runs import _bank, _request, _responses
 
 
 @pytest.fixture
@@ -49,10 +48,8 @@ def test_runs_execute_on_the_worker_and_interrupted_runs_resume(committed_db: No
     with db.get_sessionmaker()() as session:
         truth = _bank(session, rng)
         _responses(session, truth, rng, n=800)
-        first = runs.request(session, data=RunCreate(subject="maths", label="queued"),
-                             requested_by="")
-        crashed = runs.request(session, data=RunCreate(subject="maths", label="crashed"),
-                               requested_by="")
+        first = _request(session, "queued")
+        crashed = _request(session, "crashed")
         # as if a web process died while running it: running, heartbeat long ago
         crashed.status, crashed.heartbeat_at = "running", utcnow() - timedelta(hours=1)
         session.commit()

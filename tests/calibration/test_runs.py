@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.calibration import runs, service
 from app.calibration.files import ResponseTable
+from app.calibration.models import CalibrationRun
 from app.calibration.schemas import CalibrationCreate, RunCreate
 from app.delivery.service import record_table
 from app.irt.parameters import ItemParameters
@@ -54,6 +55,12 @@ def _responses(session: Session, truth: ItemParameters, rng: np.random.Generator
                  observed_at=datetime(2026, 3, 1, tzinfo=UTC))
 
 
+def _request(session: Session, label: str, anchored: bool = True) -> CalibrationRun:
+    """A 2PL run over the trial items (the data are simulated from 2PL)."""
+    return runs.request(session, data=RunCreate(subject="maths", label=label, model="2pl",
+                                                anchored=anchored), requested_by="")
+
+
 def _makers(session: Session) -> sessionmaker[Session]:
     return sessionmaker(bind=session.connection(), join_transaction_mode="create_savepoint",
                         expire_on_commit=False)
@@ -63,8 +70,7 @@ def test_anchored_run_puts_new_items_on_the_bank_scale(session: Session) -> None
     rng = np.random.default_rng(7)
     truth = _bank(session, rng)
     _responses(session, truth, rng)
-    run = runs.request(session, data=RunCreate(subject="maths", label="trial 2026"),
-                       requested_by="psy@example.org")
+    run = _request(session, "trial 2026")
     runs.execute(_makers(session), run.id)
     session.expire_all()
     run = runs.get(session, run_id=run.id)
@@ -85,7 +91,7 @@ def test_approval_switches_the_active_calibration_and_keeps_the_old(session: Ses
     rng = np.random.default_rng(8)
     truth = _bank(session, rng)
     _responses(session, truth, rng, n=1500)
-    run = runs.request(session, data=RunCreate(subject="maths", label="trial"), requested_by="")
+    run = _request(session, "trial")
     runs.execute(_makers(session), run.id)
     session.expire_all()
     run = runs.get(session, run_id=run.id)
@@ -101,7 +107,7 @@ def test_approval_switches_the_active_calibration_and_keeps_the_old(session: Ses
 
 def test_run_without_responses_fails_with_a_reason(session: Session) -> None:
     _bank(session, np.random.default_rng(9))
-    run = runs.request(session, data=RunCreate(subject="maths", label="empty"), requested_by="")
+    run = _request(session, "empty")
     runs.execute(_makers(session), run.id)
     session.expire_all()
     run = runs.get(session, run_id=run.id)
@@ -134,7 +140,6 @@ def test_runs_api_and_review_page(client: TestClient, session: Session) -> None:
 def test_unanchored_run_needs_no_active_calibration_but_anchored_does(session: Session) -> None:
     framework(session)
     with pytest.raises(Exception, match="no active calibration"):
-        runs.request(session, data=RunCreate(subject="maths", label="x"), requested_by="")
-    run = runs.request(session, data=RunCreate(subject="maths", label="x", anchored=False),
-                       requested_by="")
+        _request(session, "x")
+    run = _request(session, "x", anchored=False)
     assert run.status == "queued"

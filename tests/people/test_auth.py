@@ -13,8 +13,8 @@ from app.people.models import AuthSession, Staff
 from tests.factories import framework, item_data, staff_token
 
 
-def _staff(session: Session) -> Staff:
-    return service.create_staff(session, email="T@Example.org", name="T", role="teacher",
+def _staff(session: Session, role: str = "teacher") -> Staff:
+    return service.create_staff(session, email="T@Example.org", name="T", role=role,
                                 password="correct horse")
 
 
@@ -66,7 +66,7 @@ def test_login_form_needs_its_csrf_token(client: TestClient, session: Session) -
 def test_cookie_login_reaches_pages_and_needs_csrf_for_api_writes(
         client: TestClient, session: Session) -> None:
     framework(session)
-    _staff(session)
+    _staff(session, role="item_writer")
     _page_login(client)
     assert "Kia ora" in client.get("/").text
     assert client.get("/api/v1/items").status_code == 200  # safe method: no token needed

@@ -22,7 +22,8 @@ def test_line_chart_places_points_on_the_frame() -> None:
                      x_label="x", y_label="y", y_range=(0.0, 1.0))
     frame = Frame(x_range=(0.0, 1.0), y_range=(0.0, 1.0))
     points = re.search(r'points="([^"]+)"', svg).group(1).split()  # type: ignore[union-attr]
-    assert points == [f"{frame.px(0):.1f},{frame.py(0):.1f}", f"{frame.px(1):.1f},{frame.py(1):.1f}"]
+    expected = [f"{frame.px(v):.1f},{frame.py(v):.1f}" for v in (0.0, 1.0)]
+    assert points == expected
     assert frame.py(1.0) < frame.py(0.0)  # larger values are higher up
 
 

@@ -22,19 +22,15 @@ from app.itembank import curricula
 from app.itembank.transfer import import_bundle
 from app.migrate import upgrade
 from app.people import service as people
+from app.people.demo import load_demo_school
 from app.people.models import Staff
 
 SIMULATED_LABEL = "Demo generating parameters (simulated)"
 TRIAL_LABEL = "Demo field trial (simulated responses)"
 TRIAL_DESIGN = {"mathematics": (8000, 40), "reading": (5000, 40)}  # persons, items each
-DEMO_SCHOOL = ("KETE-DEMO", "Te Kura o Kete (demo school)")
-DEMO_ACCOUNTS = [  # (email, name, role, password, in the demo school?)
-    ("admin@demo.kete.nz", "Aroha Admin", "admin", "kete-admin-demo", False),
-    ("leader@demo.kete.nz", "Hemi Principal", "leader", "kete-leader-demo", True),
-    ("teacher@demo.kete.nz", "Mere Teacher", "teacher", "kete-teacher-demo", True),
-    ("psychometrician@demo.kete.nz", "Sam Psychometrician", "psychometrician",
-     "kete-psych-demo", False),
-    ("writer@demo.kete.nz", "Tui Writer", "item_writer", "kete-writer-demo", False),
+BANK_ACCOUNTS = [  # bank-wide roles; the school's staff and students: app.people.demo
+    ("admin@demo.kete.nz", "Aroha Admin", "admin", "kete-admin-demo"),
+    ("writer@demo.kete.nz", "Tui Writer", "item_writer", "kete-writer-demo"),
 ]
 
 
@@ -49,14 +45,18 @@ def load_demo(echo: Callable[[str], Any] = print, seed: int = 2026) -> None:
     try:
         _load_bank(session, bank, echo)
         _load_accounts(session)
+        school_lines = load_demo_school(session)
         session.commit()
     finally:
         session.close()
     for subject, (persons, per_person) in TRIAL_DESIGN.items():
         _calibrate_from_trial(subject, bank, persons, per_person, seed, echo)
-    echo("Log in at http://127.0.0.1:8000/login with one of these demo accounts:")
-    for email, _name, role, password, _ in DEMO_ACCOUNTS:
+    echo("")
+    echo("Kete demo accounts (staff log in at http://127.0.0.1:8000/login):")
+    for email, _name, role, password in BANK_ACCOUNTS:
         echo(f"  {role:<16} {email:<30} password: {password}")
+    for line in school_lines:
+        echo(line)
 
 
 def _load_bank(session: Session, bank: dict[str, Any], echo: Callable[[str], Any]) -> None:
@@ -144,8 +144,6 @@ def _trial_table(bank: dict[str, Any], subject: str, n_persons: int, items_per_p
 
 
 def _load_accounts(session: Session) -> None:
-    school = people.get_or_create_school(session, code=DEMO_SCHOOL[0], name=DEMO_SCHOOL[1])
-    for email, name, role, password, in_school in DEMO_ACCOUNTS:
+    for email, name, role, password in BANK_ACCOUNTS:
         if session.scalar(select(Staff.id).where(Staff.email == email)) is None:
-            people.create_staff(session, email=email, name=name, role=role, password=password,
-                                school=school if in_school else None)
+            people.create_staff(session, email=email, name=name, role=role, password=password)

@@ -9,6 +9,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.assembly.pages import router as assembly_pages
+from app.assembly.router import router as assembly_router
 from app.calibration.pages import router as calibration_pages
 from app.calibration.router import router as calibration_router
 from app.calibration.runs_router import router as runs_router
@@ -56,7 +58,7 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     for router in (people_router, itembank_router, calibration_router, runs_router,
-                   pages_router, calibration_pages):
+                   assembly_router, pages_router, calibration_pages, assembly_pages):
         app.include_router(router)
     return app
 

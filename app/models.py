@@ -1,5 +1,6 @@
 """Every domain's models, imported in one place so Alembic and tests see the whole schema."""
 
+from app.assembly.models import Form, FormItem
 from app.calibration.models import (
     Calibration,
     CalibrationRun,
@@ -38,6 +39,8 @@ __all__ = [
     "ClassGroup",
     "CurriculumLevel",
     "CutScore",
+    "Form",
+    "FormItem",
     "Item",
     "ItemParameter",
     "ItemRevision",

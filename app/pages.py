@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.config import get_settings
 from app.db import SessionDep
-from app.errors import AppError, NotAuthenticated
+from app.errors import AppError, NotAuthenticated, NotPermitted
 from app.itembank import curricula, service
 from app.itembank.schemas import ItemFilters
 from app.itembank.views import staff_reads
@@ -37,6 +37,13 @@ PageLogin = Annotated[AuthSession | None, Depends(page_login)]
 """The log-in without a policy: routes must declare one with ``policy.require_page`` instead."""
 StaffPage = Annotated[AuthSession | None, require_page("account:self")]
 BankPage = Annotated[AuthSession | None, require_page("items:read")]
+
+
+def check_csrf(login: AuthSession, sent: str) -> None:
+    """Refuse (403) a staff form whose CSRF token is not this log-in's."""
+    if not same(sent, login.csrf_token):
+        raise NotPermitted("This form has expired or did not come from Kete; reload the page "
+                           "and try again.")
 
 
 def _to_login() -> RedirectResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -10,7 +11,7 @@ from app.calibration.schemas import ParameterIn
 from app.irt.parameters import ItemParameters
 
 
-def to_item_parameters(rows: list[ParameterIn]) -> ItemParameters:
+def to_item_parameters(rows: Sequence[ParameterIn]) -> ItemParameters:
     """Stack parameter rows (item codes become ``item_ids``), standard errors included."""
     params = ItemParameters.from_records([
         {"item_id": r.item, "model": r.model, "a": r.a, "b": r.b, "c": r.c, "steps": r.steps}

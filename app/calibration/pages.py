@@ -10,14 +10,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.calibration import review, runs
 from app.db import SessionDep
 from app.errors import AppError
-from app.pages import PageLogin, templates
-from app.people.security import same
+from app.pages import check_csrf, templates
+from app.people import audit
+from app.people.dependencies import Caller
+from app.people.models import AuthSession
+from app.people.policy import require_page
 
 router = APIRouter(include_in_schema=False)
+ReaderPage = Annotated[AuthSession | None, require_page("calibrations:read")]
+WriterPage = Annotated[AuthSession | None, require_page("calibrations:write")]
 
 
 @router.get("/calibration/runs", response_class=HTMLResponse)
-def run_list(request: Request, session: SessionDep, login: PageLogin) -> Response:
+def run_list(request: Request, session: SessionDep, login: ReaderPage) -> Response:
     if login is None:
         return RedirectResponse("/login", status_code=303)
     return templates.TemplateResponse(request, "calibration_runs.html",
@@ -25,7 +30,7 @@ def run_list(request: Request, session: SessionDep, login: PageLogin) -> Respons
 
 
 @router.get("/calibration/runs/{run_id}", response_class=HTMLResponse)
-def run_review(run_id: int, request: Request, session: SessionDep, login: PageLogin) -> Response:
+def run_review(run_id: int, request: Request, session: SessionDep, login: ReaderPage) -> Response:
     if login is None:
         return RedirectResponse("/login", status_code=303)
     try:
@@ -38,9 +43,12 @@ def run_review(run_id: int, request: Request, session: SessionDep, login: PageLo
 
 
 @router.post("/calibration/runs/{run_id}/approve")
-def run_approve(run_id: int, session: SessionDep, login: PageLogin,
+def run_approve(run_id: int, session: SessionDep, login: WriterPage,
                 csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    if login is None or not same(csrf, login.csrf_token):
+    if login is None:
         return RedirectResponse("/login", status_code=303)
-    runs.approve(session, run=runs.get(session, run_id=run_id))
+    check_csrf(login, csrf)
+    calibration = runs.approve(session, run=runs.get(session, run_id=run_id))
+    audit.record(session, actor=Caller.of_staff(login.staff), action="calibration.approve",
+                 target=f"calibration-run:{run_id}", detail={"calibration": calibration.id})
     return RedirectResponse(f"/calibration/runs/{run_id}", status_code=303)

@@ -71,5 +71,5 @@ def params_export(
                                      kind=calibration.kind, parameters=rows)
             out.write_text(json.dumps(body.model_dump(), indent=1), encoding="utf-8")
         else:
-            write_parameters(out, to_item_parameters(list(rows)))
+            write_parameters(out, to_item_parameters(rows))
     typer.echo(f"wrote {len(rows)} items to {out}")

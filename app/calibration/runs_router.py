@@ -2,39 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks
 
 from app.calibration import jobs, runs, service
 from app.calibration.schemas import CalibrationRead, RunCreate, RunRead
 from app.db import SessionDep
-from app.people.dependencies import CurrentStaff
+from app.people import audit
+from app.people.dependencies import Caller
+from app.people.policy import require
 
 router = APIRouter(prefix="/api/v1/calibration-runs", tags=["calibrations"])
+Reader = Annotated[Caller, require("calibrations:read")]
+Writer = Annotated[Caller, require("calibrations:write")]
 
 
 @router.post("", response_model=RunRead, status_code=202, summary="Start a calibration run")
-def start_run(body: RunCreate, session: SessionDep, staff: CurrentStaff,
+def start_run(body: RunCreate, session: SessionDep, caller: Writer,
               background: BackgroundTasks) -> RunRead:
     """Queue a run; it executes in the background. Follow it with `GET …/{id}`."""
-    run = runs.request(session, data=body, requested_by=staff.email)
+    run = runs.request(session, data=body, requested_by=caller.label)
     background.add_task(jobs.enqueue, run.id)  # after the response, so after the commit
     return RunRead.model_validate(run)
 
 
 @router.get("", response_model=list[RunRead], summary="List calibration runs")
-def list_runs(session: SessionDep, _staff: CurrentStaff) -> list[RunRead]:
+def list_runs(session: SessionDep, _caller: Reader) -> list[RunRead]:
     return [RunRead.model_validate(r) for r in runs.get_all(session)]
 
 
 @router.get("/{run_id}", response_model=RunRead, summary="One run's state and progress")
-def get_run(run_id: int, session: SessionDep, _staff: CurrentStaff) -> RunRead:
+def get_run(run_id: int, session: SessionDep, _caller: Reader) -> RunRead:
     return RunRead.model_validate(runs.get(session, run_id=run_id))
 
 
 @router.get("/{run_id}/report", summary="A finished run's diagnostics, item table and drift")
-def get_report(run_id: int, session: SessionDep, _staff: CurrentStaff) -> dict[str, Any]:
+def get_report(run_id: int, session: SessionDep, _caller: Reader) -> dict[str, Any]:
     """Per item: parameters with SEs, n, p-value, point-biserial, fit (S-X², infit/outfit for
     Rasch); anchors' drift; EM diagnostics; the θ distribution of the persons."""
     return runs.get(session, run_id=run_id).report
@@ -42,6 +46,8 @@ def get_report(run_id: int, session: SessionDep, _staff: CurrentStaff) -> dict[s
 
 @router.post("/{run_id}/approve", response_model=CalibrationRead,
              summary="Approve a run: its calibration becomes the active one")
-def approve_run(run_id: int, session: SessionDep, _staff: CurrentStaff) -> CalibrationRead:
+def approve_run(run_id: int, session: SessionDep, caller: Writer) -> CalibrationRead:
     calibration = runs.approve(session, run=runs.get(session, run_id=run_id))
+    audit.record(session, actor=caller, action="calibration.approve",
+                 target=f"calibration-run:{run_id}", detail={"calibration": calibration.id})
     return service.to_read(session, calibration)

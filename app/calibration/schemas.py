@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Model = Literal["rasch", "2pl", "3pl", "gpcm", "pcm", "grm"]
+ItemStatus = Literal["draft", "trial", "operational", "retired"]
 
 
 class ParameterIn(BaseModel):
@@ -73,6 +74,10 @@ class CalibrationRead(BaseModel):
     activated_at: datetime | None = Field(description="When it last became active.")
 
 
+def _trial_only() -> list[ItemStatus]:
+    return ["trial"]
+
+
 class RunCreate(BaseModel):
     """A request to calibrate items from a window of scored responses."""
 
@@ -84,8 +89,8 @@ class RunCreate(BaseModel):
     anchored: bool = Field(
         True, description="Hold the active calibration's operational items fixed, so the new "
         "items land on the bank's scale. False: a reference calibration with θ ~ N(0, 1).")
-    item_statuses: list[Literal["draft", "trial", "operational", "retired"]] = Field(
-        default_factory=lambda: ["trial"], description="Estimate items with these statuses.")
+    item_statuses: list[ItemStatus] = Field(
+        default_factory=_trial_only, description="Estimate items with these statuses.")
     item_codes: list[str] = Field(
         default_factory=list, description="Or estimate exactly these items (overrides status).")
     window_start: datetime | None = Field(None, description="Use responses from this moment.")

@@ -1,1 +1,1 @@
-"""People: schools, staff accounts, roles and authentication."""
+"""People: schools, staff, students, classes, log-in, who may do what, audit and privacy."""

@@ -49,6 +49,12 @@ def create_school(session: Session, *, code: str, name: str) -> School:
     return get_or_create_school(session, code=code, name=name)
 
 
+def update_school(session: Session, *, school: School, name: str) -> School:
+    school.name = name
+    session.flush()
+    return school
+
+
 def create_staff(
     session: Session, *, email: str, name: str, role: str, password: str,
     school: School | None = None,

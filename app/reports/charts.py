@@ -6,7 +6,7 @@ Every chart has ``role="img"``, a ``<title>`` and a ``<desc>`` referenced by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -72,7 +72,7 @@ def axes(frame: Frame, x_label: str, y_label: str,
     return out
 
 
-def line_chart(x: Sequence[float] | np.ndarray, series: dict[str, Sequence[float] | np.ndarray],
+def line_chart(x: Sequence[float] | np.ndarray, series: Mapping[str, Sequence[float] | np.ndarray],
                *, chart_id: str, title: str, desc: str, x_label: str, y_label: str,
                y_range: tuple[float, float] | None = None,
                band: tuple[float, float] | None = None,

@@ -1,7 +1,7 @@
 """Calibration runs (background recalibration) and scored responses (their evidence).
 
 Revision ID: 0003
-Revises: 0002 (people)
+Revises: 0002
 Create Date: 2026-11-23 18:30:20.862735
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0003'
-down_revision: str | None = '0001'
+down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

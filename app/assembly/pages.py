@@ -1,0 +1,131 @@
+"""Teachers' pages: the test builder wizard, the preview with swap/accept/similar."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from app.assembly import service
+from app.assembly.schemas import FormCreate
+from app.db import SessionDep
+from app.errors import AppError
+from app.itembank import curricula
+from app.pages import check_csrf, templates
+from app.people.dependencies import Caller
+from app.people.models import AuthSession
+from app.people.policy import require_page
+
+router = APIRouter(include_in_schema=False)
+ReaderPage = Annotated[AuthSession | None, require_page("forms:read")]
+WriterPage = Annotated[AuthSession | None, require_page("forms:write")]
+WEIGHTS = ("none", "some", "most")
+
+
+def _login_page() -> RedirectResponse:
+    return RedirectResponse("/login", status_code=303)
+
+
+def _wizard(request: Request, session: SessionDep, login: AuthSession, *,
+            values: dict, errors: list[str], status_code: int = 200) -> Response:
+    subjects = [curricula.get_subject(session, code=s.code)
+                for s in curricula.get_all_subjects(session)]
+    return templates.TemplateResponse(request, "tests_new.html", {
+        "login": login, "subjects": subjects, "values": values, "errors": errors,
+        "weights": WEIGHTS}, status_code=status_code)
+
+
+@router.get("/tests/new", response_class=HTMLResponse)
+def new_test(request: Request, session: SessionDep, login: WriterPage) -> Response:
+    if login is None:
+        return _login_page()
+    defaults = {"name": "", "subject": "mathematics", "duration_minutes": "30",
+                "expected_level": "mostly 3P", "deep_share": "30", "mode": "screen"}
+    return _wizard(request, session, login, values=defaults, errors=[])
+
+
+@router.post("/tests/new")
+async def create_test(request: Request, session: SessionDep, login: WriterPage) -> Response:
+    if login is None:
+        return _login_page()
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items()}
+    check_csrf(login, values.get("csrf", ""))
+    try:
+        data = FormCreate.model_validate(_request_from_form(values))
+        built = service.build(session, data=data, staff=login.staff)
+    except ValidationError as exc:
+        errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        return _wizard(request, session, login, values=values, errors=errors, status_code=422)
+    except AppError as exc:
+        errors = [exc.detail, *(p.get("text") or p.get("message", "") for p in exc.problems)]
+        return _wizard(request, session, login, values=values, errors=errors,
+                       status_code=exc.status_code)
+    return RedirectResponse(f"/tests/{built.id}", status_code=303)
+
+
+def _request_from_form(values: dict[str, str]) -> dict:
+    levels = {k.removeprefix("level_"): v for k, v in values.items()
+              if k.startswith("level_") and v != "none"}
+    strands = {k.removeprefix("strand_"): v for k, v in values.items()
+               if k.startswith("strand_") and v != "none"}
+    deep = values.get("deep_share", "").strip()
+    return {"name": values.get("name", ""), "subject": values.get("subject", ""),
+            "duration_minutes": values.get("duration_minutes") or None, "levels": levels,
+            "strands": strands, "deep_share": float(deep) / 100 if deep else None,
+            "expected_level": values.get("expected_level", ""),
+            "mode": values.get("mode", "screen")}
+
+
+@router.get("/tests", response_class=HTMLResponse)
+def test_list(request: Request, session: SessionDep, login: ReaderPage) -> Response:
+    if login is None:
+        return _login_page()
+    forms = [service.to_read(session, f) for f in
+             service.get_all(session, caller=Caller.of_staff(login.staff))]
+    return templates.TemplateResponse(request, "tests_list.html",
+                                      {"login": login, "forms": forms})
+
+
+@router.get("/tests/{form_id}", response_class=HTMLResponse)
+def test_preview(form_id: int, request: Request, session: SessionDep, login: ReaderPage,
+                 message: str | None = None) -> Response:
+    if login is None:
+        return _login_page()
+    try:
+        form = service.get(session, form_id=form_id)
+        if not service.visible(form, Caller.of_staff(login.staff)):
+            raise AppError("not yours")
+    except AppError:
+        return templates.TemplateResponse(request, "not_found.html", {
+            "login": login, "what": f"test {form_id}"}, status_code=404)
+    return templates.TemplateResponse(request, "tests_preview.html", {
+        "login": login, "form": service.to_read(session, form), "message": message})
+
+
+@router.post("/tests/{form_id}/{action}")
+def test_action(form_id: int, action: str, session: SessionDep, login: WriterPage,
+                csrf: Annotated[str, Form(max_length=100)],
+                item: Annotated[str, Form(max_length=40)] = "") -> Response:
+    if login is None:
+        return _login_page()
+    check_csrf(login, csrf)
+    form = service.get(session, form_id=form_id)
+    if not service.visible(form, Caller.of_staff(login.staff)):
+        return RedirectResponse("/tests", status_code=303)
+    target, message = form_id, ""
+    try:
+        if action == "swap":
+            service.swap(session, form=form, item_code=item, staff=login.staff)
+            message = f"Swapped {item}."
+        elif action == "accept":
+            service.accept(session, form=form)
+            message = "Accepted: this test can now be assigned."
+        elif action == "similar":
+            target = service.similar(session, form=form, staff=login.staff).id
+            message = "A similar test with no items in common."
+    except AppError as exc:
+        message = exc.detail
+    return RedirectResponse(f"/tests/{target}?message={message}", status_code=303)

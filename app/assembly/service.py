@@ -1,0 +1,239 @@
+"""Building forms for teachers from the bank: request → spec → HiGHS → stored form."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.assembly.forms import AssemblyResult, assemble, parallel_form, swap_item
+from app.assembly.models import Form, FormItem
+from app.assembly.request import RequestError, RequestSpec, TeacherRequest, build_request_spec
+from app.assembly.schemas import FormCreate, FormItemRead, FormRead
+from app.assembly.solve import SolveOptions
+from app.assembly.summary import summarize
+from app.calibration import service as calibration
+from app.calibration.models import CutScore, ItemParameter, ReportingScale
+from app.db import utcnow
+from app.errors import Conflict, InvalidInput, NotFound
+from app.itembank.curricula import get_subject
+from app.itembank.models import CurriculumLevel, Item, Subject
+from app.itembank.service import _load as item_load
+from app.people.dependencies import Caller
+from app.people.models import Staff
+
+EXPOSURE_WINDOW = timedelta(days=180)
+# Teachers' tests may give up to 5% of the best possible information so that exposure is
+# spread and two teachers asking the same thing get different tests; 5% of information is
+# about 2.5% of the SE, invisible in a report.
+TEACHER_OPTIONS = SolveOptions(mip_rel_gap=0.05, time_limit=10.0)
+
+
+def build(session: Session, *, data: FormCreate, staff: Staff) -> Form:
+    """Assemble the best form the bank allows for ``data``, or explain why none exists."""
+    subject = get_subject(session, code=data.subject)
+    request_spec = _request_spec(session, subject, data, staff)
+    result = assemble(request_spec.spec, TEACHER_OPTIONS)
+    _raise_if_no_form(result)
+    return _store(session, subject=subject, data=data, staff=staff, request_spec=request_spec,
+                  result=result)
+
+
+def swap(session: Session, *, form: Form, item_code: str, staff: Staff) -> Form:
+    """Replace one item by the best alternative that keeps every requirement."""
+    _require_draft(form)
+    request_spec = _request_spec(session, _subject(session, form), FormCreate.model_validate(
+        form.request), staff)
+    ids = request_spec.spec.pool.item_ids
+    current = [ids.index(fi.item.code) for fi in _items(session, form) if fi.item.code in ids]
+    if item_code not in ids or ids.index(item_code) not in current:
+        raise InvalidInput(f"Item {item_code} is not on this test.")
+    result = swap_item(request_spec.spec, current, ids.index(item_code), TEACHER_OPTIONS)
+    _raise_if_no_form(result)
+    _set_items(session, form, request_spec, result)
+    return form
+
+
+def accept(session: Session, *, form: Form) -> Form:
+    """Fix the form: it can now be assigned, and no longer changed."""
+    _require_draft(form)
+    form.status, form.accepted_at = "accepted", utcnow()
+    session.flush()
+    return form
+
+
+def similar(session: Session, *, form: Form, staff: Staff) -> Form:
+    """A parallel form: no item or passage in common, matching information."""
+    data = FormCreate.model_validate({**form.request, "name": f"{form.name} (parallel)"})
+    subject = _subject(session, form)
+    request_spec = _request_spec(session, subject, data, staff)
+    ids = request_spec.spec.pool.item_ids
+    current = [ids.index(fi.item.code) for fi in _items(session, form) if fi.item.code in ids]
+    result = parallel_form(request_spec.spec, current)
+    _raise_if_no_form(result)
+    new = _store(session, subject=subject, data=data, staff=staff, request_spec=request_spec,
+                 result=result)
+    new.parent_id = form.id
+    return new
+
+
+def get(session: Session, *, form_id: int) -> Form:
+    form = session.get(Form, form_id)
+    if form is None:
+        raise NotFound(f"No form {form_id}.")
+    return form
+
+
+def visible(form: Form, caller: Caller) -> bool:
+    """Admins see every form; others the forms of their own school (bank-wide staff: the
+    forms made outside any school)."""
+    return caller.role == "admin" or form.school_id == caller.school_id
+
+
+def get_all(session: Session, *, caller: Caller) -> list[Form]:
+    query = select(Form).order_by(Form.id.desc())
+    if caller.role != "admin":
+        query = query.where(Form.school_id.is_(None) if caller.school_id is None
+                            else Form.school_id == caller.school_id)
+    return list(session.scalars(query))
+
+
+def to_read(session: Session, form: Form) -> FormRead:
+    subject = session.get(Subject, form.subject_id)
+    assert subject is not None
+    return FormRead(id=form.id, name=form.name, subject=subject.code, status=form.status,
+                    mode=form.mode, calibration_id=form.calibration_id, parent_id=form.parent_id,
+                    items=[FormItemRead(**row) for row in form.summary.get("items", [])],
+                    summary={k: v for k, v in form.summary.items() if k != "items"},
+                    tif_svg=form.tif_svg, created_at=form.created_at)
+
+
+def _raise_if_no_form(result: AssemblyResult) -> None:
+    if result.ok:
+        return
+    if result.explanation is not None:
+        raise Conflict(" ".join(result.explanation.lines()[:2]),
+                       problems=[c.to_dict() for c in result.explanation.conflicts]
+                       or [{"message": line} for line in result.explanation.lines()])
+    raise Conflict(f"No test could be built: {result.message or result.status}.")
+
+
+def _require_draft(form: Form) -> None:
+    if form.status != "draft":
+        raise Conflict("This test has been accepted; make a similar test to change it.")
+
+
+def _subject(session: Session, form: Form) -> Subject:
+    subject = session.get(Subject, form.subject_id)
+    assert subject is not None
+    return subject
+
+
+def _items(session: Session, form: Form) -> list[FormItem]:
+    return list(session.scalars(select(FormItem).options(selectinload(FormItem.item))
+                                .where(FormItem.form_id == form.id)
+                                .order_by(FormItem.position)))
+
+
+def _request_spec(session: Session, subject: Subject, data: FormCreate,
+                  staff: Staff) -> RequestSpec:
+    records = bank_records(session, subject)
+    if not records:
+        raise Conflict(f"{subject.code} has no operational items with active parameters yet.")
+    seed = staff.id * 7919 + (session.scalar(select(func.count()).where(
+        Form.created_by_id == staff.id)) or 0)
+    request = TeacherRequest(
+        levels=data.levels, strands=data.strands, expected_level=data.expected_level,
+        sublevel_theta=sublevel_theta(session, subject), duration_minutes=data.duration_minutes,
+        item_count=data.item_count, deep_share=data.deep_share, exclude=data.exclude_items,
+        exposure=exposure(session, subject, staff), seed=seed)
+    try:
+        return build_request_spec(records, request)
+    except RequestError as exc:
+        raise InvalidInput("The request cannot be read.",
+                           problems=[{"message": p} for p in exc.problems]) from exc
+
+
+def bank_records(session: Session, subject: Subject) -> list[dict[str, Any]]:
+    """Operational achievement items of ``subject`` with their active parameters."""
+    items = list(session.scalars(select(Item).options(*item_load()).where(
+        Item.subject_id == subject.id, Item.status == "operational",
+        Item.kind == "achievement").order_by(Item.code)))
+    params = calibration.active_parameters(session, item_ids=[i.id for i in items])
+    return [_record(item, params[item.id]) for item in items if item.id in params]
+
+
+def _record(item: Item, p: ItemParameter) -> dict[str, Any]:
+    assert item.current_revision is not None and item.level is not None
+    return {"code": item.code, "strand": item.strand.code if item.strand else None,
+            "objective": item.objective.code if item.objective else None,
+            "sublevel": item.level.code, "level_rank": item.level.rank, "solo": item.solo,
+            "depth": item.depth, "response_type": item.response_type,
+            "expected_time_s": item.current_revision.expected_time_s,
+            "passage": item.passage.code if item.passage else None,
+            "enemy_group": item.enemy_group, "model": p.model, "a": p.a, "b": p.b, "c": p.c,
+            "steps": p.steps or None, "item_id": item.id,
+            "revision_id": item.current_revision_id}
+
+
+def sublevel_theta(session: Session, subject: Subject) -> dict[str, float]:
+    """The θ at the middle of each sublevel, from the subject's cut scores and scale."""
+    scale = session.scalar(select(ReportingScale).where(ReportingScale.subject_id == subject.id))
+    cuts = session.execute(select(CurriculumLevel.code, CutScore.score).join(
+        CutScore, CutScore.level_id == CurriculumLevel.id).where(
+        CutScore.subject_id == subject.id).order_by(CutScore.score)).all()
+    if scale is None or len(cuts) < 2:
+        raise Conflict(f"{subject.code} needs a reporting scale and cut scores before tests "
+                       "can be targeted at a curriculum level.")
+    starts = np.array([(score - scale.intercept) / scale.slope for _, score in cuts])
+    widths = np.diff(starts, append=starts[-1] + (starts[-1] - starts[-2]))
+    return {code: float(s + w / 2) for (code, _), s, w in zip(cuts, starts, widths, strict=True)}
+
+
+def exposure(session: Session, subject: Subject, staff: Staff) -> dict[str, float]:
+    """How often each item appeared in other teachers' recent forms."""
+    rows = session.execute(select(Item.code, func.count()).join(
+        FormItem, FormItem.item_id == Item.id).join(Form, Form.id == FormItem.form_id).where(
+        Form.subject_id == subject.id, Form.created_at >= utcnow() - EXPOSURE_WINDOW,
+        Form.created_by_id != staff.id).group_by(Item.code)).all()
+    return {code: float(n) for code, n in rows}
+
+
+def _store(session: Session, *, subject: Subject, data: FormCreate, staff: Staff,
+           request_spec: RequestSpec, result: AssemblyResult) -> Form:
+    active = calibration.get_active(session, subject=subject)
+    assert active is not None  # bank_records found active parameters
+    form = Form(name=data.name, subject_id=subject.id, school_id=staff.school_id,
+                created_by_id=staff.id, calibration_id=active.id, mode=data.mode,
+                attitude_scale=data.attitude_scale, request=data.model_dump())
+    session.add(form)
+    session.flush()
+    _set_items(session, form, request_spec, result)
+    return form
+
+
+def _set_items(session: Session, form: Form, request_spec: RequestSpec,
+               result: AssemblyResult) -> None:
+    for old in _items(session, form):
+        session.delete(old)
+    session.flush()
+    records = request_spec.records
+    for position, index in enumerate(result.items, start=1):
+        record = records[index]
+        session.add(FormItem(form_id=form.id, position=position, item_id=record["item_id"],
+                             item_revision_id=record["revision_id"]))
+    summary = summarize(request_spec, result)
+    form.summary = {
+        "items": summary.items, "by_level": summary.by_level, "by_strand": summary.by_strand,
+        "by_depth": summary.by_depth, "total_time_s": summary.total_time_s,
+        "expected_score": summary.expected_score, "max_score": summary.max_score,
+        "se_at_class_level": summary.se_at_class_level,
+        "reported_strands": summary.reported_strands, "notes": summary.notes,
+        "levels": dict(Counter(r["sublevel"][0] for r in (records[i] for i in result.items))),
+    }
+    form.tif_svg = summary.tif_svg
+    session.flush()

@@ -1,0 +1,129 @@
+"""The teacher's test builder through the API, on a real database."""
+
+from __future__ import annotations
+
+import numpy as np
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.calibration import service as calibration
+from app.calibration.schemas import CalibrationCreate
+from app.itembank import service as items
+from app.itembank.schemas import ItemCreate
+from app.people import service as people
+from tests.factories import framework, item_data, staff_token
+
+LEVELS = ["2B", "2P", "2A", "3B", "3P", "3A", "4B", "4P", "4A"]
+
+
+def _bank(session: Session, n: int = 90) -> None:
+    """A bank spread over strands, sublevels and SOLO, with parameters, scale and cuts."""
+    subject = framework(session)
+    rng = np.random.default_rng(3)
+    params = []
+    for j in range(n):
+        level = LEVELS[j % len(LEVELS)]
+        strand = "NA" if j % 3 else "GM"
+        data = item_data(f"I{j:03d}", strand=strand, objective="NA3-1" if strand == "NA"
+                         else "GM3-1", sublevel=level, expected_time_s=int(rng.integers(40, 90)),
+                         solo=["unistructural", "multistructural", "relational"][j % 3 if j % 2
+                                                                                  else 0])
+        items.create(session, data=ItemCreate.model_validate(data))
+        theta = -2 + 0.5 * LEVELS.index(level)
+        params.append({"item": f"I{j:03d}", "model": "2pl", "a": float(rng.uniform(0.8, 1.6)),
+                       "b": float(theta + rng.normal(0, 0.3))})
+    calibration.create(session, data=CalibrationCreate(subject="maths", label="bank",
+                                                       activate=True, parameters=params))
+    calibration.set_scale(session, subject=subject, name="Maths", intercept=1500, slope=100,
+                          cuts={lv: 1300 + 50 * k for k, lv in enumerate(LEVELS)})
+
+
+REQUEST = {"name": "Fractions check", "subject": "maths", "duration_minutes": 20,
+           "levels": {"3": "most", "4": "some"}, "strands": {"NA": "most", "GM": "some"},
+           "deep_share": 0.3, "expected_level": "mostly 3P"}
+
+
+def test_build_swap_accept_and_similar(client: TestClient, session: Session) -> None:
+    _bank(session)
+    auth = staff_token(client, session, role="teacher")
+    built = client.post("/api/v1/forms", json=REQUEST, headers=auth)
+    assert built.status_code == 201, built.text
+    form = built.json()
+    codes = [i["code"] for i in form["items"]]
+    assert form["status"] == "draft" and len(codes) == len(set(codes)) >= 10
+    summary = form["summary"]
+    assert summary["total_time_s"] <= 20 * 60
+    assert set(summary["by_level"]) <= {"3B", "3P", "3A", "4B", "4P", "4A"}
+    assert 0 < summary["expected_score"] < summary["max_score"]
+    assert 0 < summary["se_at_class_level"] < 1 and "<svg" in form["tif_svg"]
+
+    swapped = client.post(f"/api/v1/forms/{form['id']}/swap", json={"item": codes[0]},
+                          headers=auth).json()
+    new_codes = [i["code"] for i in swapped["items"]]
+    assert codes[0] not in new_codes and swapped["summary"]["total_time_s"] <= 1200
+
+    similar = client.post(f"/api/v1/forms/{form['id']}/similar", headers=auth)
+    assert similar.status_code == 201, similar.text
+    assert not set(new_codes) & {i["code"] for i in similar.json()["items"]}
+    assert similar.json()["parent_id"] == form["id"]
+
+    accepted = client.post(f"/api/v1/forms/{form['id']}/accept", headers=auth)
+    assert accepted.json()["status"] == "accepted"
+    late = client.post(f"/api/v1/forms/{form['id']}/swap", json={"item": new_codes[0]},
+                       headers=auth)
+    assert late.status_code == 409
+
+
+def test_two_teachers_get_different_tests_for_the_same_request(client: TestClient,
+                                                               session: Session) -> None:
+    _bank(session)
+    first = client.post("/api/v1/forms", json={**REQUEST, "deep_share": None},
+                        headers=staff_token(client, session, role="teacher", email="a@x.org"))
+    second = client.post("/api/v1/forms", json={**REQUEST, "deep_share": None},
+                         headers=staff_token(client, session, role="teacher", email="b@x.org"))
+    a = {i["code"] for i in first.json()["items"]}
+    b = {i["code"] for i in second.json()["items"]}
+    assert a != b
+
+
+def test_impossible_request_is_409_naming_the_requirements(client: TestClient,
+                                                          session: Session) -> None:
+    _bank(session)
+    auth = staff_token(client, session, role="teacher")
+    response = client.post("/api/v1/forms", json={**REQUEST, "deep_share": 1.0}, headers=auth)
+    assert response.status_code == 409, response.text
+    body = response.json()
+    assert body["error"] == "Conflict" and body["problems"]
+    assert any("surface/deep" in str(p) for p in body["problems"])
+
+
+def test_unreadable_requests_are_422(client: TestClient, session: Session) -> None:
+    _bank(session)
+    auth = staff_token(client, session, role="teacher")
+    apart = client.post("/api/v1/forms", json={**REQUEST, "levels": {"2": "most", "4": "some"}},
+                        headers=auth)
+    assert apart.status_code == 422 and "adjacent" in str(apart.json()["problems"])
+    both = client.post("/api/v1/forms", json={**REQUEST, "item_count": 10}, headers=auth)
+    assert both.status_code == 422
+    level = client.post("/api/v1/forms", json={**REQUEST, "expected_level": "mostly 9Z"},
+                        headers=auth)
+    assert level.status_code == 422 and "9Z" in str(level.json()["problems"])
+
+
+def test_other_schools_forms_are_not_found(client: TestClient, session: Session) -> None:
+    _bank(session)
+    school_a = people.get_or_create_school(session, code="A", name="A School")
+    school_b = people.get_or_create_school(session, code="B", name="B School")
+    for email, school in (("ta@x.org", school_a), ("tb@x.org", school_b)):
+        people.create_staff(session, email=email, name=email, role="teacher", password="pw-12345",
+                            school=school)
+    tokens = {e: client.post("/api/v1/auth/token", json={"email": e, "password": "pw-12345"})
+              .json()["access_token"] for e in ("ta@x.org", "tb@x.org")}
+    form = client.post("/api/v1/forms", json=REQUEST,
+                       headers={"Authorization": f"Bearer {tokens['ta@x.org']}"}).json()
+    other = client.get(f"/api/v1/forms/{form['id']}",
+                       headers={"Authorization": f"Bearer {tokens['tb@x.org']}"})
+    missing = client.get("/api/v1/forms/999999",
+                         headers={"Authorization": f"Bearer {tokens['tb@x.org']}"})
+    assert other.status_code == missing.status_code == 404
+    assert other.json()["error"] == missing.json()["error"]

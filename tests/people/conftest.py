@@ -1,0 +1,20 @@
+"""People tests: a cheap argon2 hasher (the real cost is for attackers, not for the suite)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from argon2 import PasswordHasher
+
+from app.people import ratelimit, security
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Argon2 with minimal cost: hashes still start ``$argon2`` and verify as in production."""
+    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=64,
+                                                            parallelism=1))
+    monkeypatch.setattr(security, "_DUMMY_HASH", [])
+    monkeypatch.setattr(ratelimit, "LIMITS", ratelimit.Limits())
+    yield

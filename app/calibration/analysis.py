@@ -49,13 +49,14 @@ class RunResult:
     report: dict[str, Any]
 
 
-def analyse(data: RunData, progress: Progress, max_iter: int = 500) -> RunResult:
+def analyse(data: RunData, progress: Progress, max_iter: int = 500,
+            tol: float = 1e-3) -> RunResult:
     """Calibrate (anchored when anchors are given), then describe every item."""
     def on_iteration(iteration: int, loglik: float, change: float) -> None:
         progress(min(0.8, 0.05 + 0.75 * iteration / max_iter),
                  f"EM iteration {iteration}: log-likelihood {loglik:.1f}, max change {change:.4f}")
 
-    estimator = MMLEstimator(data.models, max_iter=max_iter, callback=on_iteration)
+    estimator = MMLEstimator(data.models, max_iter=max_iter, tol=tol, callback=on_iteration)
     estimator.fit(data.matrix(), data.item_ids, anchors=data.anchors)
     progress(0.85, "Item statistics and fit")
     params = estimator.params_
@@ -106,7 +107,8 @@ def _drift(data: RunData, dense: np.ndarray) -> list[dict[str, Any]]:
     Stocking–Lord, compared with those values: who has moved?"""
     if data.anchors is None or data.anchors.n_items < 2:
         return []
-    free = MMLEstimator(data.models, standard_errors=False).fit(dense, data.item_ids).params_
+    free = MMLEstimator(data.models, standard_errors=False, tol=1e-3).fit(
+        data.matrix(), data.item_ids).params_
     linked = link(free, data.anchors, "stocking-lord").transformed
     return anchor_drift(linked, data.anchors).rows()
 

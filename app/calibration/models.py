@@ -116,6 +116,7 @@ class CalibrationRun(Base):
     label: Mapped[str] = mapped_column(String(120))
     model: Mapped[str] = mapped_column(String(10))
     anchored: Mapped[bool] = mapped_column(default=True)
+    tolerance: Mapped[float] = mapped_column(Float, default=1e-3)
     item_statuses: Mapped[list[Any]] = mapped_column(default=list)
     item_codes: Mapped[list[Any]] = mapped_column(default=list)
     window_start: Mapped[datetime | None]

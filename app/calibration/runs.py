@@ -37,7 +37,8 @@ def request(session: Session, *, data: RunCreate, requested_by: str) -> Calibrat
         raise InvalidInput(f"{subject.code} has no active calibration to anchor to; "
                            "run an unanchored reference calibration first.")
     run = CalibrationRun(subject_id=subject.id, label=data.label, model=data.model,
-                         anchored=data.anchored, item_statuses=list(data.item_statuses),
+                         anchored=data.anchored, tolerance=data.tolerance,
+                         item_statuses=list(data.item_statuses),
                          item_codes=list(data.item_codes), window_start=data.window_start,
                          window_end=data.window_end, requested_by=requested_by)
     session.add(run)
@@ -80,8 +81,9 @@ def execute(make_session: sessionmaker[Session], run_id: int) -> None:
             return
     try:
         with make_session() as session:
-            data = load_data(session, get(session, run_id=run_id))
-        result = analyse(data, _progress_writer(make_session, run_id))
+            run = get(session, run_id=run_id)
+            data, tolerance = load_data(session, run), run.tolerance
+        result = analyse(data, _progress_writer(make_session, run_id), tol=tolerance)
         with make_session() as session:
             _store(session, get(session, run_id=run_id), data, result)
             session.commit()

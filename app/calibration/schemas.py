@@ -89,6 +89,9 @@ class RunCreate(BaseModel):
     anchored: bool = Field(
         True, description="Hold the active calibration's operational items fixed, so the new "
         "items land on the bank's scale. False: a reference calibration with θ ~ N(0, 1).")
+    tolerance: float = Field(
+        1e-3, gt=0, le=0.1, description="EM stops when no item parameter moves more than this "
+        "in an iteration (logits; BILOG's default is 0.01, mirt's 1e-4).")
     item_statuses: list[ItemStatus] = Field(
         default_factory=_trial_only, description="Estimate items with these statuses.")
     item_codes: list[str] = Field(
@@ -104,6 +107,7 @@ class RunRead(BaseModel):
     label: str = Field(description="Name for the new calibration.")
     model: str = Field(description="Model of dichotomous items.")
     anchored: bool = Field(description="Anchored on the active calibration.")
+    tolerance: float = Field(description="EM convergence tolerance (largest parameter change).")
     item_statuses: list[str] = Field(description="Statuses of the estimated items.")
     item_codes: list[str] = Field(description="Codes of the estimated items, if chosen.")
     status: str = Field(description="queued, running, succeeded, failed or approved.")

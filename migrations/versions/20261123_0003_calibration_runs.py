@@ -24,6 +24,7 @@ def upgrade() -> None:
     sa.Column('label', sa.String(length=120), nullable=False),
     sa.Column('model', sa.String(length=10), nullable=False),
     sa.Column('anchored', sa.Boolean(), nullable=False),
+    sa.Column('tolerance', sa.Float(), nullable=False),
     sa.Column('item_statuses', sa.JSON(), nullable=False),
     sa.Column('item_codes', sa.JSON(), nullable=False),
     sa.Column('window_start', sa.DateTime(timezone=True), nullable=True),

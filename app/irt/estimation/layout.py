@@ -43,11 +43,13 @@ class ItemLayout:
         n_cat: categories per item ``(n_items,)``.
         a_prior: ``(mean, sd)`` of a lognormal slope prior, applied where ``a_prior_mask``.
         c_prior: Beta ``(α, β)`` prior on 3PL lower asymptotes (None: no prior).
+        b_prior: normal ``(mean, sd)`` prior on 3PL difficulties (None: no prior).
     """
 
     def __init__(self, models: np.ndarray, n_cat: np.ndarray,
                  a_prior: tuple[float, float] | None, a_prior_mask: np.ndarray,
-                 c_prior: tuple[float, float] | None) -> None:
+                 c_prior: tuple[float, float] | None,
+                 b_prior: tuple[float, float] | None = (0.0, 3.0)) -> None:
         self.models = np.asarray(models, dtype=object)
         self.n_cat = np.asarray(n_cat, dtype=int)
         self.n_items = self.models.size
@@ -59,7 +61,7 @@ class ItemLayout:
             if items.size == 0:
                 continue
             args = (self.models[items], self.n_cat[items], a_prior, a_prior_mask[items])
-            family: ItemFamily = (DichotomousFamily(*args, c_prior=c_prior)
+            family: ItemFamily = (DichotomousFamily(*args, c_prior=c_prior, b_prior=b_prior)
                                   if name == "dichotomous" else
                                   GpcmFamily(*args) if name == "gpcm" else GrmFamily(*args))
             k = np.arange(family.n_k)

@@ -51,6 +51,8 @@ class MMLEstimator:
         a_prior: ``(mean, sd)`` of a lognormal prior on slopes of estimated items; ``"auto"``
             uses ``(0, 0.5)`` on 3PL items only; None for none.
         c_prior: Beta ``(α, β)`` prior on 3PL lower asymptotes (default (5, 17)); None for none.
+        b_prior: normal ``(mean, sd)`` prior on 3PL difficulties (default (0, 3)), which stops
+            ``b`` running off for items far too hard or easy for the sample; None for none.
         standard_errors: compute XPD standard errors (see :mod:`.standard_errors`).
         precision: ``"single"`` (float32 E-step products, about twice as fast) or ``"double"``.
         accelerate: SQUAREM extrapolation of the EM steps (see :mod:`.accelerate`).
@@ -70,6 +72,7 @@ class MMLEstimator:
                  max_iter: int = 500, tol: float = 1e-4,
                  a_prior: tuple[float, float] | Literal["auto"] | None = "auto",
                  c_prior: tuple[float, float] | None = (5.0, 17.0),
+                 b_prior: tuple[float, float] | None = (0.0, 3.0),
                  standard_errors: bool = True, precision: Literal["single", "double"] = "single",
                  accelerate: bool = True, n_threads: int | None = None,
                  callback: Callback | None = None) -> None:
@@ -82,6 +85,7 @@ class MMLEstimator:
         self.tol = tol
         self.a_prior = a_prior
         self.c_prior = c_prior
+        self.b_prior = b_prior
         self.standard_errors = standard_errors
         self.precision = precision
         self.accelerate = accelerate
@@ -128,7 +132,7 @@ class MMLEstimator:
     def _layout_for(self, setup: ItemSetup, data: ResponseMatrix) -> ItemLayout:
         """Families and columns with starting values; anchors fixed at their parameters."""
         layout = ItemLayout(setup.models, setup.n_cat, *self._priors(setup.models),
-                            c_prior=self.c_prior)
+                            c_prior=self.c_prior, b_prior=self.b_prior)
         layout.start(data.category_counts(int(setup.n_cat.max(initial=2))))
         if setup.anchor_params is not None:
             layout.fix(setup.anchor_positions, setup.anchor_params)

@@ -4,7 +4,10 @@
 
 Rasch items free only ``d`` (a = 1, c = 0), 2PL items free ``a, d``, 3PL items all three. 3PL
 lower asymptotes get a Beta(α, β) prior (default Beta(5, 17): mode 0.2, mean ≈ 0.23, which
-keeps ``c`` away from the boundaries when the data say little about it).
+keeps ``c`` away from the boundaries when the data say little about it), and their
+difficulties a weak normal prior (default N(0, 3²)): an item far too hard for the sample
+(P ≈ c for almost everyone) otherwise lets ``b`` run off towards infinity while the
+likelihood barely changes — the usual 3PL remedy (as in BILOG's threshold priors).
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ class DichotomousFamily(ItemFamily):
     def __init__(self, models: np.ndarray, n_cat: np.ndarray,
                  a_prior: tuple[float, float] | None = None,
                  a_prior_mask: np.ndarray | None = None,
-                 c_prior: tuple[float, float] | None = (5.0, 17.0)) -> None:
+                 c_prior: tuple[float, float] | None = (5.0, 17.0),
+                 b_prior: tuple[float, float] | None = (0.0, 3.0)) -> None:
         super().__init__(models, n_cat, a_prior, a_prior_mask)
         self.c_prior = c_prior
+        self.b_prior = b_prior
         self.is_3pl = self.models == "3pl"
 
     def free_mask(self) -> np.ndarray:
@@ -88,8 +93,9 @@ class DichotomousFamily(ItemFamily):
         return super().feasible(psi) & c_ok
 
     def log_prior(self, psi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Lognormal slope prior (base class) plus Beta(α, β) on 3PL ``c``."""
+        """Lognormal slope prior (base class), Beta(α, β) on 3PL ``c``, normal on 3PL ``b``."""
         value, grad, info = super().log_prior(psi)
+        self._b_prior(psi, value, grad, info)
         if self.c_prior is not None and self.is_3pl.any():
             alpha, beta = self.c_prior
             m = self.is_3pl
@@ -98,3 +104,21 @@ class DichotomousFamily(ItemFamily):
             grad[m, 2] += (alpha - 1) / c - (beta - 1) / (1 - c)
             info[m, 2, 2] += (alpha - 1) / c**2 + (beta - 1) / (1 - c) ** 2
         return value, grad, info
+
+    def _b_prior(self, psi: np.ndarray, value: np.ndarray, grad: np.ndarray,
+                 info: np.ndarray) -> None:
+        """Add ``log N(b; μ, σ²)`` for 3PL items, with ``b = −d/a``, in place.
+
+        Gradient by the chain rule through ``∂b/∂a = d/a²`` and ``∂b/∂d = −1/a``; the
+        information is the Gauss–Newton term ``g gᵀ / σ²`` (positive semi-definite).
+        """
+        if self.b_prior is None or not self.is_3pl.any():
+            return
+        mu, sd = self.b_prior
+        m = self.is_3pl
+        a, d = np.maximum(psi[m, 0], 1e-6), psi[m, 1]
+        b = -d / a
+        g = np.stack([d / a**2, -1.0 / a], axis=1)  # ∂b/∂(a, d)
+        value[m] += -0.5 * ((b - mu) / sd) ** 2
+        grad[m, :2] += (-(b - mu) / sd**2)[:, None] * g
+        info[m, :2, :2] += g[:, :, None] * g[:, None, :] / sd**2

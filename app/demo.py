@@ -74,9 +74,10 @@ def _load_bank(session: Session, bank: dict[str, Any], echo: Callable[[str], Any
 
 
 def _load_simulated_parameters(session: Session, bank: dict[str, Any]) -> None:
-    subject_of = {item["code"]: item["subject"] for item in bank["items"]}
+    subject_of = {item["code"]: item["subject"] for item in bank["items"]
+                  if item["status"] in ("trial", "operational")}  # drafts were never trialled
     by_subject: dict[str, list[ParameterIn]] = {}
-    for p in bank["parameters"]:
+    for p in (p for p in bank["parameters"] if p["code"] in subject_of):
         row = ParameterIn(item=p["code"], model=p["model"], a=p.get("a", 1.0), b=p.get("b"),
                           c=p.get("c", 0.0), steps=p.get("steps", []))
         by_subject.setdefault(subject_of[p["code"]], []).append(row)

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import AppError, NotAuthenticated, NotPermitted
-from app.itembank import curricula, service
+from app.itembank import curricula, passages, service
 from app.itembank.schemas import ItemFilters
 from app.itembank.views import staff_reads
 from app.people import logins
@@ -132,4 +132,6 @@ def item_page(code: str, request: Request, session: SessionDep, login: BankPage)
     except AppError:
         return templates.TemplateResponse(request, "not_found.html", {"login": login,
                                           "what": f"item {code}"}, status_code=404)
-    return templates.TemplateResponse(request, "item.html", {"login": login, "item": item})
+    passage = passages.get_passage(session, code=item.passage) if item.passage else None
+    return templates.TemplateResponse(request, "item.html", {"login": login, "item": item,
+                                                             "passage": passage})

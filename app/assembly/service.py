@@ -216,6 +216,12 @@ def _store(session: Session, *, subject: Subject, data: FormCreate, staff: Staff
     return form
 
 
+def _scale_points(session: Session, subject_id: int, se_theta: float) -> float | None:
+    """An SE in logits as reporting-scale points (the scale's slope times it)."""
+    scale = session.scalar(select(ReportingScale).where(ReportingScale.subject_id == subject_id))
+    return None if scale is None else round(se_theta * scale.slope, 1)
+
+
 def _set_items(session: Session, form: Form, request_spec: RequestSpec,
                result: AssemblyResult) -> None:
     for old in _items(session, form):
@@ -232,6 +238,7 @@ def _set_items(session: Session, form: Form, request_spec: RequestSpec,
         "by_depth": summary.by_depth, "total_time_s": summary.total_time_s,
         "expected_score": summary.expected_score, "max_score": summary.max_score,
         "se_at_class_level": summary.se_at_class_level,
+        "se_scale_points": _scale_points(session, form.subject_id, summary.se_at_class_level),
         "reported_strands": summary.reported_strands, "notes": summary.notes,
         "levels": dict(Counter(r["sublevel"][0] for r in (records[i] for i in result.items))),
     }

@@ -67,7 +67,7 @@ def _bank_information(session: Session, run: CalibrationRun) -> str:
             session, calibration_id=run.result_id) if run.result_id else None)):
         if calibration is not None:
             params = to_item_parameters(service.parameters(session, calibration=calibration))
-            series[f"{name}: {calibration.label}"] = test_information(params, THETA)
+            series[f"{name} (#{calibration.id})"] = test_information(params, THETA)
     return line_chart(THETA, series, chart_id="tif", title="Information of the whole bank",
                       desc="Sum of item information over every calibrated item, against θ.",
                       x_label="θ (logits)", y_label="Information")

@@ -214,6 +214,8 @@ def approve(session: Session, *, run: CalibrationRun) -> Calibration:
     calibration = service.activate(session, calibration=service.get(
         session, calibration_id=run.result_id))
     run.status = "approved"
+    run.message = (f"Approved: calibration {calibration.id} is the active calibration; earlier "
+                   "scores keep the calibration they were made with.")
     session.flush()
     return calibration
 

@@ -84,7 +84,9 @@ def line_chart(x: Sequence[float] | np.ndarray, series: Mapping[str, Sequence[fl
     """
     xs = np.asarray(x, dtype=float)
     top = max([float(np.nanmax(v)) for v in series.values()] + [m[1] for m in marks] + [0.0])
-    frame = Frame(width=size[0], height=size[1], x_range=(float(xs.min()), float(xs.max())),
+    legend = 150 if len(series) > 1 else 0  # a legend column right of the plot
+    frame = Frame(width=size[0] + legend, height=size[1], right=16 + legend,
+                  x_range=(float(xs.min()), float(xs.max())),
                   y_range=y_range or (0.0, top * 1.1 or 1.0))
     parts = _open(frame, chart_id, title, desc)
     if band is not None:
@@ -98,10 +100,13 @@ def line_chart(x: Sequence[float] | np.ndarray, series: Mapping[str, Sequence[fl
                           for a, b in zip(xs, np.asarray(ys, dtype=float), strict=True))
         parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" '
                      f'stroke-width="2"><title>{escape(name)}</title></polyline>')
-        if len(series) > 1:
-            parts.append(f'<text x="{frame.width - frame.right}" y="{frame.top - 20 + 0 * k}" '
-                         f'dy="{12 * k}" text-anchor="end" font-family="sans-serif" '
-                         f'font-size="11" fill="{colour}">{escape(name)}</text>')
+        if legend:
+            y = frame.top + 8 + 16 * k
+            x0 = frame.width - legend + 4
+            parts.append(f'<line x1="{x0}" x2="{x0 + 18}" y1="{y - 4}" y2="{y - 4}" '
+                         f'stroke="{colour}" stroke-width="2"/><text x="{x0 + 24}" y="{y}" '
+                         f'font-family="sans-serif" font-size="11" fill="#333">'
+                         f'{escape(name[:24])}</text>')
     for mx, my, label in marks:
         parts.append(f'<circle cx="{frame.px(mx):.1f}" cy="{frame.py(my):.1f}" r="4" '
                      f'fill="#c2410c"><title>{escape(label)}</title></circle>')

@@ -84,6 +84,9 @@ def responses_import(
                                          help="Long-form CSV: person_id,item_id,score.")],
     subject: Annotated[str, typer.Option(help="Subject code of the items.")],
     source: Annotated[str, typer.Option(help="trial, sitting or import.")] = "trial",
+    groups: Annotated[Path | None, typer.Option(
+        exists=True, dir_okay=False,
+        help="CSV person_id,<variable>,… (e.g. gender, language) for DIF analysis.")] = None,
 ) -> None:
     """Store scored responses (e.g. trial data) for calibration runs: all or nothing.
 
@@ -97,11 +100,29 @@ def responses_import(
         table = read_responses(file)
     except CsvFileError as exc:
         fail(str(exc))
+    person_groups = _read_groups(groups) if groups else None
     with _session() as session:
         count = record_table(session, table=table, subject_id=get_subject(
             session, code=subject).id, source=source, observed_at=utcnow(),
-            person_prefix=f"{source}:")
+            person_prefix=f"{source}:", groups=person_groups)
     typer.echo(f"stored {count} responses of {table.n_persons} persons")
+
+
+def _read_groups(path: Path) -> dict[str, dict[str, str]]:
+    """person_id → {variable: label} from a CSV with a person_id column."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or "person_id" not in reader.fieldnames:
+            fail(f"{path}: line 1: the header needs a person_id column")
+        out: dict[str, dict[str, str]] = {}
+        for row in reader:
+            person = (row.pop("person_id") or "").strip()
+            if not person or person in out:
+                fail(f"{path}: line {reader.line_num}: missing or repeated person_id")
+            out[person] = {k: v.strip() for k, v in row.items() if k and v and v.strip()}
+    return out
 
 
 @db_cli.command("upgrade")

@@ -103,8 +103,11 @@ def _calibrate_from_trial(subject_code: str, bank: dict[str, Any], n_persons: in
                 CalibrationRun.subject_id == subject.id, CalibrationRun.label == TRIAL_LABEL)):
             return
         table = _trial_table(bank, subject_code, n_persons, items_per_person, seed)
+        genders = np.random.default_rng([seed, 7]).choice(["F", "M"], size=table.n_persons)
         record_table(session, table=table, subject_id=subject.id, source="trial",
-                     observed_at=utcnow())
+                     observed_at=utcnow(), groups={
+                         person: {"gender": str(g)}
+                         for person, g in zip(table.person_ids, genders, strict=True)})
         run = runs.request(session, data=RunCreate(
             subject=subject_code, label=TRIAL_LABEL, model="auto", anchored=False,
             item_statuses=["trial", "operational"]), requested_by="kete demo")

@@ -9,7 +9,7 @@ from app.calibration.models import (
     ReportingScale,
 )
 from app.db import Base
-from app.delivery.models import ScoredResponse
+from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
 from app.itembank.models import (
     CurriculumLevel,
     Item,
@@ -31,6 +31,8 @@ from app.people.models import (
 )
 
 __all__ = [
+    "Answer",
+    "Assignment",
     "AuditEvent",
     "AuthSession",
     "Base",
@@ -48,8 +50,10 @@ __all__ = [
     "Objective",
     "Passage",
     "ReportingScale",
+    "Result",
     "School",
     "ScoredResponse",
+    "Sitting",
     "Staff",
     "Strand",
     "Student",

@@ -22,7 +22,8 @@ def review(session: Session, run: CalibrationRun) -> dict[str, Any]:
     report = run.report or {}
     items = report.get("items", [])
     out: dict[str, Any] = {"run": run, "diagnostics": report.get("diagnostics"),
-                           "items": items, "drift": report.get("drift", []), "charts": {}}
+                           "items": items, "drift": report.get("drift", []),
+                           "dif": report.get("dif", []), "charts": {}}
     if not items:
         return out
     estimated = [row for row in items if not row["anchor"]]

@@ -24,6 +24,7 @@ from app.calibration.schemas import RunCreate
 from app.db import utcnow
 from app.delivery.models import ScoredResponse
 from app.errors import Conflict, InvalidInput, NotFound
+from app.irt.linking import link
 from app.itembank.curricula import get_subject
 from app.itembank.models import Item, ItemRevision, Subject
 
@@ -145,31 +146,44 @@ def _anchor_parameters(session: Session, run: CalibrationRun, exclude: set[int]
                ItemParameter.item_id.not_in(exclude))))
 
 
-def _responses(session: Session, run: CalibrationRun, item_ids: list[int]
-               ) -> list[tuple[str, int, int]]:
-    query = select(ScoredResponse.person_key, ScoredResponse.item_id, ScoredResponse.score).where(
-        ScoredResponse.item_id.in_(item_ids))
+Row = tuple[str, int, int, dict | None]
+
+
+def _responses(session: Session, run: CalibrationRun, item_ids: list[int]) -> list[Row]:
+    query = select(ScoredResponse.person_key, ScoredResponse.item_id, ScoredResponse.score,
+                   ScoredResponse.groups).where(ScoredResponse.item_id.in_(item_ids))
     if run.window_start is not None:
         query = query.where(ScoredResponse.observed_at >= run.window_start)
     if run.window_end is not None:
         query = query.where(ScoredResponse.observed_at <= run.window_end)
-    return [(p, i, s) for p, i, s in session.execute(query)]
+    return [(p, i, s, g) for p, i, s, g in session.execute(query)]
 
 
 def _run_data(session: Session, run: CalibrationRun, items: list[Item],
-              rows: list[tuple[str, int, int]], anchors: list[ItemParameter]) -> RunData:
+              rows: list[Row], anchors: list[ItemParameter]) -> RunData:
     column = {item.id: j for j, item in enumerate(items)}
     persons: dict[str, int] = {}
-    person = np.array([persons.setdefault(p, len(persons)) for p, _, _ in rows])
+    person = np.array([persons.setdefault(p, len(persons)) for p, _, _, _ in rows])
     max_scores = _max_scores(session, items)
     models = [_model(run.model, item, m) for item, m in zip(items, max_scores, strict=True)]
     codes = {item.id: item.code for item in items}
     anchor_params = to_item_parameters([service.parameter_out(p, codes[p.item_id])
                                         for p in anchors]) if anchors else None
     return RunData(item_ids=[i.code for i in items], person=person,
-                   item=np.array([column[i] for _, i, _ in rows]),
-                   score=np.array([s for _, _, s in rows]), n_persons=len(persons),
-                   models=models, anchors=anchor_params, max_scores=np.array(max_scores))
+                   item=np.array([column[i] for _, i, _, _ in rows]),
+                   score=np.array([s for _, _, s, _ in rows]), n_persons=len(persons),
+                   models=models, anchors=anchor_params, max_scores=np.array(max_scores),
+                   groups=_groups(rows, person, len(persons)))
+
+
+def _groups(rows: list[Row], person: np.ndarray, n_persons: int) -> dict[str, np.ndarray]:
+    """Each group variable's label per person (from any of their responses)."""
+    out: dict[str, np.ndarray] = {}
+    for (_, _, _, groups), p in zip(rows, person, strict=True):
+        for variable, label in (groups or {}).items():
+            column = out.setdefault(variable, np.full(n_persons, None, dtype=object))
+            column[p] = str(label) if label not in (None, "") else None
+    return out
 
 
 def _model(requested: str, item: Item, max_score: int) -> str:
@@ -202,9 +216,25 @@ def _store(session: Session, run: CalibrationRun, data: RunData, result: RunResu
         population=(result.mean, result.sd),
         notes=f"Calibration run {run.id}: {run.model}, "
               f"{'anchored' if data.anchors is not None else 'reference (N(0, 1))'}.")
+    if data.anchors is None and active is not None:
+        result.report["link"] = _link_to(session, calibration, result, active)
     run.result_id, run.report = calibration.id, result.report
     run.status, run.progress, run.finished_at = "succeeded", 1.0, utcnow()
     run.message = "Done: review the items, then approve to make it the active calibration."
+
+
+def _link_to(session: Session, calibration: Calibration, result: RunResult,
+             active: Calibration) -> dict[str, float | int | str]:
+    """Store how a free (unanchored) calibration maps onto the active scale, by
+    Stocking–Lord through their common items: θ_active = A·θ_new + B."""
+    target = to_item_parameters(service.parameters(session, calibration=active))
+    try:
+        linked = link(result.params, target, "stocking-lord")
+    except ValueError as exc:  # fewer than two common items
+        return {"method": "stocking-lord", "error": str(exc)}
+    calibration.link_a, calibration.link_b = linked.A, linked.B
+    return {"method": "stocking-lord", "A": linked.A, "B": linked.B,
+            "common_items": len(linked.common_items), "parent": active.id}
 
 
 def approve(session: Session, *, run: CalibrationRun) -> Calibration:

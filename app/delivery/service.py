@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import insert, select
@@ -16,11 +16,13 @@ from app.itembank.models import Item, ItemRevision
 
 
 def record_table(session: Session, *, table: ResponseTable, subject_id: int, source: str,
-                 observed_at: datetime, person_prefix: str = "") -> int:
+                 observed_at: datetime, person_prefix: str = "",
+                 groups: Mapping[str, dict[str, str]] | None = None) -> int:
     """Store a long-form response table whose item ids are item codes; returns rows written.
 
     Every item must be in the subject and every score within the item's range; otherwise
-    nothing is written and every problem is listed.
+    nothing is written and every problem is listed. ``groups`` maps a person id to their
+    group labels for DIF (e.g. ``{"gender": "F"}``).
     """
     if source not in RESPONSE_SOURCES:
         raise InvalidInput(f"Unknown response source {source!r}.")
@@ -35,7 +37,8 @@ def record_table(session: Session, *, table: ResponseTable, subject_id: int, sou
     rows = [{"person_key": f"{person_prefix}{table.person_ids[p]}",
              "item_id": items[table.item_ids[i]][0],
              "item_revision_id": items[table.item_ids[i]][1], "score": int(s),
-             "source": source, "observed_at": observed_at}
+             "source": source, "observed_at": observed_at,
+             "groups": (groups or {}).get(table.person_ids[p])}
             for p, i, s in zip(table.person_index, table.item_index, table.scores, strict=True)]
     try:
         with session.begin_nested():

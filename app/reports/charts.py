@@ -53,7 +53,8 @@ def ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def axes(frame: Frame, x_label: str, y_label: str,
-         y_format: Callable[[float], str] = lambda v: f"{v:.1f}") -> list[str]:
+         y_format: Callable[[float], str] = lambda v: f"{v:.1f}",
+         x_format: Callable[[float], str] = lambda v: f"{v:.1f}") -> list[str]:
     """Axis lines, tick labels and axis titles."""
     bottom, left, right = frame.height - frame.bottom, frame.left, frame.width - frame.right
     out = [f'<g stroke="#333" stroke-width="1"><line x1="{left}" y1="{bottom}" x2="{right}" '
@@ -61,7 +62,7 @@ def axes(frame: Frame, x_label: str, y_label: str,
            '<g font-family="sans-serif" font-size="11" fill="#333">']
     for v in ticks(*frame.x_range):
         out.append(f'<text x="{frame.px(v):.1f}" y="{bottom + 16}" text-anchor="middle">'
-                   f'{v:.1f}</text>')
+                   f'{x_format(v)}</text>')
     for v in ticks(*frame.y_range):
         out.append(f'<text x="{left - 6}" y="{frame.py(v) + 4:.1f}" text-anchor="end">'
                    f'{y_format(v)}</text>')

@@ -54,6 +54,7 @@ def upgrade() -> None:
     sa.Column('item_revision_id', sa.Integer(), nullable=True),
     sa.Column('score', sa.Integer(), nullable=False),
     sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('groups', sa.JSON(), nullable=True),
     sa.Column('observed_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_scored_response_item_id_item'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['item_revision_id'], ['item_revision.id'], name=op.f('fk_scored_response_item_revision_id_item_revision'), ondelete='SET NULL'),

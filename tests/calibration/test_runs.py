@@ -143,3 +143,48 @@ def test_unanchored_run_needs_no_active_calibration_but_anchored_does(session: S
         _request(session, "x")
     run = _request(session, "x", anchored=False)
     assert run.status == "queued"
+
+
+def test_dif_flags_an_item_that_is_harder_for_one_group(session: Session) -> None:
+    rng = np.random.default_rng(12)
+    truth = _bank(session, rng)
+    n = 4000
+    theta, gender = rng.normal(0, 1, n), rng.choice(["F", "M"], n)
+    scores = simulate_responses(truth, theta, rng)
+    shifted = truth.subset(range(truth.n_items))
+    shifted.b[N_ANCHORS] += 1.2  # T00 is much harder for the focal group
+    focal = gender == "M"
+    scores[focal] = simulate_responses(shifted, theta[focal], rng)
+    table = ResponseTable.from_dense(scores, [f"p{i}" for i in range(n)], truth.item_ids)
+    record_table(session, table=table, subject_id=framework(session).id, source="trial",
+                 observed_at=datetime(2026, 3, 1, tzinfo=UTC),
+                 groups={f"p{i}": {"gender": str(g)} for i, g in enumerate(gender)})
+    run = _request(session, "dif")
+    runs.execute(_makers(session), run.id)
+    session.expire_all()
+    (comparison,) = runs.get(session, run_id=run.id).report["dif"]
+    rows = {r["item_id"]: r for r in comparison["items"]}
+    assert comparison["variable"] == "gender" and rows["T00"]["category"] == "C"
+    assert rows["T00"]["value"] < -1.5
+    clean = [r for code, r in rows.items() if code != "T00"]
+    assert sum(r["category"] == "C" for r in clean) <= 1
+
+
+def test_unanchored_run_stores_its_link_to_the_active_scale(session: Session) -> None:
+    """The new cohort is N(0.5, 1.2²) on the bank's scale; a free run fixes it at N(0, 1), so
+    θ_bank = 1.2·θ_new + 0.5 is the link it must find and store."""
+    rng = np.random.default_rng(13)
+    truth = _bank(session, rng)
+    _responses(session, truth, rng)
+    run = runs.request(session, data=RunCreate(subject="maths", label="free", model="2pl",
+                                               anchored=False,
+                                               item_statuses=["trial", "operational"]),
+                       requested_by="")
+    runs.execute(_makers(session), run.id)
+    session.expire_all()
+    run = runs.get(session, run_id=run.id)
+    assert run.status == "succeeded", run.message
+    result = service.get(session, calibration_id=run.result_id)  # type: ignore[arg-type]
+    assert result.link_a == pytest.approx(1.2, abs=0.08)
+    assert result.link_b == pytest.approx(0.5, abs=0.08)
+    assert run.report["link"]["common_items"] == N_ANCHORS

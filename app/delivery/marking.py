@@ -1,0 +1,61 @@
+"""The teacher marking queue: open responses no key can mark, for the caller's classes."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.delivery import scoring
+from app.delivery.models import Answer, Assignment, Sitting
+from app.delivery.schemas import MarkingEntry
+from app.errors import InvalidInput, NotFound, NotPermitted
+from app.itembank.models import Item, ItemRevision
+from app.people import policy
+from app.people.dependencies import Caller
+from app.people.models import ClassGroup, Staff, Student
+
+
+def _queue_query(caller: Caller
+                 ) -> Select[Answer, Item, ItemRevision, Sitting, Student]:
+    query = (select(Answer, Item, ItemRevision, Sitting, Student)
+             .join(Sitting, Sitting.id == Answer.sitting_id)
+             .join(Assignment, Assignment.id == Sitting.assignment_id)
+             .join(Item, Item.id == Answer.item_id)
+             .join(ItemRevision, ItemRevision.id == Answer.item_revision_id)
+             .outerjoin(Student, Student.id == Sitting.student_id)
+             .where(Sitting.status == "submitted", Answer.score.is_(None),
+                    policy.school_clause(caller, Assignment.school_id)))
+    if caller.role == "teacher" and caller.staff is not None:
+        query = query.join(ClassGroup, ClassGroup.id == Assignment.class_id).where(
+            ClassGroup.teachers.any(Staff.id == caller.staff.id))
+    return query.order_by(Sitting.id, Answer.id)
+
+
+def queue(session: Session, *, caller: Caller) -> list[MarkingEntry]:
+    """Unmarked answers of submitted sittings in the classes the caller may mark."""
+    return [MarkingEntry(answer_id=answer.id, sitting_id=sitting.id,
+                         student_name=f"{student.first_name} {student.last_name}"
+                         if student else None, item_code=item.code,
+                         stem_html=revision.stem_html, response=answer.response,
+                         max_score=revision.max_score, guidance=revision.key)
+            for answer, item, revision, sitting, student in session.execute(
+                _queue_query(caller))]
+
+
+def mark(session: Session, *, caller: Caller, answer_id: int, score: int) -> Sitting:
+    """Give one queued answer its mark; the sitting is scored once nothing else waits."""
+    row = session.execute(_queue_query(caller).where(Answer.id == answer_id)).first()
+    if row is None:
+        raise NotFound(f"No answer {answer_id} waiting for your mark.")
+    answer, _item, revision, sitting, _student = row
+    group = session.get(ClassGroup, sitting.assignment.class_id)
+    if group is None or not policy.may_write_class(caller, group):
+        raise NotPermitted("Only the class's teachers (or a leader) mark its tests.")
+    if not 0 <= score <= revision.max_score:
+        raise InvalidInput(f"The mark must be between 0 and {revision.max_score}.")
+    answer.score, answer.marked_at = score, utcnow()
+    answer.marked_by_id = caller.staff.id if caller.staff else None
+    session.flush()
+    scoring.finish(session, sitting=sitting)
+    return sitting

@@ -1,0 +1,197 @@
+"""Scoring sittings: mark answers by their keys, estimate θ, and store the result.
+
+A submitted sitting whose answers all have a score is scored at once; answers without a usable
+key (open responses) wait in the marking queue (:mod:`app.delivery.marking`) and the sitting
+is scored when the last is marked. Unanswered items score 0. One :class:`ScoredResponse` per
+achievement item (person ``sitting:<id>``) feeds recalibration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.assembly.models import FormItem
+from app.calibration import service as calibration
+from app.calibration.convert import to_item_parameters
+from app.calibration.models import Calibration, CutScore, ItemParameter, ReportingScale
+from app.db import utcnow
+from app.delivery import estimates, sittings
+from app.delivery.estimates import Metric, Scale
+from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
+from app.itembank.keys import score_response
+from app.itembank.models import CurriculumLevel, Item, ItemRevision
+from app.people.models import Student
+
+
+def usable_key(item: Item, revision: ItemRevision) -> bool:
+    """Whether the answer can be marked by its key (otherwise a teacher marks it)."""
+    key = revision.key
+    return isinstance(key, dict) and bool(key) and not key.get("teacher_marked", False)
+
+
+def automark(session: Session, *, sitting: Sitting) -> int:
+    """Score every unscored answer that has a usable key; return how many still wait."""
+    waiting = 0
+    rows = session.execute(select(Answer, Item, ItemRevision)
+                           .join(Item, Item.id == Answer.item_id)
+                           .join(ItemRevision, ItemRevision.id == Answer.item_revision_id)
+                           .where(Answer.sitting_id == sitting.id, Answer.score.is_(None)))
+    for answer, item, revision in rows:
+        if answer.response is None:
+            answer.score = 0
+        elif usable_key(item, revision):
+            assert revision.key is not None
+            answer.score = score_response(item.response_type, revision.key,
+                                          revision.max_score, answer.response)
+        else:
+            waiting += 1
+    session.flush()
+    return waiting
+
+
+def finish(session: Session, *, sitting: Sitting) -> Result | None:
+    """Mark what keys can mark; score the sitting when nothing waits for a teacher."""
+    if automark(session, sitting=sitting) == 0:
+        return score(session, sitting=sitting)
+    return None
+
+
+def close_due(session: Session, now: datetime | None = None) -> int:
+    """Submit (and score) every in-progress sitting whose time or window has run out, and
+    score submitted ones no longer waiting; returns how many sittings were handed in."""
+    now = now or utcnow()
+    handed_in = 0
+    for sitting in session.scalars(select(Sitting).options(selectinload(Sitting.assignment))
+                                   .join(Assignment).where(Sitting.status == "in_progress")):
+        if now > sittings.deadline(sitting) + sittings.GRACE:
+            sittings.submit(session, sitting=sitting, now=now)
+            handed_in += 1
+    return handed_in
+
+
+@dataclass
+class _Row:
+    """One achievement item of the form with the student's score on it."""
+
+    position: int
+    item: Item
+    revision_id: int
+    max_score: int
+    score: int
+    time_s: float
+
+
+def score(session: Session, *, sitting: Sitting) -> Result:
+    """Estimate and store the sitting's result (re-scoring replaces it)."""
+    cal = calibration.get(session, calibration_id=sitting.calibration_id)
+    rows, params = _scored_items(session, sitting, cal)
+    x = np.array([r.score for r in rows], dtype=float)
+    metric = Metric(cal.population_mean, cal.population_sd, cal.link_a, cal.link_b)
+    theta, se, own = (float(v[0]) for v in estimates.estimate(params, x[None, :], metric))
+    scale = _scale(session, cal.subject_id)
+    scaled = scale.score(theta, se) if scale else None
+    result = session.scalar(select(Result).where(Result.sitting_id == sitting.id)) or Result(
+        sitting_id=sitting.id)
+    result.calibration_id, result.theta, result.se = cal.id, theta, se
+    result.scale_score = round(scaled[0], 1) if scaled else None
+    result.scale_se = round(scaled[1], 1) if scaled else None
+    result.sublevel = scale.sublevel(scaled[0]) if scale and scaled else None
+    result.raw_score, result.max_score = int(x.sum()), int(sum(r.max_score for r in rows))
+    result.subscores = _subscores(params, x, rows, metric, scale)
+    result.quadrants = _quadrants(params, rows, own)
+    result.attitude_score = _attitude(session, sitting)
+    result.flags = estimates.flags(x, np.array([r.max_score for r in rows]),
+                                   [r.time_s for r in rows if r.time_s])
+    result.scored_at = utcnow()
+    session.add(result)
+    sitting.status = "scored"
+    _record_responses(session, sitting, rows)
+    session.flush()
+    return result
+
+
+def _scored_items(session: Session, sitting: Sitting, cal: Calibration) -> tuple[list[_Row], Any]:
+    answers = {a.item_id: a for a in session.scalars(
+        select(Answer).where(Answer.sitting_id == sitting.id))}
+    form_items = session.scalars(select(FormItem).options(
+        selectinload(FormItem.item).selectinload(Item.objective),
+        selectinload(FormItem.item).selectinload(Item.strand),
+        selectinload(FormItem.item).selectinload(Item.level))
+        .where(FormItem.form_id == sitting.assignment.form_id).order_by(FormItem.position))
+    params = {p.item_id: p for p in session.scalars(select(ItemParameter).where(
+        ItemParameter.calibration_id == cal.id))}
+    rows, records = [], []
+    for fi in form_items:
+        p = params.get(fi.item_id)
+        if p is None or fi.item.kind != "achievement":
+            continue
+        answer = answers.get(fi.item_id)
+        revision = session.get(ItemRevision, fi.item_revision_id)
+        assert revision is not None
+        rows.append(_Row(fi.position, fi.item, revision.id, revision.max_score,
+                         int(answer.score or 0) if answer else 0,
+                         answer.time_s if answer else 0.0))
+        records.append(calibration.parameter_out(p, fi.item.code))
+    return rows, to_item_parameters(records)
+
+
+def _scale(session: Session, subject_id: int) -> Scale | None:
+    row = session.scalar(select(ReportingScale).where(ReportingScale.subject_id == subject_id))
+    if row is None:
+        return None
+    cuts = session.execute(select(CurriculumLevel.code, CutScore.score).join(
+        CutScore, CutScore.level_id == CurriculumLevel.id).where(
+        CutScore.subject_id == subject_id)).all()
+    return Scale(row.intercept, row.slope, [(code, float(s)) for code, s in cuts])
+
+
+def _subscores(params: Any, x: np.ndarray, rows: list[_Row], metric: Metric,
+               scale: Scale | None) -> dict[str, Any]:
+    strands = {r.item.strand.code for r in rows if r.item.strand}
+    by_strand = {s: [bool(r.item.strand and r.item.strand.code == s) for r in rows]
+                 for s in strands}
+    by_depth = {d: [r.item.depth == d for r in rows] for d in ("surface", "deep")}
+    return {"strand": estimates.subscores(params, x, by_strand, metric, scale),
+            "depth": estimates.subscores(params, x, by_depth, metric, scale)}
+
+
+def _quadrants(params: Any, rows: list[_Row], theta_own: float) -> list[dict[str, Any]]:
+    shares = estimates.expected_shares(params, theta_own)
+    return [{"position": r.position, "item": r.item.code,
+             "objective": r.item.objective.code if r.item.objective else None,
+             "objective_text": r.item.objective.text if r.item.objective else None,
+             "strand": r.item.strand.code if r.item.strand else None,
+             "sublevel": r.item.level.code if r.item.level else None,
+             "depth": r.item.depth, "score": r.score, "max_score": r.max_score,
+             "p_correct": round(float(share), 3),
+             "quadrant": estimates.quadrant_of(float(share), r.score, r.max_score)}
+            for r, share in zip(rows, shares, strict=True)]
+
+
+def _attitude(session: Session, sitting: Sitting) -> float | None:
+    if not sitting.attitude_item_ids:
+        return None
+    marks = [a.score for a in session.scalars(select(Answer).where(
+        Answer.sitting_id == sitting.id, Answer.item_id.in_(sitting.attitude_item_ids),
+        Answer.response.is_not(None))) if a.score is not None]
+    return round(sum(marks) / len(marks), 3) if marks else None
+
+
+def _record_responses(session: Session, sitting: Sitting, rows: list[_Row]) -> None:
+    key = f"sitting:{sitting.id}"
+    session.execute(delete(ScoredResponse).where(ScoredResponse.person_key == key))
+    student = session.get(Student, sitting.student_id) if sitting.student_id else None
+    groups = None if student is None else {k: v for k, v in (
+        ("gender", student.gender), ("ethnicity", student.ethnicity),
+        ("language", student.language), ("year_level", student.year_level)) if v is not None}
+    if rows:
+        session.execute(insert(ScoredResponse), [
+            {"person_key": key, "item_id": r.item.id, "item_revision_id": r.revision_id,
+             "score": r.score, "source": "sitting", "groups": groups or None,
+             "observed_at": sitting.submitted_at or utcnow()} for r in rows])

@@ -1,0 +1,230 @@
+"""The Individual Learning Pathway: what a student's result means and what to teach next.
+
+``build_individual`` turns a :class:`~app.reports.data.StudentResult` into a view model that
+the template ``individual.html`` renders as a page or (``pdf=True``) as a printable PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from markupsafe import Markup
+
+from app.reports import pdf
+from app.reports.data import (
+    FLAG_TEXT,
+    QUADRANTS,
+    ItemOutcome,
+    NormCell,
+    Norms,
+    Quadrant,
+    Scale,
+    StudentResult,
+    TimeOfYear,
+)
+from app.reports.report_charts import nice_range, profile_chart, scale_strip
+
+QUADRANT_MEANING: dict[Quadrant, str] = {
+    "Achieved": "Items easier than your level that you got right — you have these.",
+    "Strengths": "Items harder than your level that you got right — beyond what we expected.",
+    "Gaps": "Items easier than your level that you got wrong — check these first.",
+    "To be achieved": "Items harder than your level that you got wrong — teach these next.",
+}
+WHAT_NEXT_ORDER: tuple[Quadrant, ...] = ("To be achieved", "Gaps")
+STAGE = {"B": "Basic", "P": "Proficient", "A": "Advanced"}
+MAX_NEXT_STEPS = 8
+
+
+@dataclass(frozen=True)
+class ObjectiveLine:
+    """One achievement objective in a quadrant, with the items behind it."""
+
+    code: str
+    text: str
+    strand: str
+    sublevel: str
+    items: tuple[str, ...]
+    quadrant: Quadrant
+    easiest: float
+    """The scale difficulty of its easiest item in this quadrant (orders what to do next)."""
+
+
+@dataclass(frozen=True)
+class QuadrantView:
+    """A quadrant: its name, what it means in plain words, and its objectives."""
+
+    name: Quadrant
+    meaning: str
+    objectives: tuple[ObjectiveLine, ...]
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """A sub-score (strand or depth) beside the overall score."""
+
+    label: str
+    score: float
+    se: float
+    difference: float
+    sublevel: str
+
+
+@dataclass(frozen=True)
+class IndividualView:
+    """Everything the Individual Learning Pathway shows, ready to render."""
+
+    name: str
+    year_level: int
+    test_name: str
+    sat_on: date
+    scale_score: float
+    scale_se: float
+    sublevel: str
+    level_text: str
+    norm_text: str
+    flags: tuple[str, ...]
+    score_chart: Markup
+    profile: tuple[ProfileRow, ...]
+    profile_chart: Markup | None
+    attitude_text: str | None
+    quadrants: tuple[QuadrantView, ...]
+    next_steps: tuple[ObjectiveLine, ...]
+    more_steps: int
+    items_right: int
+    items_total: int
+    scale_name: str
+
+
+def level_text(sublevel: str) -> str:
+    """"3P" → "Level 3 Proficient (3P)"; anything else is returned as it is."""
+    if len(sublevel) == 2 and sublevel[0].isdigit() and sublevel[1] in STAGE:
+        return f"Level {sublevel[0]} {STAGE[sublevel[1]]} ({sublevel})"
+    return sublevel
+
+
+def time_of_year(sat_on: date) -> TimeOfYear:
+    """NZ school years run February–December: the first half compares with start-of-year norms."""
+    return "start" if sat_on.month <= 6 else "end"
+
+
+def norm_sentence(year_level: int, when: TimeOfYear, norm: NormCell | None) -> str:
+    """The norm in words, or why there is none."""
+    if norm is None:
+        return f"There are no norms for Year {year_level} yet."
+    return (f"Year {year_level} students at the {when} of the year average {norm.mean:.0f}; "
+            f"two in three score between {norm.mean - norm.sd:.0f} and "
+            f"{norm.mean + norm.sd:.0f}.")
+
+
+def strip_range(values: list[float], norm: NormCell | None) -> tuple[float, float]:
+    """A scale window that shows every value, the norm band and a little sublevel context."""
+    lows, highs = list(values), list(values)
+    if norm is not None:
+        lows.append(norm.mean - 1.4 * norm.sd)
+        highs.append(norm.mean + 1.4 * norm.sd)
+    start, end, _ = nice_range(min(lows) - 25, max(highs) + 25, steps=8)
+    return start, end
+
+
+def quadrant_objectives(items: tuple[ItemOutcome, ...], quadrant: Quadrant) -> list[ObjectiveLine]:
+    """The objectives behind one quadrant's items, easiest first."""
+    grouped: dict[str, list[ItemOutcome]] = {}
+    for item in items:
+        if item.quadrant == quadrant:
+            grouped.setdefault(item.objective_code, []).append(item)
+    lines = [ObjectiveLine(code=code, text=its[0].objective, strand=its[0].strand,
+                           sublevel=its[0].sublevel, items=tuple(i.code for i in its),
+                           quadrant=quadrant, easiest=min(i.difficulty for i in its))
+             for code, its in grouped.items()]
+    return sorted(lines, key=lambda line: (line.easiest, line.code))
+
+
+def next_steps(quadrants: tuple[QuadrantView, ...]) -> list[ObjectiveLine]:
+    """Objectives to work on: To be achieved (nearest first), then Gaps; each objective once."""
+    by_name = {q.name: q for q in quadrants}
+    seen: set[str] = set()
+    steps = []
+    for name in WHAT_NEXT_ORDER:
+        for line in by_name[name].objectives:
+            if line.code not in seen:
+                seen.add(line.code)
+                steps.append(line)
+    return steps
+
+
+def attitude_sentence(attitude: float | None) -> str | None:
+    """Mean attitude (0–3) in words."""
+    if attitude is None:
+        return None
+    word = ("mostly positive" if attitude >= 2 else "mixed" if attitude >= 1
+            else "mostly negative")
+    return f"{attitude:.1f} out of 3: {word} about this subject."
+
+
+def profile_rows(result: StudentResult, scale: Scale) -> list[ProfileRow]:
+    """Strand then surface/deep sub-scores, each relative to the overall score."""
+    subs = list(result.strands.items()) + [
+        (f"{name.capitalize()} thinking", v) for name, v in sorted(result.depth.items(),
+                                                                   reverse=True)]
+    return [ProfileRow(label=label, score=s, se=se, difference=s - result.scale_score,
+                       sublevel=scale.sublevel(s)) for label, (s, se) in subs]
+
+
+def build_individual(result: StudentResult, scale: Scale, norms: Norms, *,
+                     when: TimeOfYear | None = None) -> IndividualView:
+    """The Individual Learning Pathway for one result (``when`` defaults from the date)."""
+    when = when or time_of_year(result.sat_on)
+    norm = norms.get(result.year_level, when)
+    quadrants = tuple(QuadrantView(q, QUADRANT_MEANING[q],
+                                   tuple(quadrant_objectives(result.items, q)))
+                      for q in QUADRANTS)
+    steps = next_steps(quadrants)
+    rows = profile_rows(result, scale)
+    return IndividualView(
+        name=result.name, year_level=result.year_level, test_name=result.test_name,
+        sat_on=result.sat_on, scale_score=result.scale_score, scale_se=result.scale_se,
+        sublevel=result.sublevel, level_text=level_text(result.sublevel),
+        norm_text=norm_sentence(result.year_level, when, norm),
+        flags=tuple(FLAG_TEXT.get(f, f) for f in result.flags),
+        score_chart=_score_chart(result, scale, norm, when), profile=tuple(rows),
+        profile_chart=_profile_chart(result, rows), attitude_text=attitude_sentence(
+            result.attitude), quadrants=quadrants, next_steps=tuple(steps[:MAX_NEXT_STEPS]),
+        more_steps=max(len(steps) - MAX_NEXT_STEPS, 0),
+        items_right=sum(i.correct for i in result.items), items_total=len(result.items),
+        scale_name=scale.name)
+
+
+def _score_chart(result: StudentResult, scale: Scale, norm: NormCell | None,
+                 when: TimeOfYear) -> Markup:
+    score, se = result.scale_score, result.scale_se
+    label = f"{result.name}: {score:.0f} ± {se:.0f} ({result.sublevel})"
+    norm_band = (f"Year {result.year_level} norm", norm.mean, norm.sd) if norm else None
+    svg = scale_strip(strip_range([score - 2 * se, score + 2 * se], norm),
+                      levels=scale.bands(), chart_id="score", title="Scale score",
+                      desc=f"{label}. The shaded band is ± one standard error. "
+                           + norm_sentence(result.year_level, when, norm),
+                      norm=norm_band, score=(score, se, label))
+    return Markup(svg)  # the chart escapes every text it holds
+
+
+def _profile_chart(result: StudentResult, rows: list[ProfileRow]) -> Markup | None:
+    if not rows:
+        return None
+    svg = profile_chart([(r.label, r.difference, r.se) for r in rows],
+                        reference=f"overall score {result.scale_score:.0f}",
+                        chart_id="profile", title="Strand and surface/deep profile",
+                        desc="Each sub-score minus the overall score, with ± one standard "
+                             "error; " + "; ".join(f"{r.label} {r.difference:+.0f}"
+                                                   for r in rows))
+    return Markup(svg)  # the chart escapes every text it holds
+
+
+def render_individual_html(view: IndividualView, *, pdf_version: bool = False) -> str:
+    """The Individual Learning Pathway as HTML (``pdf_version`` for the print layout)."""
+    return pdf.render_html("individual.html", view=view, pdf=pdf_version)
+
+
+def render_individual_pdf(view: IndividualView) -> bytes:
+    """The Individual Learning Pathway as an A4 PDF."""
+    return pdf.render_pdf(render_individual_html(view, pdf_version=True))

@@ -184,3 +184,8 @@ class MarkingEntry(BaseModel):
 
 class MarkCreate(BaseModel):
     score: int = Field(ge=0, le=20, description="The mark, 0..max_score.")
+
+
+class SubmitRead(BaseModel):
+    sitting_id: int = Field(description="The sitting handed in.")
+    status: str = Field(description="submitted (answers wait for a teacher's mark) or scored.")

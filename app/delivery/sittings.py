@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.assembly import service as assembly
 from app.assembly.models import Form, FormItem
 from app.db import utcnow
+from app.delivery import privacy_hooks
 from app.delivery.models import Answer, Assignment, Sitting
 from app.delivery.schemas import AnswerAck, AnswerSave, AssignmentCreate, OpenAssignment
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
@@ -126,7 +127,7 @@ def start(session: Session, *, student: Student, assignment_id: int,
         if not aware(assignment.opens_at) <= now < aware(assignment.closes_at):
             raise Conflict("This test is not open now.")
         sitting = Sitting(assignment_id=assignment.id, student_id=student.id,
-                          calibration_id=assignment.form.calibration_id)
+                          calibration_id=assignment.form.calibration_id, status="not_started")
         session.add(sitting)
     if sitting.status == "not_started":
         sitting.status, sitting.started_at = "in_progress", now
@@ -233,3 +234,11 @@ def answer_counts(session: Session, sittings: list[Sitting]) -> Counter[int]:
         Answer.sitting_id.in_([s.id for s in sittings]), Answer.response.is_not(None))
         .group_by(Answer.sitting_id)).all()
     return Counter({sid: int(n) for sid, n in rows})
+
+
+def student_name(session: Session, sitting: Sitting) -> str | None:
+    student = session.get(Student, sitting.student_id) if sitting.student_id else None
+    return None if student is None else f"{student.first_name} {student.last_name}"
+
+
+privacy_hooks.register()

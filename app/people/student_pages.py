@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.config import get_settings
 from app.db import SessionDep
+from app.delivery.sittings import open_assignments
 from app.errors import NotAuthenticated
 from app.people import logins, students
 from app.people.dependencies import STUDENT_COOKIE
@@ -71,10 +72,12 @@ def login(request: Request, session: SessionDep,
 
 
 @router.get("", response_class=HTMLResponse)
-def home(request: Request, login: StudentLogin) -> Response:
+def home(request: Request, session: SessionDep, login: StudentLogin) -> Response:
     if login is None:
         return _to("/student/login")
-    context = {"student_login": login, "home": students.home(login.student)}
+    home = students.home(login.student)
+    home.tests = [t.model_dump() for t in open_assignments(session, student=login.student)]
+    context = {"student_login": login, "home": home}
     return templates.TemplateResponse(request, "student_home.html", context)
 
 

@@ -19,10 +19,13 @@ db_cli = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_he
 items_cli = typer.Typer(help="Import and export items and passages.", no_args_is_help=True)
 params_cli = typer.Typer(help="Import and export calibrations (item parameters).",
                          no_args_is_help=True)
+curricula_cli = typer.Typer(help="Curriculum frameworks (subjects, sublevels, strands, "
+                            "objectives) as JSON data.", no_args_is_help=True)
 bench_cli = typer.Typer(help="Benchmarks that print the figures the issues ask for.",
                         no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(items_cli, name="items")
+cli.add_typer(curricula_cli, name="curricula")
 cli.add_typer(params_cli, name="params")
 responses_cli = typer.Typer(help="Scored responses (trial data) for calibration.",
                             no_args_is_help=True)
@@ -141,6 +144,41 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target, e.g. -1 o
 
     downgrade(revision=revision)
     typer.echo(f"database downgraded to {revision}")
+
+
+@curricula_cli.command("import")
+def curricula_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
+                                         help="Framework JSON: subject, levels, strands, "
+                                         "objectives.")],
+) -> None:
+    """Create or update a subject's curriculum framework (idempotent, by codes)."""
+    from pydantic import ValidationError
+
+    from app.itembank.curricula import Framework, load_framework
+
+    try:
+        framework = Framework.model_validate_json(file.read_bytes())
+    except ValidationError as exc:
+        fail(f"{file} is not a valid framework", [
+            {"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()])
+    with _session() as session:
+        subject = load_framework(session, framework)
+        typer.echo(f"{subject.code}: {len(framework.levels)} sublevels, "
+                   f"{len(framework.strands)} strands, {len(framework.objectives)} objectives")
+
+
+@curricula_cli.command("export")
+def curricula_export(subject: Annotated[str, typer.Option(help="Subject code.")],
+                     out: Annotated[Path, typer.Option("--out", help="JSON file to write.")]
+                     ) -> None:
+    """Write a subject's framework in the format `kete curricula import` reads."""
+    from app.itembank.curricula import framework_of
+
+    with _session() as session:
+        out.write_text(framework_of(session, code=subject).model_dump_json(indent=1),
+                       encoding="utf-8")
+    typer.echo(f"wrote {out}")
 
 
 @items_cli.command("import")

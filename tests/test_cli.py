@@ -103,3 +103,23 @@ def test_responses_import_is_all_or_nothing(database: str, tmp_path: Path) -> No
     bad.write_text("person_id,item_id,score\np3,MA-1,2\np3,MA-9,x\n")
     refused = runner.invoke(cli, ["responses", "import", str(bad), "--subject", "maths"])
     assert refused.exit_code == 1 and "line 3" in refused.output
+
+
+def test_curricula_import_export_round_trip(database: str, tmp_path: Path) -> None:
+    runner.invoke(cli, ["db", "upgrade"])
+    source = tmp_path / "fw.json"
+    source.write_text(json.dumps(FRAMEWORK))
+    result = runner.invoke(cli, ["curricula", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "maths: 9 sublevels, 2 strands, 3 objectives" in result.output
+    out = tmp_path / "out.json"
+    assert runner.invoke(cli, ["curricula", "export", "--subject", "maths", "--out",
+                               str(out)]).exit_code == 0
+    exported = json.loads(out.read_text())
+    key = lambda o: o["code"]  # noqa: E731
+    assert sorted(exported["objectives"], key=key) == sorted(FRAMEWORK["objectives"], key=key)
+    assert exported["levels"] == FRAMEWORK["levels"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**FRAMEWORK, "levels": []}))
+    refused = runner.invoke(cli, ["curricula", "import", str(bad)])
+    assert refused.exit_code == 1 and "levels" in refused.output

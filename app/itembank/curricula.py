@@ -130,3 +130,14 @@ class Codebook:
         book.objectives = {o.code: o for o in session.scalars(
             select(Objective).where(Objective.subject_id == subject.id))}
         return book
+
+
+def framework_of(session: Session, *, code: str) -> Framework:
+    """A subject's framework in the shape :func:`load_framework` reads."""
+    subject = get_subject(session, code=code)
+    objectives = [ObjectiveIn(code=o.code, strand=o.strand.code, level=o.level, text=o.text)
+                  for o in get_objectives(session, subject=subject)]
+    return Framework(subject=SubjectIn(code=subject.code, name=subject.name),
+                     levels=[LevelIn.model_validate(lv) for lv in subject.levels],
+                     strands=[StrandIn.model_validate(s) for s in subject.strands],
+                     objectives=objectives)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 from app.config import get_settings
 from app.db import SessionDep
 from app.itembank import curricula, passages, service
-from app.itembank.curricula import Framework, LevelIn, ObjectiveIn, StrandIn, SubjectIn
+from app.itembank.curricula import Framework, SubjectIn
 from app.itembank.schemas import (
     ItemCreate,
     ItemFilters,
@@ -47,13 +47,7 @@ def load_framework(body: Framework, session: SessionDep,
 @router.get("/subjects/{code}/framework", response_model=Framework,
             summary="A subject's curriculum framework")
 def get_framework(code: str, session: SessionDep, _caller: ReadItems) -> Framework:
-    subject = curricula.get_subject(session, code=code)
-    objectives = [ObjectiveIn(code=o.code, strand=o.strand.code, level=o.level, text=o.text)
-                  for o in curricula.get_objectives(session, subject=subject)]
-    return Framework(subject=SubjectIn(code=subject.code, name=subject.name),
-                     levels=[LevelIn.model_validate(lv) for lv in subject.levels],
-                     strands=[StrandIn.model_validate(s) for s in subject.strands],
-                     objectives=objectives)
+    return curricula.framework_of(session, code=code)
 
 
 @router.get("/items", response_model=ItemPage, summary="List and filter items")

@@ -1,0 +1,175 @@
+"""The class (group) report: distribution against norms, profile, levels, group pathway.
+
+``build_class`` turns a class's :class:`~app.reports.data.StudentResult` list into a view model
+that ``class.html`` renders as a page or a PDF.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from app.reports import pdf
+from app.reports.data import FLAG_TEXT, Norms, Scale, StudentResult, TimeOfYear
+from app.reports.individual import norm_sentence, strip_range, time_of_year
+from app.reports.report_charts import profile_chart, scale_strip
+
+WHOLE_CLASS = 0.5
+"""An objective at least this share of the class has yet to achieve is taught to everyone."""
+SMALL_GROUP = 0.25
+"""Below the whole-class share but at least this much: teach it to a group."""
+
+
+@dataclass(frozen=True)
+class PathwayLine:
+    """An objective and the students who have yet to achieve it (Gaps or To be achieved)."""
+
+    code: str
+    text: str
+    strand: str
+    sublevel: str
+    students: tuple[str, ...]
+    met: int
+    """How many students met an item on this objective."""
+
+    @property
+    def share(self) -> float:
+        """The share of students who met it and have yet to achieve it."""
+        return len(self.students) / self.met if self.met else 0.0
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    """A curriculum sublevel and the students whose score is in it."""
+
+    sublevel: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClassView:
+    """Everything the class report shows, ready to render."""
+
+    class_name: str
+    test_name: str
+    n: int
+    year_level: int | None
+    mean: float | None
+    sd: float | None
+    norm_text: str
+    distribution_chart: Markup | None
+    profile: tuple[tuple[str, float, float], ...]
+    profile_chart: Markup | None
+    levels: tuple[LevelRow, ...]
+    pathway: tuple[PathwayLine, ...]
+    whole_class: tuple[PathwayLine, ...]
+    small_groups: tuple[PathwayLine, ...]
+    flagged: tuple[tuple[str, str], ...]
+    below_norm: tuple[str, ...]
+    scale_name: str
+    typical_se: float | None = None
+    """The median standard error of the students' scores."""
+
+
+def group_pathway(results: list[StudentResult]) -> list[PathwayLine]:
+    """Objectives by the share of students yet to achieve them (largest share first)."""
+    met: dict[str, set[str]] = {}
+    yet: dict[str, set[str]] = {}
+    about: dict[str, tuple[str, str, str]] = {}
+    for r in results:
+        for item in r.items:
+            met.setdefault(item.objective_code, set()).add(r.student_id)
+            about[item.objective_code] = (item.objective, item.strand, item.sublevel)
+            if item.quadrant in ("Gaps", "To be achieved"):
+                yet.setdefault(item.objective_code, set()).add(r.student_id)
+    names = {r.student_id: r.name for r in results}
+    lines = [PathwayLine(code, *about[code],
+                         students=tuple(sorted(names[s] for s in yet.get(code, set()))),
+                         met=len(students)) for code, students in met.items()]
+    return sorted(lines, key=lambda line: (-line.share, line.sublevel, line.code))
+
+
+def class_profile(results: list[StudentResult]) -> list[tuple[str, float, float]]:
+    """(part, mean of sub-score minus overall score, its standard error) over the class."""
+    diffs: dict[str, list[tuple[float, float]]] = {}
+    for r in results:
+        parts = list(r.strands.items()) + [(f"{k.capitalize()} thinking", v)
+                                           for k, v in sorted(r.depth.items(), reverse=True)]
+        for label, (score, se) in parts:
+            diffs.setdefault(label, []).append((score - r.scale_score, se))
+    rows = []
+    for label, values in diffs.items():
+        d = [v for v, _ in values]
+        # The spread of the differences over √n, but never less than measurement error alone
+        # allows (a small class can agree by chance).
+        spread = statistics.stdev(d) if len(d) > 1 else 0.0
+        noise = statistics.fmean(se**2 for _, se in values) ** 0.5
+        se = max(spread, noise) / len(d) ** 0.5
+        rows.append((label, statistics.fmean(d), se))
+    return rows
+
+
+def level_rows(results: list[StudentResult], scale: Scale) -> list[LevelRow]:
+    """Sublevels from the highest down, each with its students (sublevels with none left out)."""
+    order = {name: k for k, (name, _, _) in enumerate(scale.bands())}
+    by_level: dict[str, list[str]] = {}
+    for r in sorted(results, key=lambda r: -r.scale_score):
+        by_level.setdefault(r.sublevel, []).append(r.name)
+    return [LevelRow(level, tuple(names)) for level, names in
+            sorted(by_level.items(), key=lambda kv: -order.get(kv[0], -1))]
+
+
+def build_class(results: list[StudentResult], scale: Scale, norms: Norms, *, class_name: str,
+                when: TimeOfYear | None = None) -> ClassView:
+    """The class report; an empty list gives the empty state."""
+    if not results:
+        return ClassView(class_name, "", 0, None, None, None, "No results yet.", None, (), None,
+                         (), (), (), (), (), (), scale.name)
+    year = Counter(r.year_level for r in results).most_common(1)[0][0]
+    when = when or time_of_year(results[0].sat_on)
+    norm = norms.get(year, when)
+    scores = [r.scale_score for r in results]
+    pathway = group_pathway(results)
+    profile = class_profile(results)
+    return ClassView(
+        class_name=class_name, test_name=results[0].test_name, n=len(results), year_level=year,
+        mean=statistics.fmean(scores), sd=statistics.stdev(scores) if len(scores) > 1 else None,
+        norm_text=norm_sentence(year, when, norm),
+        distribution_chart=Markup(scale_strip(  # the chart escapes every text it holds
+            strip_range(scores, norm), levels=scale.bands(), chart_id="dist",
+            title="Class scale scores", desc=f"{len(scores)} students, one dot each. "
+            + norm_sentence(year, when, norm),
+            norm=(f"Year {year} norm", norm.mean, norm.sd) if norm else None,
+            dots=[(r.scale_score, f"{r.name}: {r.scale_score:.0f}") for r in results])),
+        profile=tuple(profile), profile_chart=_profile_chart(profile),
+        levels=tuple(level_rows(results, scale)), pathway=tuple(pathway),
+        whole_class=tuple(p for p in pathway if p.share >= WHOLE_CLASS),
+        small_groups=tuple(p for p in pathway if SMALL_GROUP <= p.share < WHOLE_CLASS),
+        flagged=tuple((r.name, "; ".join(FLAG_TEXT.get(f, f).split(":")[0] for f in r.flags))
+                      for r in results if r.flags),
+        below_norm=tuple(r.name for r in results
+                         if norm and r.scale_score < norm.mean - norm.sd),
+        scale_name=scale.name, typical_se=statistics.median(r.scale_se for r in results))
+
+
+def _profile_chart(rows: list[tuple[str, float, float]]) -> Markup | None:
+    if not rows:
+        return None
+    return Markup(profile_chart(  # the chart escapes every text it holds
+        rows, reference="class mean overall score", chart_id="class-profile",
+        title="Class strand and surface/deep profile",
+        desc="Class mean of each sub-score minus the overall score, ± one standard error: "
+             + "; ".join(f"{label} {d:+.0f}" for label, d, _ in rows)))
+
+
+def render_class_html(view: ClassView, *, pdf_version: bool = False) -> str:
+    """The class report as HTML (``pdf_version`` for the print layout)."""
+    return pdf.render_html("class.html", view=view, pdf=pdf_version)
+
+
+def render_class_pdf(view: ClassView) -> bytes:
+    """The class report as an A4 PDF."""
+    return pdf.render_pdf(render_class_html(view, pdf_version=True))

@@ -16,6 +16,7 @@ from app.calibration.models import Calibration, CalibrationRun
 from app.calibration.schemas import CalibrationCreate, ParameterIn, RunCreate
 from app.calibration.trial import simulate_trial
 from app.db import get_sessionmaker, utcnow
+from app.delivery.demo import load_demo_sittings
 from app.delivery.service import record_table
 from app.irt.parameters import ItemParameters
 from app.itembank import curricula
@@ -51,6 +52,9 @@ def load_demo(echo: Callable[[str], Any] = print, seed: int = 2026) -> None:
         session.close()
     for subject, (persons, per_person) in TRIAL_DESIGN.items():
         _calibrate_from_trial(subject, bank, persons, per_person, seed, echo)
+    # forms pin the calibration they are built on, so sittings come after calibration
+    with get_sessionmaker()() as session, session.begin():
+        load_demo_sittings(session, seed)
     echo("")
     echo("Kete demo accounts (staff log in at http://127.0.0.1:8000/login):")
     for email, _name, role, password in BANK_ACCOUNTS:

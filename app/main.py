@@ -15,6 +15,7 @@ from app.calibration.pages import router as calibration_pages
 from app.calibration.router import router as calibration_router
 from app.calibration.runs_router import router as runs_router
 from app.config import get_settings
+from app.delivery.marking_pages import router as marking_pages
 from app.delivery.pages import router as delivery_pages
 from app.delivery.router import router as delivery_router
 from app.errors import install_error_handlers
@@ -61,7 +62,7 @@ def create_app() -> FastAPI:
 
     for router in (people_router, itembank_router, calibration_router, runs_router,
                    assembly_router, pages_router, calibration_pages, assembly_pages,
-                   delivery_router, delivery_pages):
+                   delivery_router, delivery_pages, marking_pages):
         app.include_router(router)
     return app
 

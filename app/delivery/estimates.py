@@ -17,7 +17,7 @@ import numpy as np
 
 from app.irt.models import expected_score
 from app.irt.parameters import ItemParameters
-from app.irt.scoring import score_eap, subscore
+from app.irt.scoring import score_eap
 
 RAPID_SECONDS = 5.0
 QUADRANTS = {(True, True): "Achieved", (False, True): "Strengths",
@@ -68,8 +68,10 @@ def subscores(params: ItemParameters, scores: np.ndarray, groups: dict[str, list
         chosen = np.asarray(mask, dtype=bool)
         if not chosen.any():
             continue
-        est = subscore(params, scores[None, :], chosen, prior_mean=metric.mean,
-                       prior_sd=metric.sd)
+        # The other items count as not presented (NaN). Not irt.scoring.subscore: its
+        # ItemParameters.subset keeps the full set's step width, which breaks mixed GPCM sets.
+        masked = np.where(chosen, scores, np.nan)[None, :]
+        est = score_eap(params, masked, prior_mean=metric.mean, prior_sd=metric.sd)
         theta = float(metric.link_a * est.theta[0] + metric.link_b)
         se = float(abs(metric.link_a) * est.se[0])
         scaled = scale.score(theta, se) if scale else (None, None)

@@ -61,7 +61,8 @@ def category_probabilities(params: ItemParameters, theta: np.ndarray) -> np.ndar
         sel = np.isin(params.model, ["gpcm", "pcm"] if name == "gpcm" else ["grm"])
         if sel.any():
             probs = fn(theta, params.a[sel], params.steps[sel])
-            out[:, sel, : probs.shape[2]] = probs
+            k = min(probs.shape[2], n_cat)  # beyond an item's top category all are 0
+            out[:, sel, :k] = probs[:, :, :k]
     return out
 
 

@@ -88,14 +88,16 @@ class ItemParameters:
     def subset(self, index: Sequence[int] | np.ndarray) -> ItemParameters:
         """The parameters of the items at ``index`` (positions), in that order."""
         idx = np.asarray(index, dtype=int)
+        steps = self.steps[idx]
+        width = int(np.sum(~np.isnan(steps), axis=1).max(initial=0))  # drop all-NaN padding
         return ItemParameters(
             item_ids=[self.item_ids[i] for i in idx],
             model=self.model[idx],
             a=self.a[idx],
             b=self.b[idx],
             c=self.c[idx],
-            steps=self.steps[idx],
-            se={k: v[idx] for k, v in self.se.items()},
+            steps=steps[:, :width],
+            se={k: (v[idx][:, :width] if k == "steps" else v[idx]) for k, v in self.se.items()},
         )
 
     @classmethod

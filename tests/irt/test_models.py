@@ -45,3 +45,13 @@ def test_information_equals_fisher_information_numerically() -> None:
 def test_expected_score_increases_with_theta() -> None:
     scores = expected_score(_bank(), THETA)
     assert np.all(np.diff(scores, axis=0) > 0)
+
+
+def test_subset_of_mixed_items_keeps_working_with_narrower_steps() -> None:
+    """A subset whose polytomous items have fewer steps than the whole set's widest."""
+    bank = _bank()
+    part = bank.subset([0, 4])  # rasch + a 2-step PCM item; the full set is 3 steps wide
+    assert part.steps.shape == (2, 2)
+    probs = category_probabilities(part, THETA)
+    assert probs.shape == (13, 2, 3)
+    np.testing.assert_allclose(probs, category_probabilities(bank, THETA)[:, [0, 4], :3])

@@ -73,12 +73,23 @@ def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 1) ->
     Use it when the web processes run with KETE_INPROCESS_WORKER=false."""
     from huey.consumer import Consumer
 
+    import app.delivery.jobs  # noqa: F401  (registers the periodic tasks)
     from app.calibration.jobs import recover_interrupted
     from app.jobs import queue
 
     recover_interrupted()
     typer.echo(f"kete worker: consuming jobs with {threads} thread(s); Ctrl-C stops")
-    Consumer(queue, workers=threads, worker_type="thread", periodic=False).run()
+    Consumer(queue, workers=threads, worker_type="thread", periodic=True).run()
+
+
+@cli.command("close-due")
+def close_due() -> None:
+    """Hand in and score every sitting whose time or window has run out (the worker also
+    does this every minute)."""
+    from app.delivery import scoring
+
+    with _session() as session:
+        typer.echo(f"handed in {scoring.close_due(session)} sitting(s)")
 
 
 @responses_cli.command("import")

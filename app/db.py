@@ -79,4 +79,7 @@ def get_session() -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent. With the default request scope the
+# commit ran after it, so a browser following a redirect (log-in → home) could arrive before
+# its session row was committed and be sent back to log in.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -35,7 +35,10 @@ class EmbeddedConsumer(Consumer):
 
 
 def start_embedded_worker(workers: int = 1) -> EmbeddedConsumer:
-    """Start worker threads in this process; call ``stop(graceful=True)`` on shutdown."""
-    consumer = EmbeddedConsumer(queue, workers=workers, worker_type="thread", periodic=False)
+    """Start worker threads (and the periodic scheduler) in this process; call
+    ``stop(graceful=True)`` on shutdown."""
+    import app.delivery.jobs  # noqa: F401  (registers the periodic tasks)
+
+    consumer = EmbeddedConsumer(queue, workers=workers, worker_type="thread", periodic=True)
     consumer.start()
     return consumer

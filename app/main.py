@@ -17,12 +17,15 @@ from app.calibration.runs_router import router as runs_router
 from app.config import get_settings
 from app.delivery.marking_pages import router as marking_pages
 from app.delivery.pages import router as delivery_pages
+from app.delivery.paper_pages import router as paper_pages
+from app.delivery.paper_router import router as paper_router
 from app.delivery.router import router as delivery_router
 from app.errors import install_error_handlers
 from app.itembank.router import router as itembank_router
 from app.pages import router as pages_router
 from app.people.policy import require
 from app.people.router import router as people_router
+from app.reports.pages import router as report_pages
 
 DESCRIPTION = """
 Kete is an item bank and test builder: every item is calibrated on one IRT scale per subject
@@ -62,7 +65,8 @@ def create_app() -> FastAPI:
 
     for router in (people_router, itembank_router, calibration_router, runs_router,
                    assembly_router, pages_router, calibration_pages, assembly_pages,
-                   delivery_router, delivery_pages, marking_pages):
+                   delivery_router, delivery_pages, marking_pages, report_pages,
+                   paper_router, paper_pages):
         app.include_router(router)
     return app
 

@@ -123,3 +123,9 @@ def test_curricula_import_export_round_trip(database: str, tmp_path: Path) -> No
     bad.write_text(json.dumps({**FRAMEWORK, "levels": []}))
     refused = runner.invoke(cli, ["curricula", "import", str(bad)])
     assert refused.exit_code == 1 and "levels" in refused.output
+
+
+def test_close_due_runs_on_the_configured_database(database: str) -> None:
+    runner.invoke(cli, ["db", "upgrade"])
+    result = runner.invoke(cli, ["close-due"])
+    assert result.exit_code == 0 and "handed in 0 sitting(s)" in result.output

@@ -52,3 +52,13 @@ def test_production_refuses_the_default_secret() -> None:
     with pytest.raises(ValueError, match="KETE_SECRET_KEY"):
         Settings(environment="production", secret_key=DEFAULT_SECRET)
     assert Settings(environment="production", secret_key="s3cret").environment == "production"
+
+
+def test_request_sessions_commit_before_the_response_is_sent() -> None:
+    """A redirect after a write (log-in → home) must find the write committed: the session
+    dependency ends with the handler, not after the response (a race the browser tests hit)."""
+    from typing import get_args
+
+    from app.db import SessionDep
+
+    assert get_args(SessionDep)[1].scope == "function"

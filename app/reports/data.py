@@ -132,6 +132,20 @@ class Norms:
 
 DEMO_SD = 58.0
 DEMO_GROWTH = 23.0
+_YEARS_SPREAD = 4.25  # variance of year level over Years 4–10, in years²
+
+
+def reference_norms(subject: str, intercept: float, slope: float) -> Norms:
+    """Norms implied by a reference population θ ~ N(0, 1) spread over Years 4–10, with a
+    year's growth of 0.4 within-year SD (see :func:`demo_norms`), on any reporting scale."""
+    within = slope / (1.0 + 0.4**2 * _YEARS_SPREAD) ** 0.5
+    growth = 0.4 * within
+    cells: dict[tuple[int, TimeOfYear], NormCell] = {}
+    for year in range(4, 11):
+        middle = intercept + growth * (year - 7)
+        cells[(year, "start")] = NormCell(middle - growth / 2, within)
+        cells[(year, "end")] = NormCell(middle + growth / 2, within)
+    return Norms(subject=subject, cells=cells)
 
 
 def demo_norms() -> Norms:

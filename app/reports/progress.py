@@ -72,12 +72,25 @@ class ProgressView:
     chart: Markup | None
     unmatched: tuple[str, ...]
 
+    @property
+    def span(self) -> str:
+        """The time between the tests in words."""
+        return span_text(self.years)
+
+
+def span_text(years: float) -> str:
+    """Time between two tests in words: "a year", "about 8 months", "about 2.5 years"."""
+    months = round(years * 12)
+    if months == 12:
+        return "a year"
+    return f"about {months} months" if months < 24 else f"about {years:.1f} years"
+
 
 def verdict(d: float | None, years: float) -> str:
     """The effect size in words, against the hinge (the figure itself is shown beside it)."""
     if d is None:
         return "Too few matched students (or no spread in scores) to compute an effect size."
-    span = "a year" if years == 1 else f"{years:g} of a year"
+    span = span_text(years)
     if d >= HINGE:
         return (f"Over {span}: at or above the {HINGE:.2f} hinge, the typical effect of a "
                 "year's schooling.")

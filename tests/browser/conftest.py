@@ -79,3 +79,21 @@ def screenshot(page: object, name: str) -> None:
     """Keep a full-page screenshot as a test artefact (test-artifacts/, ignored by git)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def navigate(page: object, locator: object) -> None:
+    """Click something that loads a new page and wait until that page has loaded."""
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        locator.click()  # type: ignore[attr-defined]
+
+
+def staff_login(page: object, base: str, email: str, password: str) -> None:
+    """Log in through the form; fail with the page's text if the log-in did not happen."""
+    page.goto(f"{base}/login")  # type: ignore[attr-defined]
+    page.get_by_label("E-mail").fill(email)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill(password)  # type: ignore[attr-defined]
+    navigate(page, page.get_by_role("button", name="Log in"))  # type: ignore[attr-defined]
+    url = page.url  # type: ignore[attr-defined]
+    cookies = [c["name"] for c in page.context.cookies()]  # type: ignore[attr-defined]
+    assert "/login" not in url, f"log-in failed: {url} cookies={cookies} " \
+        f"{page.inner_text('main')}"  # type: ignore[attr-defined]

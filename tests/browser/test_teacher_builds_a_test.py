@@ -9,7 +9,7 @@ import pytest
 from app import db
 from app.people import service as people
 from tests.assembly.test_service import _bank
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import navigate, screenshot, staff_login
 
 pytestmark = pytest.mark.browser
 
@@ -27,29 +27,23 @@ def seeded(live_server: Callable[[], str]) -> str:
 
 def test_teacher_builds_swaps_and_accepts_a_test(seeded: str, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1200, "height": 900})
-    page.goto(f"{seeded}/login")
-    page.get_by_label("E-mail").fill("t@school.nz")
-    page.get_by_label("Password").fill("pw-123456")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="Tests").click()
-    page.get_by_role("link", name="Build a new test").first.click()
+    staff_login(page, seeded, "t@school.nz", "pw-123456")
+    navigate(page, page.get_by_role("link", name="Tests"))
+    navigate(page, page.get_by_role("link", name="Build a new test").first)
     page.get_by_label("Test name").fill("Week 5 number check")
     page.get_by_label("Subject").select_option("maths")
     page.locator("select[name=level_3]").select_option("most")
     page.locator("select[name=level_4]").select_option("some")
     page.get_by_label("Time available (minutes)").fill("20")
-    page.get_by_role("button", name="Build the test").click()
-    page.wait_for_url("**/tests/*")
+    navigate(page, page.get_by_role("button", name="Build the test"))
     screenshot(page, "teacher-test-preview")
     assert page.get_by_role("heading", name="Week 5 number check").is_visible()
     first = page.locator("table.list tbody tr").first.locator("td").nth(1).inner_text()
-    page.get_by_role("button", name=f"Swap item {first.split()[0]}").click()
-    page.wait_for_url("**message=Swapped*")
+    navigate(page, page.get_by_role("button", name=f"Swap item {first.split()[0]}"))
     assert "Swapped" in page.locator("[role=status]").inner_text()
     codes = page.locator("table.list tbody tr td:nth-child(2)").all_inner_texts()
     assert first.split()[0] not in [c.split()[0] for c in codes]
-    page.get_by_role("button", name="Accept this test").click()
-    page.wait_for_url("**message=Accepted*")
+    navigate(page, page.get_by_role("button", name="Accept this test"))
     assert page.locator("main p strong").first.inner_text() == "accepted"
     assert page.get_by_role("button", name="Swap item").count() == 0  # fixed once accepted
     screenshot(page, "teacher-test-accepted")
@@ -57,16 +51,13 @@ def test_teacher_builds_swaps_and_accepts_a_test(seeded: str, browser) -> None: 
 
 def test_impossible_request_explains_itself(seeded: str, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
-    page.goto(f"{seeded}/login")
-    page.get_by_label("E-mail").fill("t@school.nz")
-    page.get_by_label("Password").fill("pw-123456")
-    page.get_by_role("button", name="Log in").click()
+    staff_login(page, seeded, "t@school.nz", "pw-123456")
     page.goto(f"{seeded}/tests/new")
     page.get_by_label("Test name").fill("All deep")
     page.get_by_label("Subject").select_option("maths")
     page.locator("select[name=level_3]").select_option("most")
     page.get_by_label("Deep (relational / extended abstract) items, % of the test").fill("100")
-    page.get_by_role("button", name="Build the test").click()
+    navigate(page, page.get_by_role("button", name="Build the test"))
     alert = page.get_by_role("alert")
     assert "No test could be built" in alert.inner_text()
     assert "deep" in alert.inner_text().lower()

@@ -74,3 +74,11 @@ def test_no_matched_students() -> None:
     view = build_progress([], [result(items=())], demo_norms(), title="Room 12")
     assert view.n == 0 and view.d is None and view.chart is None
     assert "No student has both" in render_progress_html(view)
+
+
+def test_time_between_tests_is_said_in_words() -> None:
+    from app.reports.progress import span_text
+
+    assert span_text(1.0) == "a year"
+    assert span_text(0.6516) == "about 8 months"
+    assert span_text(2.5) == "about 2.5 years"

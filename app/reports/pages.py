@@ -1,0 +1,170 @@
+"""Teachers' and leaders' pages: their classes, assigning tests, and the reports.
+
+Every report is HTML by default and the same template as an A4 PDF with ``?format=pdf``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from app.assembly.models import Form as TestForm
+from app.db import SessionDep, utcnow
+from app.delivery import sittings
+from app.delivery.schemas import AssignmentCreate
+from app.errors import AppError, InvalidInput, NotFound
+from app.itembank.models import Subject
+from app.pages import check_csrf, templates
+from app.people import classes
+from app.people.dependencies import Caller
+from app.people.models import AuthSession
+from app.people.policy import require_page
+from app.reports import group, individual, progress, sources
+
+router = APIRouter(include_in_schema=False)
+ClassPage = Annotated[AuthSession | None, require_page("classes:read")]
+AssignPage = Annotated[AuthSession | None, require_page("forms:write")]
+Format = Annotated[Literal["html", "pdf"], Query(description="html or pdf")]
+
+
+def _to_login() -> RedirectResponse:
+    return RedirectResponse("/login", status_code=303)
+
+
+def _pdf(body: bytes, name: str) -> Response:
+    return Response(body, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+
+
+@router.get("/classes", response_class=HTMLResponse)
+def class_list(request: Request, session: SessionDep, login: ClassPage) -> Response:
+    if login is None:
+        return _to_login()
+    caller = Caller.of_staff(login.staff)
+    rooms = classes.get_all(session, caller=caller, mine=caller.role == "teacher")
+    return templates.TemplateResponse(request, "classes.html", {"login": login, "rooms": rooms})
+
+
+@router.get("/classes/{class_id}", response_class=HTMLResponse)
+def class_page(class_id: int, request: Request, session: SessionDep, login: ClassPage,
+               message: str | None = None) -> Response:
+    if login is None:
+        return _to_login()
+    caller = Caller.of_staff(login.staff)
+    try:
+        room = classes.get(session, caller=caller, class_id=class_id)
+    except AppError:
+        return templates.TemplateResponse(request, "not_found.html", {
+            "login": login, "what": f"class {class_id}"}, status_code=404)
+    given = sittings.assignments_of_class(session, caller=caller, class_id=class_id)
+    counts = {a.id: sittings.status_counts(session, a) for a in given}
+    accepted = list(session.scalars(select(TestForm).where(
+        TestForm.status == "accepted", TestForm.school_id == room.school_id)
+        .order_by(TestForm.id.desc())))
+    scored = [a for a in given if counts[a.id].get("scored")]
+    a_sittings = {a.id: sittings.sittings_of(session, assignment=a) for a in given}
+    return templates.TemplateResponse(request, "class.html", {
+        "login": login, "room": room, "assignments": given, "counts": counts,
+        "a_sittings": a_sittings,
+        "accepted": accepted, "message": message,
+        "progress": (scored[-1], scored[0]) if len(scored) >= 2 else None})
+
+
+@router.post("/classes/{class_id}/assign")
+def assign(class_id: int, session: SessionDep, login: AssignPage,
+           csrf: Annotated[str, Form(max_length=100)],
+           form_id: Annotated[int | None, Form()] = None,
+           days: Annotated[int, Form(ge=1, le=60)] = 14,
+           minutes: Annotated[int | None, Form(ge=1, le=240)] = None,
+           mode: Annotated[Literal["screen", "paper"], Form()] = "screen") -> Response:
+    if login is None:
+        return _to_login()
+    check_csrf(login, csrf)
+    now = utcnow()
+    try:
+        if form_id is None:
+            raise InvalidInput("Choose an accepted test to give.")
+        data = AssignmentCreate(form_id=form_id, class_id=class_id, opens_at=now,
+                                closes_at=now + timedelta(days=days),
+                                time_limit_minutes=minutes, mode=mode)
+        sittings.assign(session, caller=Caller.of_staff(login.staff), data=data)
+        message = "Assigned: students see it when they log in."
+    except (AppError, ValidationError) as exc:
+        message = exc.detail if isinstance(exc, AppError) else "Check the dates and time."
+    return RedirectResponse(f"/classes/{class_id}?message={message}", status_code=303)
+
+
+@router.get("/reports/sittings/{sitting_id}")
+def individual_report(sitting_id: int, session: SessionDep, login: ClassPage,
+                      format: Format = "html") -> Response:
+    """A student's Individual Learning Pathway."""
+    if login is None:
+        return _to_login()
+    sitting = sittings.get_sitting(session, caller=Caller.of_staff(login.staff),
+                                   sitting_id=sitting_id)
+    scale = sources.scale_of(session, sitting.assignment.form.subject_id)
+    result = sources.student_result(session, sitting, scale)
+    if result is None:
+        raise NotFound("This sitting has no scored result yet.")
+    view = individual.build_individual(result, scale, sources.norms_of(
+        _subject(session, sitting.assignment.form.subject_id), scale))
+    if format == "pdf":
+        return _pdf(individual.render_individual_pdf(view), f"pathway-{sitting_id}")
+    return HTMLResponse(individual.render_individual_html(view))
+
+
+@router.get("/reports/assignments/{assignment_id}")
+def class_report(assignment_id: int, session: SessionDep, login: ClassPage,
+                 format: Format = "html") -> Response:
+    """The class report for one assigned test."""
+    if login is None:
+        return _to_login()
+    assignment = sittings.get_assignment(session, caller=Caller.of_staff(login.staff),
+                                         assignment_id=assignment_id)
+    scale = sources.scale_of(session, assignment.form.subject_id)
+    room = classes.get(session, caller=Caller.of_staff(login.staff),
+                       class_id=assignment.class_id)
+    view = group.build_class(sources.assignment_results(session, assignment, scale), scale,
+                             sources.norms_of(_subject(session, assignment.form.subject_id),
+                                              scale),
+                             class_name=f"{room.name}: {assignment.form.name}")
+    if format == "pdf":
+        return _pdf(group.render_class_pdf(view), f"class-{assignment_id}")
+    return HTMLResponse(group.render_class_html(view))
+
+
+@router.get("/reports/progress")
+def progress_report(session: SessionDep, login: ClassPage,
+                    pre: Annotated[int | None, Query(description="Earlier assignment.")] = None,
+                    post: Annotated[int | None, Query(description="Later assignment.")] = None,
+                    format: Format = "html") -> Response:
+    """Progress between two assignments of a class: effect size against the 0.40 hinge."""
+    if login is None:
+        return _to_login()
+    if pre is None or post is None:
+        raise InvalidInput("Choose the earlier (pre) and later (post) test to compare.")
+    caller = Caller.of_staff(login.staff)
+    first = sittings.get_assignment(session, caller=caller, assignment_id=pre)
+    second = sittings.get_assignment(session, caller=caller, assignment_id=post)
+    if first.form.subject_id != second.form.subject_id:
+        raise InvalidInput("Progress compares two tests of the same subject.")
+    scale = sources.scale_of(session, second.form.subject_id)
+    view = progress.build_progress(
+        sources.assignment_results(session, first, scale),
+        sources.assignment_results(session, second, scale),
+        sources.norms_of(_subject(session, second.form.subject_id), scale),
+        title=f"{first.form.name} → {second.form.name}",
+        years=sources.years_between(first.opens_at.date(), second.opens_at.date()))
+    if format == "pdf":
+        return _pdf(progress.render_progress_pdf(view), f"progress-{pre}-{post}")
+    return HTMLResponse(progress.render_progress_html(view))
+
+
+def _subject(session: SessionDep, subject_id: int) -> str:
+    subject = session.get(Subject, subject_id)
+    return subject.code if subject is not None else ""

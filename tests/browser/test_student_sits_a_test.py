@@ -1,0 +1,116 @@
+"""A student sits a test in Chromium: reloads mid-test and loses the network for a while,
+and every answer arrives once; then the teacher opens the class report and the pathway."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+
+from app import db
+from app.delivery.models import Answer, Result, Sitting
+from app.people.security import hash_password
+from tests.browser.conftest import navigate, screenshot, staff_login
+from tests.delivery import builders
+from tests.people import builders as people
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Seed:
+    url: str
+    class_code: str
+    item_ids: list[int]
+    teacher_email: str
+    class_id: int
+
+
+@pytest.fixture(scope="module")
+def seed(live_server: Callable[[], str]) -> Seed:
+    with db.get_sessionmaker()() as session:
+        builders.bank(session)
+        world = people.tenant(session, "BRW")
+        given = builders.assigned(session, teacher=world.teacher, room=world.room,
+                                  codes=builders.codes(8), minutes=30)
+        world.teacher.password_hash = hash_password("pw-123456")
+        session.commit()
+        return Seed(live_server(), world.room.access_code,
+                    [fi.item_id for fi in given.form.items], world.teacher.email,
+                    world.room.id)
+
+
+def _answer(page, item_id: int, option: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator(f"#item-{item_id} input[value={option}]").check()
+
+
+def _wait_saved(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(
+        "document.getElementById('save-status').textContent.includes('All answers saved')",
+        timeout=15_000)
+
+
+def test_student_sits_then_the_teacher_reads_the_reports(seed: Seed, browser) -> None:  # type: ignore[no-untyped-def]
+    """One story in one test (xdist may not split it): the sitting, then the reports."""
+    _sit_the_test(seed, browser)
+    _read_the_reports(seed, browser)
+
+
+def _sit_the_test(seed: Seed, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.goto(f"{seed.url}/student/login")
+    page.get_by_label("School code").fill("BRW")
+    page.get_by_label("Student number").fill("BRW-1")
+    page.get_by_label("Class code").fill(seed.class_code)
+    navigate(page, page.get_by_role("button", name="Log in"))
+    navigate(page, page.get_by_role("button", name="Start Number check"))
+    assert page.locator("#answers").count() == 1, f"no player: {page.url} {page.content()[:3000]}"
+    items = seed.item_ids
+    for item in items[:3]:
+        _answer(page, item, "B")
+    _wait_saved(page)
+    page.reload()
+    for item in items[:3]:  # saved answers come back from the server
+        assert page.locator(f"#item-{item} input[value=B]").is_checked()
+    context.set_offline(True)
+    for item in items[3:6]:
+        _answer(page, item, "B")
+    _answer(page, items[3], "C")  # a change of mind while offline
+    page.wait_for_function(
+        "document.getElementById('save-status').textContent.includes('Not saved yet')",
+        timeout=15_000)
+    screenshot(page, "student-offline")
+    context.set_offline(False)
+    _wait_saved(page)
+    for item in items[6:]:
+        _answer(page, item, "A")
+    _wait_saved(page)
+    navigate(page, page.get_by_role("button", name="Hand in my test"))
+    screenshot(page, "student-handed-in")
+    with db.get_sessionmaker()() as session:
+        sitting = session.scalars(select(Sitting)).one()
+        answers = {a.item_id: a.response for a in session.scalars(
+            select(Answer).where(Answer.sitting_id == sitting.id))}
+        count = session.scalar(select(func.count()).select_from(Answer).where(
+            Answer.sitting_id == sitting.id, Answer.item_id.in_(items)))
+        assert sitting.status == "scored" and count == len(items)  # each exactly once
+        assert answers[items[3]] == "C" and answers[items[0]] == "B" and answers[items[7]] == "A"
+        assert session.scalar(select(Result).where(Result.sitting_id == sitting.id))
+    context.close()
+
+
+def _read_the_reports(seed: Seed, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    staff_login(page, seed.url, seed.teacher_email, "pw-123456")
+    navigate(page, page.get_by_role("link", name="Classes"))
+    navigate(page, page.get_by_role("link", name="Room 1"))
+    navigate(page, page.get_by_role("link", name="Class report").first)
+    assert "Mere Tane" in page.content()
+    screenshot(page, "teacher-class-report")
+    page.go_back()
+    navigate(page, page.get_by_role("link", name="Learning pathway").first)
+    assert page.get_by_text("What next").first.is_visible()
+    screenshot(page, "teacher-learning-pathway")

@@ -1,0 +1,71 @@
+"""Report pages on real scored sittings: pathway, class report, progress; HTML and PDF."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.delivery import sittings
+from app.delivery.schemas import AnswerSave
+from app.people.dependencies import SESSION_COOKIE
+from tests.delivery import builders
+from tests.people import builders as people
+from tests.people.conftest import cheap_hashing
+
+__all__ = ["cheap_hashing"]
+
+
+def _sit(session: Session, world: people.Tenant, right: int) -> tuple[int, list[int]]:
+    """Give a 20-item test to the class; every student answers the first ``right + k`` right."""
+    given = builders.assigned(session, teacher=world.teacher, room=world.room,
+                              codes=builders.codes(20))
+    ids = []
+    for k, student in enumerate(world.students):
+        sitting = sittings.start(session, student=student, assignment_id=given.assignment.id)
+        for seq, fi in enumerate(given.form.items, start=1):
+            sittings.save_answer(session, sitting=sitting, data=AnswerSave.model_validate({
+                "client_id": f"{sitting.id}-{seq}", "seq": seq, "item_id": fi.item_id,
+                "response": "B" if seq <= right + k else "A", "time_s": 30}))
+        sittings.submit(session, sitting=sitting)
+        ids.append(sitting.id)
+    return given.assignment.id, ids
+
+
+@pytest.fixture
+def world(session: Session) -> people.Tenant:
+    builders.bank(session)
+    return people.tenant(session, "REP-A")
+
+
+def _login(client: TestClient, session: Session, staff: object) -> None:
+    client.cookies.set(SESSION_COOKIE, people.cookie(session, staff))  # type: ignore[arg-type]
+
+
+def test_pathway_class_and_progress_reports(client: TestClient, session: Session,
+                                            world: people.Tenant) -> None:
+    before, sitting_ids = _sit(session, world, right=6)
+    after, _ = _sit(session, world, right=11)
+    _login(client, session, world.teacher)
+    pathway = client.get(f"/reports/sittings/{sitting_ids[0]}")
+    assert pathway.status_code == 200, pathway.text
+    assert "What next" in pathway.text and "To be achieved" in pathway.text
+    pdf = client.get(f"/reports/sittings/{sitting_ids[0]}", params={"format": "pdf"})
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    report = client.get(f"/reports/assignments/{before}")
+    assert report.status_code == 200 and world.students[0].first_name in report.text
+    progress = client.get("/reports/progress", params={"pre": before, "post": after})
+    assert progress.status_code == 200 and "d = " in progress.text
+    page = client.get(f"/classes/{world.room.id}")
+    assert "Class report" in page.text and f"/reports/progress?pre={before}" in page.text
+
+
+def test_other_schools_reports_are_not_found(client: TestClient, session: Session,
+                                             world: people.Tenant) -> None:
+    assignment, sitting_ids = _sit(session, world, right=8)
+    other = people.tenant(session, "REP-B")
+    _login(client, session, other.teacher)
+    for path in (f"/reports/sittings/{sitting_ids[0]}", f"/reports/assignments/{assignment}",
+                 "/reports/sittings/999999"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json()["error"] == "NotFound"

@@ -85,10 +85,18 @@ def _sit_the_test(seed: Seed, browser) -> None:  # type: ignore[no-untyped-def]
     screenshot(page, "student-offline")
     context.set_offline(False)
     _wait_saved(page)
-    for item in items[6:]:
+    for item in items[6:-1]:
         _answer(page, item, "A")
+    # the last one by keyboard alone: focus its first option, arrow to the next, flag it
+    page.locator(f"#item-{items[-1]} input[type=radio]").first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
     _wait_saved(page)
+    asked: list[str] = []  # the flagged question makes the player ask before handing in
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     navigate(page, page.get_by_role("button", name="Hand in my test"))
+    assert asked and "flagged" in asked[0]
     screenshot(page, "student-handed-in")
     with db.get_sessionmaker()() as session:
         sitting = session.scalars(select(Sitting)).one()
@@ -97,7 +105,10 @@ def _sit_the_test(seed: Seed, browser) -> None:  # type: ignore[no-untyped-def]
         count = session.scalar(select(func.count()).select_from(Answer).where(
             Answer.sitting_id == sitting.id, Answer.item_id.in_(items)))
         assert sitting.status == "scored" and count == len(items)  # each exactly once
-        assert answers[items[3]] == "C" and answers[items[0]] == "B" and answers[items[7]] == "A"
+        assert answers[items[3]] == "C" and answers[items[0]] == "B" and answers[items[6]] == "A"
+        last = session.scalar(select(Answer).where(Answer.sitting_id == sitting.id,
+                                                   Answer.item_id == items[-1]))
+        assert last is not None and last.response == "B" and last.flagged  # keyboard only
         assert session.scalar(select(Result).where(Result.sitting_id == sitting.id))
     context.close()
 

@@ -1,4 +1,5 @@
-"""A teacher logs in, builds a test in the wizard, swaps an item, accepts it — in Chromium."""
+"""A teacher logs in, builds a test in the wizard, swaps an item, accepts it and gives it to
+their class — in Chromium."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from app import db
 from app.people import service as people
 from tests.assembly.test_service import _bank
 from tests.browser.conftest import navigate, screenshot, staff_login
+from tests.people import builders
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +21,9 @@ def seeded(live_server: Callable[[], str]) -> str:
     with db.get_sessionmaker()() as session:
         _bank(session)
         school = people.get_or_create_school(session, code="S1", name="Test School")
-        people.create_staff(session, email="t@school.nz", name="Tama Teacher", role="teacher",
-                            password="pw-123456", school=school)
+        teacher = people.create_staff(session, email="t@school.nz", name="Tama Teacher",
+                                      role="teacher", password="pw-123456", school=school)
+        builders.group(session, school, "Room 12", teachers=[teacher])
         session.commit()
     return live_server()
 
@@ -47,6 +50,15 @@ def test_teacher_builds_swaps_and_accepts_a_test(seeded: str, browser) -> None: 
     assert page.locator("main p strong").first.inner_text() == "accepted"
     assert page.get_by_role("button", name="Swap item").count() == 0  # fixed once accepted
     screenshot(page, "teacher-test-accepted")
+    navigate(page, page.get_by_role("link", name="Classes"))
+    navigate(page, page.get_by_role("link", name="Room 12"))
+    page.get_by_label("Accepted test").select_option(label=page.locator(
+        "#form_id option").first.inner_text())
+    page.get_by_label("Time limit once started (minutes; empty for none)").fill("30")
+    navigate(page, page.get_by_role("button", name="Give this test"))
+    assert "Assigned" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("cell", name="Week 5 number check").is_visible()
+    screenshot(page, "teacher-class-assigned")
 
 
 def test_impossible_request_explains_itself(seeded: str, browser) -> None:  # type: ignore[no-untyped-def]

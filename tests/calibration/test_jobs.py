@@ -13,7 +13,7 @@ import pytest
 from app import config, db
 from app.calibration import jobs, runs
 from app.db import utcnow
-from app.jobs import start_embedded_worker
+from app.jobs import queue, start_embedded_worker
 from app.migrate import upgrade
 from tests.calibration.test_runs import _bank, _request, _responses
 
@@ -54,6 +54,7 @@ def test_runs_execute_on_the_worker_and_interrupted_runs_resume(committed_db: No
         crashed.status, crashed.heartbeat_at = "running", utcnow() - timedelta(hours=1)
         session.commit()
         first_id, crashed_id = first.id, crashed.id
+    queue.flush()  # jobs other tests in this process enqueued belong to their databases
     consumer = start_embedded_worker()
     try:
         jobs.enqueue(first_id)

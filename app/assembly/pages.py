@@ -14,6 +14,7 @@ from app.db import SessionDep
 from app.errors import AppError
 from app.itembank import curricula
 from app.pages import check_csrf, templates
+from app.people import classes
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import require_page
@@ -32,8 +33,10 @@ def _wizard(request: Request, session: SessionDep, login: AuthSession, *,
             values: dict, errors: list[str], status_code: int = 200) -> Response:
     subjects = [curricula.get_subject(session, code=s.code)
                 for s in curricula.get_all_subjects(session)]
+    rooms = classes.get_all(session, caller=Caller.of_staff(login.staff),
+                            mine=login.staff.role == "teacher")
     return templates.TemplateResponse(request, "tests_new.html", {
-        "login": login, "subjects": subjects, "values": values, "errors": errors,
+        "login": login, "subjects": subjects, "values": values, "errors": errors, "rooms": rooms,
         "weights": WEIGHTS}, status_code=status_code)
 
 
@@ -73,6 +76,7 @@ def _request_from_form(values: dict[str, str]) -> dict:
                if k.startswith("strand_") and v != "none"}
     deep = values.get("deep_share", "").strip()
     return {"name": values.get("name", ""), "subject": values.get("subject", ""),
+            "class_id": int(values["class_id"]) if values.get("class_id", "").isdigit() else None,
             "duration_minutes": values.get("duration_minutes") or None, "levels": levels,
             "strands": strands, "deep_share": float(deep) / 100 if deep else None,
             "expected_level": values.get("expected_level", ""),

@@ -33,6 +33,9 @@ class FormCreate(BaseModel):
         None, max_length=40, description="Attitude item set to give before the test.")
     exclude_items: list[str] = Field(
         default_factory=list, description="Item codes the class has seen recently.")
+    class_id: int | None = Field(
+        None, description="The class it is for: items of tests given to this class in the "
+        "last 12 months are left out.")
 
     @model_validator(mode="after")
     def _length(self) -> FormCreate:

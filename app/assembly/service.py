@@ -27,6 +27,7 @@ from app.people.dependencies import Caller
 from app.people.models import Staff
 
 EXPOSURE_WINDOW = timedelta(days=180)
+SEEN_WINDOW = timedelta(days=365)
 # Teachers' tests may give up to 5% of the best possible information so that exposure is
 # spread and two teachers asking the same thing get different tests; 5% of information is
 # about 2.5% of the SE, invisible in a report.
@@ -149,13 +150,30 @@ def _request_spec(session: Session, subject: Subject, data: FormCreate,
     request = TeacherRequest(
         levels=data.levels, strands=data.strands, expected_level=data.expected_level,
         sublevel_theta=sublevel_theta(session, subject), duration_minutes=data.duration_minutes,
-        item_count=data.item_count, deep_share=data.deep_share, exclude=data.exclude_items,
+        item_count=data.item_count, deep_share=data.deep_share,
+        exclude=[*data.exclude_items, *seen_by_class(session, data.class_id, staff)],
         exposure=exposure(session, subject, staff), seed=seed)
     try:
         return build_request_spec(records, request)
     except RequestError as exc:
         raise InvalidInput("The request cannot be read.",
                            problems=[{"message": p} for p in exc.problems]) from exc
+
+
+def seen_by_class(session: Session, class_id: int | None, staff: Staff) -> list[str]:
+    """Codes of the items in tests given to the class within :data:`SEEN_WINDOW` (a class
+    of another school is not found, as everywhere)."""
+    if class_id is None:
+        return []
+    from app.delivery.models import Assignment  # delivery builds on assembly, not back
+    from app.people import classes
+
+    classes.get(session, caller=Caller.of_staff(staff), class_id=class_id)
+    return list(session.scalars(select(Item.code).join(
+        FormItem, FormItem.item_id == Item.id).join(
+        Assignment, Assignment.form_id == FormItem.form_id).where(
+        Assignment.class_id == class_id,
+        Assignment.opens_at >= utcnow() - SEEN_WINDOW).distinct()))
 
 
 def bank_records(session: Session, subject: Subject) -> list[dict[str, Any]]:

@@ -127,3 +127,33 @@ def test_other_schools_forms_are_not_found(client: TestClient, session: Session)
                          headers={"Authorization": f"Bearer {tokens['tb@x.org']}"})
     assert other.status_code == missing.status_code == 404
     assert other.json()["error"] == missing.json()["error"]
+
+
+def test_items_the_class_has_seen_are_left_out(client: TestClient, session: Session) -> None:
+    from datetime import timedelta
+
+    from app.db import utcnow
+    from app.delivery.models import Assignment
+    from tests.people import builders
+
+    _bank(session)
+    school = people.get_or_create_school(session, code="SEEN", name="Seen School")
+    teacher = people.create_staff(session, email="seen@x.org", name="T", role="teacher",
+                                  password="pw-12345", school=school)
+    room = builders.group(session, school, "Room 3", teachers=[teacher])
+    token = client.post("/api/v1/auth/token", json={"email": "seen@x.org",
+                                                     "password": "pw-12345"}).json()
+    auth = {"Authorization": f"Bearer {token['access_token']}"}
+    first = client.post("/api/v1/forms", json=REQUEST, headers=auth).json()
+    session.add(Assignment(form_id=first["id"], class_id=room.id, school_id=school.id,
+                           opens_at=utcnow() - timedelta(days=30),
+                           closes_at=utcnow() - timedelta(days=20)))
+    session.flush()
+    again = client.post("/api/v1/forms", json={**REQUEST, "class_id": room.id}, headers=auth)
+    assert again.status_code == 201, again.text
+    seen = {i["code"] for i in first["items"]}
+    assert not seen & {i["code"] for i in again.json()["items"]}
+    other = builders.group(session, people.get_or_create_school(session, code="OTH",
+                                                                 name="Other"), "Room X")
+    hidden = client.post("/api/v1/forms", json={**REQUEST, "class_id": other.id}, headers=auth)
+    assert hidden.status_code == 404

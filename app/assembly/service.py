@@ -22,7 +22,7 @@ from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.itembank.curricula import get_subject
 from app.itembank.models import CurriculumLevel, Item, Subject
-from app.itembank.service import _load as item_load
+from app.itembank.service import eager_options
 from app.people.dependencies import Caller
 from app.people.models import Staff
 
@@ -178,7 +178,7 @@ def seen_by_class(session: Session, class_id: int | None, staff: Staff) -> list[
 
 def bank_records(session: Session, subject: Subject) -> list[dict[str, Any]]:
     """Operational achievement items of ``subject`` with their active parameters."""
-    items = list(session.scalars(select(Item).options(*item_load()).where(
+    items = list(session.scalars(select(Item).options(*eager_options()).where(
         Item.subject_id == subject.id, Item.status == "operational",
         Item.kind == "achievement").order_by(Item.code)))
     params = calibration.active_parameters(session, item_ids=[i.id for i in items])

@@ -22,7 +22,8 @@ TRANSITIONS = {
 }
 
 
-def _load() -> list:
+def eager_options() -> list:
+    """Loader options that bring an item's subject, curriculum, passage and revision along."""
     return [selectinload(Item.subject), selectinload(Item.strand), selectinload(Item.objective),
             selectinload(Item.level), selectinload(Item.passage),
             selectinload(Item.current_revision)]
@@ -30,7 +31,7 @@ def _load() -> list:
 
 def get(session: Session, *, code: str) -> Item:
     """The item with ``code``, or NotFound."""
-    item = session.scalar(select(Item).options(*_load()).where(Item.code == code))
+    item = session.scalar(select(Item).options(*eager_options()).where(Item.code == code))
     if item is None:
         raise NotFound(f"No item with code {code!r}.")
     return item
@@ -77,7 +78,7 @@ def retire(session: Session, *, item: Item) -> Item:
 
 def upsert(session: Session, *, data: ItemCreate, book: Codebook) -> tuple[Item, str]:
     """Create or bring an existing item in line with ``data`` (imports); says which."""
-    item = session.scalar(select(Item).options(*_load()).where(Item.code == data.code))
+    item = session.scalar(select(Item).options(*eager_options()).where(Item.code == data.code))
     if item is None:
         return create(session, data=data, book=book), "created"
     if item.subject_id != book.subject.id:
@@ -93,7 +94,7 @@ def get_all(session: Session, *, filters: ItemFilters, page: int, page_size: int
     """One page of items matching ``filters`` (ordered by code) and the total count."""
     query = _filtered(session, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.options(*_load()).order_by(Item.code)
+    rows = session.scalars(query.options(*eager_options()).order_by(Item.code)
                            .offset((page - 1) * page_size).limit(page_size))
     return list(rows), total
 

@@ -220,7 +220,7 @@ def _check_item_refs(parsed: _Parsed, where: str, item: ItemCreate, books: dict[
 
 def export_bank(session: Session, *, fmt: str, subject: str | None = None) -> tuple[str, str]:
     """The bank (or one subject) as a JSON bundle or an items CSV; returns (text, media type)."""
-    query = select(Item).options(*service._load()).order_by(Item.code)
+    query = select(Item).options(*service.eager_options()).order_by(Item.code)
     items = [service.export_dict(i) for i in session.scalars(query)
              if subject is None or i.subject.code == subject]
     if fmt == "csv":

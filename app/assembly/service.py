@@ -17,11 +17,11 @@ from app.assembly.schemas import FormCreate, FormItemRead, FormRead
 from app.assembly.solve import SolveOptions
 from app.assembly.summary import summarize
 from app.calibration import service as calibration
-from app.calibration.models import CutScore, ItemParameter, ReportingScale
+from app.calibration.models import ItemParameter
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.itembank.curricula import get_subject
-from app.itembank.models import CurriculumLevel, Item, Subject
+from app.itembank.models import Item, Subject
 from app.itembank.service import eager_options
 from app.people.dependencies import Caller
 from app.people.models import Staff
@@ -200,10 +200,7 @@ def _record(item: Item, p: ItemParameter) -> dict[str, Any]:
 
 def sublevel_theta(session: Session, subject: Subject) -> dict[str, float]:
     """The θ at the middle of each sublevel, from the subject's cut scores and scale."""
-    scale = session.scalar(select(ReportingScale).where(ReportingScale.subject_id == subject.id))
-    cuts = session.execute(select(CurriculumLevel.code, CutScore.score).join(
-        CutScore, CutScore.level_id == CurriculumLevel.id).where(
-        CutScore.subject_id == subject.id).order_by(CutScore.score)).all()
+    scale, cuts = calibration.reporting_scale(session, subject_id=subject.id)
     if scale is None or len(cuts) < 2:
         raise Conflict(f"{subject.code} needs a reporting scale and cut scores before tests "
                        "can be targeted at a curriculum level.")
@@ -236,7 +233,7 @@ def _store(session: Session, *, subject: Subject, data: FormCreate, staff: Staff
 
 def _scale_points(session: Session, subject_id: int, se_theta: float) -> float | None:
     """An SE in logits as reporting-scale points (the scale's slope times it)."""
-    scale = session.scalar(select(ReportingScale).where(ReportingScale.subject_id == subject_id))
+    scale, _ = calibration.reporting_scale(session, subject_id=subject_id)
     return None if scale is None else round(se_theta * scale.slope, 1)
 
 

@@ -135,6 +135,17 @@ def to_read(session: Session, calibration: Calibration) -> CalibrationRead:
          "subject": subject.code, "item_count": count})
 
 
+def reporting_scale(session: Session, *, subject_id: int
+                    ) -> tuple[ReportingScale | None, list[tuple[str, float]]]:
+    """The subject's reporting scale (or None) and its cut scores as (sublevel, start score),
+    lowest first: the one reader of scale and cuts for scoring, assembly and reports."""
+    scale = session.scalar(select(ReportingScale).where(ReportingScale.subject_id == subject_id))
+    cuts = session.execute(select(CurriculumLevel.code, CutScore.score).join(
+        CutScore, CutScore.level_id == CurriculumLevel.id).where(
+        CutScore.subject_id == subject_id).order_by(CutScore.score)).all()
+    return scale, [(code, float(score)) for code, score in cuts]
+
+
 def set_scale(session: Session, *, subject: Subject, name: str, intercept: float, slope: float,
               cuts: dict[str, float]) -> ReportingScale:
     """Define the subject's reporting scale ``intercept + slope·θ`` and its cut scores."""

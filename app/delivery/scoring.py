@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session, selectinload
 from app.assembly.models import FormItem
 from app.calibration import service as calibration
 from app.calibration.convert import to_item_parameters
-from app.calibration.models import Calibration, CutScore, ItemParameter, ReportingScale
+from app.calibration.models import Calibration, ItemParameter
 from app.db import utcnow
 from app.delivery import estimates, sittings
 from app.delivery.estimates import Metric, Scale
 from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
 from app.itembank.keys import score_response
-from app.itembank.models import CurriculumLevel, Item, ItemRevision
+from app.itembank.models import Item, ItemRevision
 from app.people.models import Student
 
 
@@ -142,13 +142,8 @@ def _scored_items(session: Session, sitting: Sitting, cal: Calibration) -> tuple
 
 
 def _scale(session: Session, subject_id: int) -> Scale | None:
-    row = session.scalar(select(ReportingScale).where(ReportingScale.subject_id == subject_id))
-    if row is None:
-        return None
-    cuts = session.execute(select(CurriculumLevel.code, CutScore.score).join(
-        CutScore, CutScore.level_id == CurriculumLevel.id).where(
-        CutScore.subject_id == subject_id)).all()
-    return Scale(row.intercept, row.slope, [(code, float(s)) for code, s in cuts])
+    row, cuts = calibration.reporting_scale(session, subject_id=subject_id)
+    return None if row is None else Scale(row.intercept, row.slope, cuts)
 
 
 def _subscores(params: Any, x: np.ndarray, rows: list[_Row], metric: Metric,

@@ -12,24 +12,21 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calibration.models import CutScore, ItemParameter, ReportingScale
+from app.calibration import service as calibration
+from app.calibration.models import ItemParameter
 from app.delivery.models import Assignment, Result, Sitting
 from app.errors import Conflict
-from app.itembank.models import CurriculumLevel, Item, Objective
+from app.itembank.models import Item, Objective
 from app.people.models import Student
 from app.reports.data import ItemOutcome, Norms, Scale, StudentResult, reference_norms
 
 
 def scale_of(session: Session, subject_id: int) -> Scale:
     """The subject's reporting scale and cut scores as report data."""
-    row = session.scalar(select(ReportingScale).where(ReportingScale.subject_id == subject_id))
+    row, cuts = calibration.reporting_scale(session, subject_id=subject_id)
     if row is None:
         raise Conflict("This subject has no reporting scale yet, so no report can be drawn.")
-    cuts = session.execute(select(CurriculumLevel.code, CutScore.score).join(
-        CutScore, CutScore.level_id == CurriculumLevel.id).where(
-        CutScore.subject_id == subject_id)).all()
-    return Scale(name=row.name, intercept=row.intercept, slope=row.slope,
-                 cuts={code: float(score) for code, score in cuts})
+    return Scale(name=row.name, intercept=row.intercept, slope=row.slope, cuts=dict(cuts))
 
 
 def norms_of(subject: str, scale: Scale) -> Norms:

@@ -110,7 +110,7 @@ def _parse(session: Session, data: bytes) -> tuple[list[dict[str, Any]], list[di
         if line - 1 > MAX_ROWS:
             raise InvalidInput(f"A norms file may hold at most {MAX_ROWS} rows.")
         row, errors = _row(session, raw, subjects)
-        if raw.get(None):  # type: ignore[call-overload]
+        if raw.get(None):
             errors.append(("", "more fields than the header names (put quotes around text "
                                "holding commas)"))
         problems += [{"row": line, "field": f, "message": m} for f, m in errors]

@@ -12,11 +12,11 @@ from app.calibration.norm_schemas import NormTableRead
 from app.calibration.norms import TERM_WEEKS, NormPoint, NormTable
 from app.db import SessionDep
 from app.errors import AppError, InvalidInput
-from app.pages import check_csrf, templates
 from app.people import audit
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require, require_page
+from app.people.policy import check_csrf, require, require_page
+from app.ui.templates import templates
 
 router = APIRouter(prefix="/api/v1", tags=["norms"])
 pages = APIRouter(include_in_schema=False)
@@ -56,7 +56,7 @@ def norms_page(request: Request, session: SessionDep, login: NormsPage,
         return RedirectResponse("/login", status_code=303)
     subjects = [{"subject": s, "set": ns, "table": t, "grid": _grid(t) if t else None}
                 for s, ns, t in norm_sets.get_all(session)]
-    return templates.TemplateResponse(request, "norms.html", {
+    return templates.TemplateResponse(request, "calibration/norms.html", {
         "login": login, "subjects": subjects, "message": message, "term_weeks": TERM_WEEKS,
         "may_import": login.staff.role in ("admin", "psychometrician")})
 
@@ -74,7 +74,7 @@ def norms_import_page(request: Request, session: SessionDep, login: NormsWritePa
             raise InvalidInput("Choose a norms CSV file to import.")
         made = norm_sets.import_csv(session, _read(file), imported_by=caller.label)
     except AppError as exc:
-        return templates.TemplateResponse(request, "norms.html", {
+        return templates.TemplateResponse(request, "calibration/norms.html", {
             "login": login, "subjects": [], "error": exc.detail, "problems": exc.problems,
             "may_import": True, "term_weeks": TERM_WEEKS}, status_code=exc.status_code)
     for norm_set in made:

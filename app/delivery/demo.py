@@ -101,6 +101,7 @@ def _sit(session: Session, assignment: Assignment, student: Student, theta: floa
     started = sittings.aware(assignment.opens_at) + timedelta(
         days=int(rng.integers(0, 5)), minutes=15)
     sitting = Sitting(assignment_id=assignment.id, student_id=student.id, status="in_progress",
+                      year_level=student.year_level,
                       calibration_id=assignment.form.calibration_id, started_at=started,
                       attitude_item_ids=sittings.attitude_item_ids(session, assignment.form),
                       time_used_s=0.0)

@@ -127,6 +127,7 @@ def start(session: Session, *, student: Student, assignment_id: int,
         if not aware(assignment.opens_at) <= now < aware(assignment.closes_at):
             raise Conflict("This test is not open now.")
         sitting = Sitting(assignment_id=assignment.id, student_id=student.id,
+                          year_level=student.year_level,
                           calibration_id=assignment.form.calibration_id, status="not_started")
         session.add(sitting)
     if sitting.status == "not_started":

@@ -96,6 +96,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit:read": LEADERS,                    # leaders: their own school's events
     "norms:read": STAFF,
     "norms:write": PSYCHOMETRICS,
+    "results:read": SCHOOL_STAFF,             # teachers: their classes' results; leaders: all
+    "results:school": LEADERS,                # the console, cohorts, targets' progress
+    "targets:write": LEADERS,
+    "groups:write": SCHOOL_STAFF,             # teachers' own groups of their students
+    "cycles:read": SCHOOL_STAFF,              # own, team's and (leaders) the school's cycles
+    "cycles:write": SCHOOL_STAFF,
 }
 
 

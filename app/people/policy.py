@@ -95,6 +95,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "classes:write": SCHOOL_STAFF,            # teachers: their own classes
     "classlists:import": LEADERS,
     "audit:read": LEADERS,                    # leaders: their own school's events
+    "norms:read": STAFF,
+    "norms:write": PSYCHOMETRICS,
 }
 
 

@@ -59,6 +59,7 @@ from app.people.models import (
     Student,
     StudentSession,
 )
+from app.people.security import same
 
 PUBLIC = "public"
 STAFF = frozenset(STAFF_ROLES)
@@ -93,6 +94,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "classes:write": SCHOOL_STAFF,            # teachers: their own classes
     "classlists:import": LEADERS,
     "audit:read": LEADERS,                    # leaders: their own school's events
+    "norms:read": STAFF,
+    "norms:write": PSYCHOMETRICS,
 }
 
 
@@ -159,6 +162,13 @@ def require_student_page() -> Any:
         return logins.resolve_student(session, token=token, kind="cookie") if token else None
 
     return _mark(check, "student:self", page=True)
+
+
+def check_csrf(login: AuthSession, sent: str) -> None:
+    """Refuse (403) a staff form whose CSRF token is not this log-in's."""
+    if not same(sent, login.csrf_token):
+        raise NotPermitted("This form has expired or did not come from Kete; reload the page "
+                           "and try again.")
 
 
 # --- rows: which school's data a caller may reach -------------------------------------------

@@ -130,10 +130,9 @@ class Result(Base):
     """A scored sitting: θ and SE on the form's calibration, the scale score, sub-scores,
     attitude, flags and each item's Individual Learning Pathway quadrant.
 
-    ``subscores`` is ``{"strand": {code: entry}, "depth": {"surface"|"deep": entry}}`` with
-    entries ``{theta, se, scale_score, scale_se, n_items, raw, max}``; ``quadrants`` is a list
-    of ``{position, item, objective, strand, sublevel, depth, score, max_score, p_correct,
-    quadrant}``.
+    The JSON columns (``subscores``, ``flags``, ``quadrants``) hold the parts of a
+    :class:`~app.delivery.results.ScoredResult` and are written and read only through it
+    (:mod:`app.delivery.result_store`); nothing reads them by key.
     """
 
     __tablename__ = "result"

@@ -71,3 +71,10 @@ def get_class(session: Session, *, caller: Caller, class_id: int) -> ClassGroup:
     if room is None:
         raise NotFound(f"No class {class_id}.")
     return room
+
+
+def get_classes(session: Session, *, caller: Caller) -> list[ClassGroup]:
+    """The classes the caller may read, by period and name."""
+    return list(session.scalars(select(ClassGroup).where(
+        policy.school_clause(caller, ClassGroup.school_id), class_clause(caller))
+        .order_by(ClassGroup.period.desc(), ClassGroup.name)))

@@ -20,7 +20,7 @@ from app.delivery.schemas import AssignmentCreate
 from app.errors import AppError, InvalidInput, NotFound
 from app.itembank.models import Subject
 from app.pages import check_csrf, templates
-from app.people import classes
+from app.people import classes, policy
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import require_page
@@ -72,6 +72,7 @@ def class_page(class_id: int, request: Request, session: SessionDep, login: Clas
         "login": login, "room": room, "assignments": given, "counts": counts,
         "a_sittings": a_sittings,
         "accepted": accepted, "message": message,
+        "may_see_logins": policy.may_see_logins(caller, room),
         "progress": (scored[-1], scored[0]) if len(scored) >= 2 else None})
 
 

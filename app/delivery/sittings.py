@@ -55,8 +55,10 @@ def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assig
 
 
 def get_assignment(session: Session, *, caller: Caller, assignment_id: int) -> Assignment:
-    row = session.get(Assignment, assignment_id)
-    if row is None or not policy.sees_school(caller, row.school_id):
+    """An assignment of a class the caller reaches (its teachers, the school's leaders)."""
+    row = session.scalar(select(Assignment).where(
+        Assignment.id == assignment_id, policy.class_clause(caller, Assignment.class_id)))
+    if row is None:
         raise NotFound(f"No assignment {assignment_id}.")
     return row
 
@@ -80,14 +82,12 @@ def sittings_of(session: Session, *, assignment: Assignment) -> list[Sitting]:
 
 
 def get_sitting(session: Session, *, caller: Caller, sitting_id: int) -> Sitting:
-    """A sitting the caller may see: a student only their own; staff their school's."""
-    sitting = session.get(Sitting, sitting_id)
+    """A sitting the caller may see: a student only their own; staff those of the classes
+    they reach (:func:`app.people.policy.sitting_clause`)."""
+    sitting = session.scalar(select(Sitting).join(Assignment).where(
+        Sitting.id == sitting_id, policy.sitting_clause(
+            caller, student_column=Sitting.student_id, class_column=Assignment.class_id)))
     if sitting is None:
-        raise NotFound(f"No sitting {sitting_id}.")
-    if caller.student is not None:
-        if sitting.student_id != caller.student.id:
-            raise NotFound(f"No sitting {sitting_id}.")
-    elif not policy.sees_school(caller, sitting.assignment.school_id):
         raise NotFound(f"No sitting {sitting_id}.")
     return sitting
 

@@ -280,6 +280,13 @@ def form_clause(caller: Caller, school_column: Any) -> ColumnElement[bool]:
     return school_column == caller.school_id
 
 
+def sees_form(caller: Caller, *, school_id: int | None) -> bool:
+    """The row-by-row twin of :func:`form_clause`."""
+    if caller.role == "admin":
+        return True
+    return school_id == caller.school_id if caller.staff is not None else False
+
+
 def may_edit_form(caller: Caller, *, school_id: int | None, created_by_id: int | None
                   ) -> bool:
     """Swap items in or accept a test: its author; a leader of its school; admins."""

@@ -122,7 +122,7 @@ def claim(session: Session, keys: Keys) -> None:
             or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until <= now))
         .values(blocked_until=now + pending if pending else None)
         .execution_options(synchronize_session=False))
-    if not claimed.rowcount:
+    if not getattr(claimed, "rowcount", 0):
         session.refresh(row)
         retry_at = _aware(row.blocked_until) if row.blocked_until else now
         seconds = max(1, int((retry_at - now).total_seconds()) + 1)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from app.config import get_settings
 from app.db import SessionDep
-from app.errors import AppError, NotAuthenticated, NotPermitted
+from app.errors import AppError, NotAuthenticated
 from app.itembank import curricula, passages, service
 from app.itembank.schemas import ItemFilters
 from app.itembank.views import staff_reads
@@ -20,11 +18,12 @@ from app.people import service as people
 from app.people.dependencies import SESSION_COOKIE
 from app.people.models import AuthSession
 from app.people.network import client_address
+from app.people.policy import check_csrf as check_csrf  # moved to policy; kept for old imports
 from app.people.policy import require, require_page
 from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
+from app.ui.templates import templates
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF_COOKIE = "kete_login_csrf"
 
@@ -38,13 +37,6 @@ PageLogin = Annotated[AuthSession | None, Depends(page_login)]
 """The log-in without a policy: routes must declare one with ``policy.require_page`` instead."""
 StaffPage = Annotated[AuthSession | None, require_page("account:self")]
 BankPage = Annotated[AuthSession | None, require_page("items:read")]
-
-
-def check_csrf(login: AuthSession, sent: str) -> None:
-    """Refuse (403) a staff form whose CSRF token is not this log-in's."""
-    if not same(sent, login.csrf_token):
-        raise NotPermitted("This form has expired or did not come from Kete; reload the page "
-                           "and try again.")
 
 
 def _to_login() -> RedirectResponse:

@@ -13,11 +13,11 @@ from app.assembly.schemas import FormCreate
 from app.db import SessionDep
 from app.errors import AppError
 from app.itembank import curricula
-from app.pages import check_csrf, templates
 from app.people import classes
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
+from app.people.policy import check_csrf, require_page
+from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False)
 ReaderPage = Annotated[AuthSession | None, require_page("forms:read")]

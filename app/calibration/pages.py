@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.calibration import review, runs
 from app.db import SessionDep
 from app.errors import AppError
-from app.pages import check_csrf, templates
 from app.people import audit
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
+from app.people.policy import check_csrf, require_page
+from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False)
 ReaderPage = Annotated[AuthSession | None, require_page("calibrations:read")]

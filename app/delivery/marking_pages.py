@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from app.db import SessionDep
 from app.delivery import marking
-from app.pages import check_csrf
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
+from app.people.policy import check_csrf, require_page
+from app.ui.templates import templates
 
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 router = APIRouter(include_in_schema=False)
 MarkerPage = Annotated[AuthSession | None, require_page("classes:write")]
 

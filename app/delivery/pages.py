@@ -7,12 +7,10 @@ answers); ``/static/player.js`` saves each answer as it is given through the JSO
 from __future__ import annotations
 
 from itertools import groupby
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from app.db import SessionDep
 from app.delivery import player, sittings
@@ -22,8 +20,8 @@ from app.people.dependencies import Caller
 from app.people.models import StudentSession
 from app.people.policy import require_student_page
 from app.people.security import same
+from app.ui.templates import templates
 
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 router = APIRouter(prefix="/student", include_in_schema=False)
 StudentLogin = Annotated[StudentSession | None, require_student_page()]
 

@@ -18,10 +18,10 @@ from starlette.datastructures import FormData
 from app.db import SessionDep
 from app.delivery import paper_entry
 from app.errors import InvalidInput
-from app.pages import check_csrf, templates
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
+from app.people.policy import check_csrf, require_page
+from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False)
 EntryPage = Annotated[AuthSession | None, require_page("classes:write")]

@@ -6,31 +6,25 @@ Both set fresh passwords (only hashes are kept) and are for the class's teachers
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from app.db import SessionDep
-from app.errors import NotPermitted
 from app.people import classes, student_logins, students
 from app.people.classes_router import NO_STORE, login_url
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
-from app.people.security import same
+from app.people.policy import check_csrf, require_page
+from app.ui.templates import templates
 
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 router = APIRouter(include_in_schema=False)
 LoginsPage = Annotated[AuthSession | None, require_page("classes:logins")]
 
 
 def _checked(login: AuthSession, csrf: str) -> Caller:
-    if not same(csrf, login.csrf_token):
-        raise NotPermitted("This form has expired or did not come from Kete; reload the page "
-                           "and try again.")
+    check_csrf(login, csrf)
     return Caller.of_staff(login.staff, login)
 
 

@@ -64,6 +64,7 @@ from app.people.models import (
     class_student,
     class_teacher,
 )
+from app.people.security import same
 
 PUBLIC = "public"
 STAFF = frozenset(STAFF_ROLES)
@@ -168,6 +169,13 @@ def require_student_page() -> Any:
         return logins.resolve_student(session, token=token, kind="cookie") if token else None
 
     return _mark(check, "student:self", page=True)
+
+
+def check_csrf(login: AuthSession, sent: str) -> None:
+    """Refuse (403) a staff form whose CSRF token is not this log-in's."""
+    if not same(sent, login.csrf_token):
+        raise NotPermitted("This form has expired or did not come from Kete; reload the page "
+                           "and try again.")
 
 
 # --- rows: which rows a caller reaches ------------------------------------------------------

@@ -12,9 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
@@ -23,8 +21,8 @@ from app.people import audit, classes, logins, policy, ratelimit, student_passwo
 from app.people.dependencies import Caller
 from app.people.models import ClassGroup, Student
 from app.people.security import hash_student_password
-
-TEMPLATES = Path(__file__).parent / "templates"
+from app.ui.pdf import render_pdf
+from app.ui.templates import render
 
 
 @dataclass(frozen=True)
@@ -81,19 +79,10 @@ def as_csv(rows: list[StudentLogin]) -> str:
 
 def cards_html(group: ClassGroup, rows: list[StudentLogin], *, login_url: str) -> str:
     """The log-in cards of a class as HTML for print (one card per student)."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
-    return env.get_template("login_cards.html").render(
-        group=group, rows=rows, login_url=login_url, school=group.school)
+    return render("people/login_cards.html", group=group, rows=rows, login_url=login_url,
+                  school=group.school)
 
 
 def cards_pdf(group: ClassGroup, rows: list[StudentLogin], *, login_url: str) -> bytes:
     """The log-in cards as an A4 PDF: eight to a page, dashed lines to cut along."""
-    from weasyprint import HTML  # late: Pango/Cairo are loaded only when printing
-    from weasyprint.urls import URLFetcher
-
-    class Nothing(URLFetcher):
-        def fetch(self, url: str, headers: object = None) -> object:
-            raise ValueError(f"log-in cards load nothing from outside, not {url}")
-
-    html = cards_html(group, rows, login_url=login_url)
-    return bytes(HTML(string=html, url_fetcher=Nothing(fail_on_errors=False)).write_pdf())
+    return render_pdf(cards_html(group, rows, login_url=login_url))

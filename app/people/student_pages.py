@@ -8,12 +8,10 @@ one, and log-out needs the session's CSRF token.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from app.config import get_settings
 from app.db import SessionDep
@@ -26,8 +24,8 @@ from app.people.network import client_address
 from app.people.policy import require, require_student_page
 from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
+from app.ui.templates import templates
 
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 router = APIRouter(prefix="/student", include_in_schema=False)
 LOGIN_CSRF_COOKIE = "kete_student_login_csrf"
 StudentLogin = Annotated[StudentSession | None, require_student_page()]

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from app.reports import pdf
 from app.reports.data import FLAG_TEXT, Norms, Scale, StudentResult, TimeOfYear
 from app.reports.individual import norm_sentence, strip_range, time_of_year
-from app.reports.report_charts import profile_chart, scale_strip
+from app.ui import pdf
+from app.ui.scale_charts import profile_chart, scale_strip
+from app.ui.templates import render
 
 WHOLE_CLASS = 0.5
 """An objective at least this share of the class has yet to achieve is taught to everyone."""
@@ -167,7 +168,7 @@ def _profile_chart(rows: list[tuple[str, float, float]]) -> Markup | None:
 
 def render_class_html(view: ClassView, *, pdf_version: bool = False) -> str:
     """The class report as HTML (``pdf_version`` for the print layout)."""
-    return pdf.render_html("class.html", view=view, pdf=pdf_version)
+    return render("reports/class.html", view=view, pdf=pdf_version)
 
 
 def render_class_pdf(view: ClassView) -> bytes:

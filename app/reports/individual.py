@@ -11,7 +11,6 @@ from datetime import date
 
 from markupsafe import Markup
 
-from app.reports import pdf
 from app.reports.data import (
     FLAG_TEXT,
     QUADRANTS,
@@ -23,7 +22,9 @@ from app.reports.data import (
     StudentResult,
     TimeOfYear,
 )
-from app.reports.report_charts import nice_range, profile_chart, scale_strip
+from app.ui import pdf
+from app.ui.scale_charts import nice_range, profile_chart, scale_strip
+from app.ui.templates import render
 
 QUADRANT_MEANING: dict[Quadrant, str] = {
     "Achieved": "Items easier than your level that you got right — you have these.",
@@ -222,7 +223,7 @@ def _profile_chart(result: StudentResult, rows: list[ProfileRow]) -> Markup | No
 
 def render_individual_html(view: IndividualView, *, pdf_version: bool = False) -> str:
     """The Individual Learning Pathway as HTML (``pdf_version`` for the print layout)."""
-    return pdf.render_html("individual.html", view=view, pdf=pdf_version)
+    return render("reports/individual.html", view=view, pdf=pdf_version)
 
 
 def render_individual_pdf(view: IndividualView) -> bytes:

@@ -19,12 +19,12 @@ from app.delivery import sittings
 from app.delivery.schemas import AssignmentCreate
 from app.errors import AppError, InvalidInput, NotFound
 from app.itembank.models import Subject
-from app.pages import check_csrf, templates
 from app.people import classes, policy
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
+from app.people.policy import check_csrf, require_page
 from app.reports import group, individual, progress, sources
+from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False)
 ClassPage = Annotated[AuthSession | None, require_page("classes:read")]

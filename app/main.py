@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from app.assembly.pages import router as assembly_pages
 from app.assembly.router import router as assembly_router
+from app.calibration.norms_router import pages as norms_pages
+from app.calibration.norms_router import router as norms_router
 from app.calibration.pages import router as calibration_pages
 from app.calibration.router import router as calibration_router
 from app.calibration.runs_router import router as runs_router
@@ -66,7 +68,7 @@ def create_app() -> FastAPI:
     for router in (people_router, itembank_router, calibration_router, runs_router,
                    assembly_router, pages_router, calibration_pages, assembly_pages,
                    delivery_router, delivery_pages, marking_pages, report_pages,
-                   paper_router, paper_pages):
+                   paper_router, paper_pages, norms_router, norms_pages):
         app.include_router(router)
     return app
 

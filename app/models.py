@@ -6,6 +6,8 @@ from app.calibration.models import (
     CalibrationRun,
     CutScore,
     ItemParameter,
+    Norm,
+    NormSet,
     ReportingScale,
 )
 from app.db import Base
@@ -47,6 +49,8 @@ __all__ = [
     "ItemParameter",
     "ItemRevision",
     "LoginThrottle",
+    "Norm",
+    "NormSet",
     "Objective",
     "Passage",
     "ReportingScale",

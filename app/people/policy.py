@@ -103,6 +103,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "classlists:import": LEADERS,
     "audit:read": LEADERS,                    # leaders: their own school's events
     "session:self": frozenset(ROLES),         # ending one's own log-in or token
+    "norms:read": STAFF,
+    "norms:write": PSYCHOMETRICS,
 }
 
 

@@ -12,6 +12,7 @@ from app.calibration.models import (
 )
 from app.db import Base
 from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
+from app.impact.models import ImpactCycle, StudentGroup, Target, Team
 from app.itembank.models import (
     CurriculumLevel,
     Item,
@@ -45,6 +46,7 @@ __all__ = [
     "CutScore",
     "Form",
     "FormItem",
+    "ImpactCycle",
     "Item",
     "ItemParameter",
     "ItemRevision",
@@ -61,6 +63,9 @@ __all__ = [
     "Staff",
     "Strand",
     "Student",
+    "StudentGroup",
     "StudentSession",
     "Subject",
+    "Target",
+    "Team",
 ]

@@ -35,8 +35,8 @@ def page_login(request: Request, session: SessionDep) -> AuthSession | None:
 
 PageLogin = Annotated[AuthSession | None, Depends(page_login)]
 """The log-in without a policy: routes must declare one with ``policy.require_page`` instead."""
-StaffPage = Annotated[AuthSession | None, require_page("account:self")]
-BankPage = Annotated[AuthSession | None, require_page("items:read")]
+StaffPage = Annotated[AuthSession, require_page("account:self")]
+BankPage = Annotated[AuthSession, require_page("items:read")]
 
 
 def _to_login() -> RedirectResponse:
@@ -93,8 +93,6 @@ def logout(request: Request, session: SessionDep, login: PageLogin,
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, login: StaffPage) -> Response:
-    if login is None:
-        return _to_login()
     subjects = []
     for subject in curricula.get_all_subjects(session):
         _, total = service.get_all(session, filters=ItemFilters(subject=subject.code),
@@ -108,8 +106,6 @@ def home(request: Request, session: SessionDep, login: StaffPage) -> Response:
 def bank(request: Request, session: SessionDep, login: BankPage,
          filters: Annotated[ItemFilters, Query()], page: Annotated[int, Query(ge=1)] = 1,
          ) -> Response:
-    if login is None:
-        return _to_login()
     try:
         items, total = service.get_all(session, filters=filters, page=page, page_size=50)
         error = None
@@ -123,8 +119,6 @@ def bank(request: Request, session: SessionDep, login: BankPage,
 
 @router.get("/bank/{code}", response_class=HTMLResponse)
 def item_page(code: str, request: Request, session: SessionDep, login: BankPage) -> Response:
-    if login is None:
-        return _to_login()
     try:
         item = staff_reads(session, [service.get(session, code=code)])[0]
     except AppError:

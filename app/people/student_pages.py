@@ -28,7 +28,7 @@ from app.ui.templates import templates
 
 router = APIRouter(prefix="/student", include_in_schema=False)
 LOGIN_CSRF_COOKIE = "kete_student_login_csrf"
-StudentLogin = Annotated[StudentSession | None, require_student_page()]
+StudentLogin = Annotated[StudentSession, require_student_page()]
 
 
 def _to(path: str) -> RedirectResponse:
@@ -77,8 +77,6 @@ def login(request: Request, session: SessionDep,
 
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, login: StudentLogin) -> Response:
-    if login is None:
-        return _to("/student/login")
     home = students.home(login.student)
     home.tests = [t.model_dump() for t in open_assignments(session, student=login.student)]
     context = {"student_login": login, "home": home}

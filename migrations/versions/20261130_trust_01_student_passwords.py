@@ -6,7 +6,7 @@ Every student session is ended (they were opened with class codes). Student numb
 log-in normal form (NFKC + case folding) and staff e-mails are brought to the same form.
 
 Revision ID: trust_01
-Revises: impact_01
+Revises: impact_02
 Create Date: 2026-11-30 09:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'trust_01'
-down_revision: str | None = 'impact_01'
+down_revision: str | None = 'impact_02'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

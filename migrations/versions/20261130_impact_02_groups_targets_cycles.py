@@ -3,7 +3,7 @@
 Existing sittings take their student's current year level (the best that is known).
 
 Revision ID: impact_02
-Revises: impact_01
+Revises: reports_01
 Create Date: 2026-11-30 11:18:10.892896
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = 'impact_02'
-down_revision: str | None = 'impact_01'
+down_revision: str | None = 'reports_01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

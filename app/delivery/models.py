@@ -59,6 +59,8 @@ class Sitting(Base):
         ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
     student_id: Mapped[int | None] = mapped_column(
         ForeignKey("student.id", ondelete="SET NULL"), index=True)
+    year_level: Mapped[int | None]
+    """The student's year level when they sat (their record and norms need it years later)."""
     status: Mapped[str] = mapped_column(String(12), default="not_started", index=True)
     calibration_id: Mapped[int] = mapped_column(ForeignKey("calibration.id"))
     attitude_item_ids: Mapped[list[Any]] = mapped_column(default=list)

@@ -58,8 +58,10 @@ def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assig
 
 
 def get_assignment(session: Session, *, caller: Caller, assignment_id: int) -> Assignment:
-    row = session.get(Assignment, assignment_id)
-    if row is None or not policy.sees_school(caller, row.school_id):
+    """An assignment of a class the caller reaches (its teachers, the school's leaders)."""
+    row = session.scalar(select(Assignment).where(
+        Assignment.id == assignment_id, policy.class_clause(caller, Assignment.class_id)))
+    if row is None:
         raise NotFound(f"No assignment {assignment_id}.")
     return row
 
@@ -83,14 +85,12 @@ def sittings_of(session: Session, *, assignment: Assignment) -> list[Sitting]:
 
 
 def get_sitting(session: Session, *, caller: Caller, sitting_id: int) -> Sitting:
-    """A sitting the caller may see: a student only their own; staff their school's."""
-    sitting = session.get(Sitting, sitting_id)
+    """A sitting the caller may see: a student only their own; staff those of the classes
+    they reach (:func:`app.people.policy.sitting_clause`)."""
+    sitting = session.scalar(select(Sitting).join(Assignment).where(
+        Sitting.id == sitting_id, policy.sitting_clause(
+            caller, student_column=Sitting.student_id, class_column=Assignment.class_id)))
     if sitting is None:
-        raise NotFound(f"No sitting {sitting_id}.")
-    if caller.student is not None:
-        if sitting.student_id != caller.student.id:
-            raise NotFound(f"No sitting {sitting_id}.")
-    elif not policy.sees_school(caller, sitting.assignment.school_id):
         raise NotFound(f"No sitting {sitting_id}.")
     return sitting
 
@@ -130,6 +130,7 @@ def start(session: Session, *, student: Student, assignment_id: int,
         if not assignment.opens_at <= now < assignment.closes_at:
             raise Conflict("This test is not open now.")
         sitting = Sitting(assignment_id=assignment.id, student_id=student.id,
+                          year_level=student.year_level,
                           calibration_id=assignment.form.calibration_id, status="not_started")
         session.add(sitting)
     if sitting.status == "not_started":

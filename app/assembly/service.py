@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -189,20 +190,30 @@ def _request_spec(session: Session, subject: Subject, data: FormCreate,
                            problems=[{"message": p} for p in exc.problems]) from exc
 
 
+SeenItems = Callable[[Session, int, datetime], list[str]]
+"""Codes of the items in tests given to a class since a moment."""
+_seen_items: list[SeenItems] = []
+
+
+def answer_seen_items_with(source: SeenItems) -> None:
+    """Plug in who knows which tests a class was given: delivery, which builds on assembly
+    (so assembly cannot import it), registers its answer when it is imported, as modules
+    register with :mod:`app.people.privacy`."""
+    _seen_items[:] = [source]
+
+
 def seen_by_class(session: Session, class_id: int | None, staff: Staff) -> list[str]:
     """Codes of the items in tests given to the class within :data:`SEEN_WINDOW` (a class
     of another school is not found, as everywhere)."""
     if class_id is None:
         return []
-    from app.delivery.models import Assignment  # delivery builds on assembly, not back
     from app.people import classes
 
     classes.get(session, caller=Caller.of_staff(staff), class_id=class_id)
-    return list(session.scalars(select(Item.code).join(
-        FormItem, FormItem.item_id == Item.id).join(
-        Assignment, Assignment.form_id == FormItem.form_id).where(
-        Assignment.class_id == class_id,
-        Assignment.opens_at >= utcnow() - SEEN_WINDOW).distinct()))
+    if not _seen_items:
+        raise RuntimeError("No source of tests given to classes: import app.delivery."
+                           "sittings (it calls assembly.service.answer_seen_items_with).")
+    return _seen_items[0](session, class_id, utcnow() - SEEN_WINDOW)
 
 
 def bank_records(session: Session, subject: Subject) -> list[dict[str, Any]]:

@@ -30,6 +30,14 @@ GRACE = timedelta(minutes=2)  # a save in flight when time runs out still counts
 OPEN_STATES = ("not_started", "in_progress")
 
 
+def items_given_to_class(session: Session, class_id: int, since: datetime) -> list[str]:
+    """Codes of the items in tests given to a class that opened at or after ``since``."""
+    return list(session.scalars(select(Item.code).join(
+        FormItem, FormItem.item_id == Item.id).join(
+        Assignment, Assignment.form_id == FormItem.form_id).where(
+        Assignment.class_id == class_id, Assignment.opens_at >= since).distinct()))
+
+
 def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assignment:
     """Give an accepted form of the caller's school to a class the caller teaches."""
     form = session.get(Form, data.form_id)
@@ -239,3 +247,4 @@ def student_name(session: Session, sitting: Sitting) -> str | None:
 
 
 privacy_hooks.register()
+assembly.answer_seen_items_with(items_given_to_class)

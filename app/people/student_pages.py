@@ -15,20 +15,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.config import get_settings
 from app.db import SessionDep
-from app.delivery.sittings import open_assignments
 from app.errors import NotAuthenticated, NotPermitted
-from app.people import classes, logins, students
+from app.people import classes, logins
 from app.people.dependencies import STUDENT_COOKIE
-from app.people.models import StudentSession
 from app.people.network import client_address
-from app.people.policy import require, require_student_page
+from app.people.policy import require
 from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
 from app.ui.templates import templates
 
 router = APIRouter(prefix="/student", include_in_schema=False)
 LOGIN_CSRF_COOKIE = "kete_student_login_csrf"
-StudentLogin = Annotated[StudentSession, require_student_page()]
 
 
 def _to(path: str) -> RedirectResponse:
@@ -73,14 +70,6 @@ def login(request: Request, session: SessionDep,
                         max_age=get_settings().session_hours * 3600)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
-
-
-@router.get("", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, login: StudentLogin) -> Response:
-    home = students.home(login.student)
-    home.tests = [t.model_dump() for t in open_assignments(session, student=login.student)]
-    context = {"student_login": login, "home": home}
-    return templates.TemplateResponse(request, "student_home.html", context)
 
 
 @router.post("/logout", dependencies=[require("public")])

@@ -98,7 +98,7 @@ def visible_clause(caller: Caller) -> object:
     staff_id = caller.staff.id if caller.staff else -1
     return school & or_(
         ImpactCycle.created_by_id == staff_id,
-        ImpactCycle.class_id.in_(scope.taught_classes(caller)),
+        policy.class_clause(caller, ImpactCycle.class_id),
         ImpactCycle.team_id.in_(select(team_member.c.team_id).where(
             team_member.c.staff_id == staff_id)))
 
@@ -188,8 +188,8 @@ def build_pair(session: Session, *, caller: Caller, plan: CyclePlan, room: Class
         pre = assembly.build(session, data=request, staff=caller.staff)
         post = assembly.similar(session, form=pre, staff=caller.staff)
     post.name = f"{plan.title.strip()[:100]}: post-test"
-    assembly.accept(session, form=pre)
-    assembly.accept(session, form=post)
+    assembly.accept(session, form=pre, staff=caller.staff)
+    assembly.accept(session, form=post, staff=caller.staff)
     parallel = parallel_check(session, pre, post, _class_range(session, caller, room, pre))
     parallel["focused"] = focused
     return pre, post, parallel

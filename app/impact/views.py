@@ -166,3 +166,17 @@ def record_charts(record: StudentRecord) -> dict[str, Markup | None]:
     """One growth chart per subject of a record."""
     return {s.subject: growth_chart(s, record.year_level, chart_id=f"growth-{s.subject}",
                                     name=record.name) for s in record.subjects}
+
+
+def own_growth_chart(record: SubjectRecord, *, name: str) -> Markup | None:
+    """A student's own growth line for their own page: their scores and errors only."""
+    if not record.points:
+        return None
+    points = [charts.GrowthPoint(p.result.sat_on, p.result.scale_score, p.result.se,
+                                 f"{p.result.test_name} ({p.result.sat_on:%-d %b %Y})")
+              for p in record.points]
+    desc = (f"{name}'s {record.subject_name.lower()} scores over time: "
+            + "; ".join(f"{p.on:%B %Y}: {p.score:.0f}" for p in points) + ".")
+    return Markup(charts.growth_chart(points, [], chart_id=f"mine-{record.subject}",
+                                      title=f"My {record.subject_name.lower()} over time",
+                                      desc=desc))

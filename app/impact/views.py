@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.assembly.models import Form
 from app.calibration.norms import NormTable, expected_sublevel
 from app.delivery.models import Assignment, Sitting
-from app.impact import charts, console, scope
+from app.impact import charts, console, scope, stats
 from app.impact.progress import QUADRANTS, Progress, span
 from app.impact.record import StudentRecord, SubjectRecord, year_level_on
 from app.impact.school import ConsoleView
@@ -131,9 +131,10 @@ def year_distribution(view: ConsoleView, *, chart_id: str = "years") -> Markup |
     by_year: dict[int, list[console.Standing]] = {}
     for s in view.standings:
         by_year.setdefault(s.row.year_level, []).append(s)
+    hidden = stats.suppressed({str(y): len(v) for y, v in by_year.items()})
     rows = []
     for year, items in sorted(by_year.items()):
-        if len(items) < 5:
+        if str(year) in hidden:
             continue
         means = [s.norm_mean for s in items if s.norm_mean is not None]
         sds = [s.norm_sd for s in items if s.norm_sd is not None]

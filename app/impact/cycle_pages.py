@@ -31,7 +31,7 @@ WritePage = Annotated[AuthSession, require_page("cycles:write")]
 def card(session: SessionDep, caller: Caller, cycle: ImpactCycle) -> dict[str, Any]:
     """What a cycle's card shows: who, which class, when, and d once it is known."""
     room = session.get(ClassGroup, cycle.class_id)
-    result = cycles.outcome(session, caller=caller, cycle=cycle)
+    result = cycles.outcome(session, cycle=cycle)
     return {"cycle": cycle, "room": room, "outcome": result}
 
 
@@ -136,7 +136,7 @@ def cycle_page(cycle_id: int, request: Request, session: SessionDep, login: Read
     """The plan, the two tests, and — once the post-test is scored — the impact."""
     caller = Caller.of_staff(login.staff)
     cycle = cycles.get(session, caller=caller, cycle_id=cycle_id)
-    result = cycles.outcome(session, caller=caller, cycle=cycle)
+    result = cycles.outcome(session, cycle=cycle)
     subject = session.get(Subject, cycle.subject_id)
     objectives = dict(session.execute(select(Objective.code, Objective.text).where(
         Objective.subject_id == cycle.subject_id, Objective.code.in_(cycle.objectives))).all())

@@ -326,8 +326,9 @@ def _give(session: Session, form: Form, room: ClassGroup, staff: Staff, on: date
 
 # --- after the post-test ---------------------------------------------------------------------
 
-def outcome(session: Session, *, caller: Caller, cycle: ImpactCycle) -> CycleOutcome:
-    """d with its interval, each student's gain, the objectives that moved, what next."""
+def outcome(session: Session, *, cycle: ImpactCycle) -> CycleOutcome:
+    """d with its interval, each student's gain, the objectives that moved, what next (for
+    a cycle the caller may read: see :func:`get`)."""
     if cycle.pre_assignment_id is None or cycle.post_assignment_id is None:
         return CycleOutcome(None, [], [], "The tests of this cycle are no longer given.")
     post_rows = results.rows(session, Assignment.id == cycle.post_assignment_id)
@@ -335,9 +336,10 @@ def outcome(session: Session, *, caller: Caller, cycle: ImpactCycle) -> CycleOut
         when = "after " if cycle.ends_on <= date.today() else "on "
         return CycleOutcome(None, [], [], f"Waiting for the post-test ({when}"
                                           f"{cycle.ends_on:%-d %B %Y}).")
-    progress = service.progress_between(
-        session, caller=caller, from_assignment=cycle.pre_assignment_id,
-        to_assignment=cycle.post_assignment_id, group_id=cycle.group_id)
+    first = session.get(Assignment, cycle.pre_assignment_id)
+    second = session.get(Assignment, cycle.post_assignment_id)
+    assert first is not None and second is not None
+    progress = service.progress_of(session, first, second, group_of(session, cycle))
     pairs = [(s.pre, s.post) for s in progress.students]
     moves = objective_moves(session, cycle, pairs)
     return CycleOutcome(progress, moves, next_steps(session, cycle, [p for _, p in pairs]),

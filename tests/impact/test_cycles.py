@@ -139,13 +139,12 @@ def test_the_outcome_shows_d_gains_and_which_objectives_moved(session: Session,
     cycle = cycles.create(session, caller=Caller.of_staff(t.teacher), plan=_plan(w))
     kids = builders.pupils(session, builders.World(t, 0), 12)
     assert cycle.pre_assignment_id and cycle.post_assignment_id
-    caller = Caller.of_staff(t.teacher)
-    waiting = cycles.outcome(session, caller=caller, cycle=cycle)
+    waiting = cycles.outcome(session, cycle=cycle)
     assert waiting.progress is None and "Waiting for the post-test" in waiting.status
     for k, kid in enumerate(kids):
         _sit(session, cycle.pre_assignment_id, kid.id, 1440 + 8 * k, right=0.2)
         _sit(session, cycle.post_assignment_id, kid.id, 1490 + 8 * k + (k % 3) * 5, right=0.9)
-    result = cycles.outcome(session, caller=caller, cycle=cycle)
+    result = cycles.outcome(session, cycle=cycle)
     assert result.progress is not None and result.progress.n == 12
     assert result.progress.effect is not None and result.progress.effect.low > 0
     moved = {m.code: m for m in result.objectives}
@@ -179,3 +178,13 @@ def test_cycle_pages(client: TestClient, session: Session, w: builders.World) ->
                         follow_redirects=False)
     assert noted.status_code == 303
     assert "Next: fractions." in client.get(made.headers["location"]).text
+    # a colleague in the team sees it beside their own; one outside the team does not
+    cycle = session.scalars(select(cycles.ImpactCycle)).one()
+    team = cycles.create_team(session, caller=Caller.of_staff(w.tenant.teacher),
+                              name="Team A", member_ids=[w.tenant.other_teacher.id])
+    cycle.team_id = team.id
+    session.flush()
+    client.cookies.set(SESSION_COOKIE, people.cookie(session, w.tenant.other_teacher))
+    shared = client.get("/cycles")
+    assert shared.status_code == 200 and "Team: Team A" in shared.text and "Adding" in shared.text
+    assert client.get(made.headers["location"]).status_code == 200

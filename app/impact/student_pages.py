@@ -33,8 +33,10 @@ def own_rows(session: SessionDep, student: Student) -> list[ResultRow]:
 
 
 def went_well(row: ResultRow) -> list[ItemOutcome]:
-    """Objectives of items right: harder ones (Strengths) first, each objective once."""
-    return _objectives(row, (Quadrant.STRENGTHS, Quadrant.ACHIEVED))
+    """Objectives of items right — harder ones (Strengths) first — that are not also among
+    the things to work on next."""
+    later = {q.objective for q in row.quadrants if not q.quadrant.correct}
+    return _objectives(row, (Quadrant.STRENGTHS, Quadrant.ACHIEVED), leave_out=later)
 
 
 def work_on(row: ResultRow) -> list[ItemOutcome]:
@@ -43,8 +45,9 @@ def work_on(row: ResultRow) -> list[ItemOutcome]:
     return _objectives(row, (Quadrant.TO_BE_ACHIEVED, Quadrant.GAPS))
 
 
-def _objectives(row: ResultRow, order: tuple[Quadrant, ...]) -> list[ItemOutcome]:
-    seen: set[str] = set()
+def _objectives(row: ResultRow, order: tuple[Quadrant, ...],
+                leave_out: set[str | None] | None = None) -> list[ItemOutcome]:
+    seen: set[str | None] = set(leave_out or ())
     out = []
     for quadrant in order:
         items = sorted((q for q in row.quadrants if q.quadrant == quadrant and q.objective),
@@ -52,7 +55,7 @@ def _objectives(row: ResultRow, order: tuple[Quadrant, ...]) -> list[ItemOutcome
                                                               Quadrant.STRENGTHS else 1))
         for q in items:
             if q.objective not in seen:
-                seen.add(q.objective or "")
+                seen.add(q.objective)
                 out.append(q)
     return out[:SHOWN]
 

@@ -36,7 +36,7 @@ WINDOWS = (("Term 1 maths", datetime(2026, 2, 16, 21, tzinfo=UTC)),  # 9 am NZDT
            ("Term 4 maths", datetime(2026, 10, 12, 20, tzinfo=UTC)))
 ORIGIN = date(2026, 2, 1)
 """Abilities are given at the start of the 2026 school year."""
-CLASS_GROWTH = {"Room 5 Kōwhai": 0.65, "Room 7 Pōhutukawa": 0.40, "Room 9 Kauri": 0.30}
+CLASS_GROWTH = {"Room 5 Kōwhai": 0.9, "Room 7 Pōhutukawa": 0.45, "Room 9 Kauri": 0.25}
 """Mean growth in θ a year of each 2026 class's students (SD 0.2 around it)."""
 LEVELS = {4: {"2": "some", "3": "most"}, 5: {"3": "most", "4": "some"},
           6: {"3": "some", "4": "most"}, 7: {"4": "most", "5": "some"}}

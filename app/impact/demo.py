@@ -7,7 +7,7 @@ students' abilities:
   the console's earlier year, and two years on each student's record;
 - **impact cycles** in the team "Years 5–8 maths": Mere's (fractions, decimals and place value,
   Room 5, Terms 2–3) and Losa's (reading data, Room 7), each with a pre-test and a parallel
-  post-test built together and sat by the class, and Daniel's planned for 2027;
+  post-test built together and sat by the class, and Daniel's (averages and probability) planned for 2027;
 - a **reading** test for Room 5 in Term 3 (a second subject on the record and the console);
 - Mere's teaching group "Extension maths", and the leader's 2026 **targets**.
 
@@ -81,10 +81,10 @@ CYCLES = (
               ("I can read a graph or table to compare groups.",
                "I can find the mean, median, mode and range, and say what they tell us."),
               date(2026, 5, 18), date(2026, 8, 10), boost=0.2),
-    DemoCycle("daniel.teacher@demo.kete.nz", "Room 9 Kauri", "Measurement and angles",
-              ("GM4-1", "GM4-2", "GM4-3"),
-              ("I can convert between metric units using decimals.",
-               "I can find areas, volumes and unknown angles."),
+    DemoCycle("daniel.teacher@demo.kete.nz", "Room 9 Kauri", "Averages and probability",
+              ("ST4-1", "ST4-2", "ST4-3"),
+              ("I can find and compare the mean, median, mode and range.",
+               "I can give the probability of an outcome as a fraction."),
               date(2027, 2, 15), date(2027, 4, 26), boost=None),
 )
 

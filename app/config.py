@@ -40,6 +40,11 @@ class Settings(BaseSettings):
         "Set false when `kete worker` processes run beside the web processes.",
     )
     page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
+    variety_information_floor: float = Field(
+        0.95, ge=0.5, le=1.0, description="Teachers' tests: the share of the most informative "
+        "test's information (at every point) a test may give up no more than, so that it can "
+        "share fewer items with other teachers' recent tests (1 turns variety off).",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

@@ -246,10 +246,13 @@ def _session() -> Iterator[Session]:
 
 def _register_domain_commands() -> None:
     from app.assembly import commands as assembly
-    from app.calibration import commands_calibrate, commands_score
+    from app.calibration import commands_calibrate, commands_score, norms_cli
     from app.calibration import params_cli as calibration_params
+    from app.impact import commands as impact
 
     calibration_params.register(params_cli)
+    norms_cli.register(cli)
+    impact.register(cli)
     commands_calibrate.register(cli, bench_cli)
     commands_score.register(cli, bench_cli)
     assembly.register(cli, bench_cli)

@@ -6,10 +6,13 @@ from app.calibration.models import (
     CalibrationRun,
     CutScore,
     ItemParameter,
+    Norm,
+    NormSet,
     ReportingScale,
 )
 from app.db import Base
 from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
+from app.impact.models import ImpactCycle, StudentGroup, Target, Team
 from app.itembank.models import (
     CurriculumLevel,
     Item,
@@ -43,10 +46,13 @@ __all__ = [
     "CutScore",
     "Form",
     "FormItem",
+    "ImpactCycle",
     "Item",
     "ItemParameter",
     "ItemRevision",
     "LoginFailure",
+    "Norm",
+    "NormSet",
     "Objective",
     "Passage",
     "ReportingScale",
@@ -57,6 +63,9 @@ __all__ = [
     "Staff",
     "Strand",
     "Student",
+    "StudentGroup",
     "StudentSession",
     "Subject",
+    "Target",
+    "Team",
 ]

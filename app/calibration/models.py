@@ -131,3 +131,46 @@ class CalibrationRun(Base):
     started_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+class NormSet(Base):
+    """A subject's norms from one source (e.g. a national sample), imported as data.
+
+    One set is active per subject; without one, reports use illustrative norms derived from
+    the calibration (:func:`app.calibration.norms.illustrative`), labelled as such.
+    """
+
+    __tablename__ = "norm_set"
+    __table_args__ = (
+        Index("uq_norm_set_active_subject", "subject_id", unique=True,
+              sqlite_where=text("is_active"), postgresql_where=text("is_active")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    source: Mapped[str] = mapped_column(String(300))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    imported_by: Mapped[str] = mapped_column(String(254), default="")
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    norms: Mapped[list[Norm]] = relationship(
+        back_populates="norm_set", cascade="all, delete-orphan",
+        order_by="[Norm.year_level, Norm.week]")
+
+
+class Norm(Base):
+    """One year level's scale-score mean and SD at one week of the school year."""
+
+    __tablename__ = "norm"
+    __table_args__ = (UniqueConstraint("norm_set_id", "year_level", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    norm_set_id: Mapped[int] = mapped_column(ForeignKey("norm_set.id", ondelete="CASCADE"))
+    year_level: Mapped[int]
+    week: Mapped[int]
+    term: Mapped[int | None]
+    mean: Mapped[float] = mapped_column(Float)
+    sd: Mapped[float] = mapped_column(Float)
+    n: Mapped[int]
+
+    norm_set: Mapped[NormSet] = relationship(back_populates="norms")

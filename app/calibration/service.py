@@ -9,6 +9,7 @@ from sqlalchemy import Subquery, func, select, update
 from sqlalchemy.orm import Session
 
 from app.calibration.models import Calibration, CutScore, ItemParameter, ReportingScale
+from app.calibration.scale import Scale
 from app.calibration.schemas import (
     CalibrationCreate,
     CalibrationRead,
@@ -144,6 +145,12 @@ def reporting_scale(session: Session, *, subject_id: int
         CutScore, CutScore.level_id == CurriculumLevel.id).where(
         CutScore.subject_id == subject_id).order_by(CutScore.score)).all()
     return scale, [(code, float(score)) for code, score in cuts]
+
+
+def scale_of(session: Session, *, subject_id: int) -> Scale | None:
+    """The subject's reporting scale with its cut scores, or None if it has none yet."""
+    row, cuts = reporting_scale(session, subject_id=subject_id)
+    return None if row is None else Scale.of(row.name, row.intercept, row.slope, cuts)
 
 
 def set_scale(session: Session, *, subject: Subject, name: str, intercept: float, slope: float,

@@ -83,6 +83,8 @@ class Sitting(Base):
         ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
     student_id: Mapped[int | None] = mapped_column(
         ForeignKey("student.id", ondelete="SET NULL"), index=True)
+    year_level: Mapped[int | None]
+    """The student's year level when they sat (their record and norms need it years later)."""
     status: Mapped[str] = mapped_column(String(12), default="not_started", index=True)
     calibration_id: Mapped[int] = mapped_column(ForeignKey("calibration.id"))
     attitude_item_ids: Mapped[list[Any]] = mapped_column(default=list)
@@ -128,10 +130,9 @@ class Result(Base):
     """A scored sitting: θ and SE on the form's calibration, the scale score, sub-scores,
     attitude, flags and each item's Individual Learning Pathway quadrant.
 
-    ``subscores`` is ``{"strand": {code: entry}, "depth": {"surface"|"deep": entry}}`` with
-    entries ``{theta, se, scale_score, scale_se, n_items, raw, max}``; ``quadrants`` is a list
-    of ``{position, item, objective, strand, sublevel, depth, score, max_score, p_correct,
-    quadrant}``.
+    The JSON columns (``subscores``, ``flags``, ``quadrants``) hold the parts of a
+    :class:`~app.delivery.results.ScoredResult` and are written and read only through it
+    (:mod:`app.delivery.result_store`); nothing reads them by key.
     """
 
     __tablename__ = "result"

@@ -7,12 +7,10 @@ answers); ``/static/player.js`` saves each answer as it is given through the JSO
 from __future__ import annotations
 
 from itertools import groupby
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from app.db import SessionDep
 from app.delivery import player, sittings
@@ -22,10 +20,10 @@ from app.people.dependencies import Caller
 from app.people.models import StudentSession
 from app.people.policy import require_student_page
 from app.people.security import same
+from app.ui.templates import templates
 
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 router = APIRouter(prefix="/student", include_in_schema=False)
-StudentLogin = Annotated[StudentSession | None, require_student_page()]
+StudentLogin = Annotated[StudentSession, require_student_page()]
 
 
 def _to(path: str) -> RedirectResponse:
@@ -40,8 +38,6 @@ def _check(login: StudentSession, csrf: str) -> None:
 @router.post("/tests/{assignment_id}/start")
 def start(assignment_id: int, session: SessionDep, login: StudentLogin,
           csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    if login is None:
-        return _to("/student/login")
     _check(login, csrf)
     sitting = sittings.start(session, student=login.student, assignment_id=assignment_id)
     return _to(f"/student/sittings/{sitting.id}")
@@ -50,8 +46,6 @@ def start(assignment_id: int, session: SessionDep, login: StudentLogin,
 @router.get("/sittings/{sitting_id}", response_class=HTMLResponse)
 def sit(sitting_id: int, request: Request, session: SessionDep,
         login: StudentLogin) -> Response:
-    if login is None:
-        return _to("/student/login")
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
                                    sitting_id=sitting_id)
     if sitting.status != "in_progress":
@@ -68,8 +62,6 @@ def sit(sitting_id: int, request: Request, session: SessionDep,
 @router.post("/sittings/{sitting_id}/submit")
 def submit(sitting_id: int, session: SessionDep, login: StudentLogin,
            csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    if login is None:
-        return _to("/student/login")
     _check(login, csrf)
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
                                    sitting_id=sitting_id)

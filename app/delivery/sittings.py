@@ -8,7 +8,7 @@ acknowledged and changes nothing, so a player may resend whatever it is unsure o
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -28,11 +28,6 @@ from app.people.models import Student, class_student
 
 GRACE = timedelta(minutes=2)  # a save in flight when time runs out still counts
 OPEN_STATES = ("not_started", "in_progress")
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assignment:
@@ -124,9 +119,10 @@ def start(session: Session, *, student: Student, assignment_id: int,
     sitting = session.scalar(select(Sitting).where(Sitting.assignment_id == assignment.id,
                                                    Sitting.student_id == student.id))
     if sitting is None:
-        if not aware(assignment.opens_at) <= now < aware(assignment.closes_at):
+        if not assignment.opens_at <= now < assignment.closes_at:
             raise Conflict("This test is not open now.")
         sitting = Sitting(assignment_id=assignment.id, student_id=student.id,
+                          year_level=student.year_level,
                           calibration_id=assignment.form.calibration_id, status="not_started")
         session.add(sitting)
     if sitting.status == "not_started":
@@ -152,10 +148,9 @@ def attitude_item_ids(session: Session, form: Form) -> list[int]:
 def deadline(sitting: Sitting) -> datetime:
     """When the sitting's time runs out: its time limit or the window's end."""
     assignment = sitting.assignment
-    end = aware(assignment.closes_at)
+    end = assignment.closes_at
     if assignment.time_limit_minutes and sitting.started_at is not None:
-        end = min(end, aware(sitting.started_at)
-                  + timedelta(minutes=assignment.time_limit_minutes))
+        end = min(end, sitting.started_at + timedelta(minutes=assignment.time_limit_minutes))
     return end
 
 
@@ -222,7 +217,7 @@ def submit(session: Session, *, sitting: Sitting, now: datetime | None = None) -
     if sitting.status != "in_progress":
         raise Conflict("This test has not been started.")
     sitting.status, sitting.submitted_at = "submitted", now
-    started = aware(sitting.started_at or now)
+    started = sitting.started_at or now
     sitting.time_used_s = max(0.0, (min(now, deadline(sitting)) - started).total_seconds())
     session.flush()
     scoring.finish(session, sitting=sitting)

@@ -85,9 +85,7 @@ def resolve_student(session: Session, *, token: str, kind: str) -> StudentSessio
         .where(StudentSession.token_hash == digest(token), StudentSession.kind == kind))
     if login is None:
         return None
-    expires = login.expires_at if login.expires_at.tzinfo else login.expires_at.replace(
-        tzinfo=UTC)
-    return login if expires >= datetime.now(UTC) else None
+    return login if login.expires_at >= datetime.now(UTC) else None
 
 
 def end_student_session(session: Session, *, token: str) -> None:

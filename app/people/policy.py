@@ -11,14 +11,15 @@ permission from :data:`PERMISSIONS`::
                 caller: Annotated[Caller, require("calibrations:write")]) -> …:
 
 Use ``dependencies=[require("public")]`` for routes anyone may call. Staff HTML pages use
-``require_page``, which gives the log-in, or None so the page can redirect to ``/login``
-(a logged-in role without the permission gets 403); student pages ``require_student_page()``::
+``require_page``, which gives the log-in; without one it raises
+:class:`~app.errors.LoginRequired`, which the one error handler turns into a redirect to
+``/login`` (a logged-in role without the permission gets 403). Student pages use
+``require_student_page()`` (redirect to ``/student/login``)::
 
     @router.post("/calibration/runs/{run_id}/approve")
     def run_approve(run_id: int, session: SessionDep, csrf: Annotated[str, Form()],
-                    login: Annotated[AuthSession | None, require_page("calibrations:write")]):
-        if login is None or not same(csrf, login.csrf_token):
-            return RedirectResponse("/login", status_code=303)
+                    login: Annotated[AuthSession, require_page("calibrations:write")]):
+        check_csrf(login, csrf)
         …
         audit.record(session, actor=Caller.of_staff(login.staff), action="calibration.approve",
                      target=f"calibration-run:{run_id}")
@@ -47,7 +48,7 @@ from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.db import SessionDep
-from app.errors import NotPermitted
+from app.errors import LoginRequired, NotPermitted
 from app.people import logins, service
 from app.people.dependencies import SESSION_COOKIE, STUDENT_COOKIE, Caller, current_caller
 from app.people.models import (
@@ -59,6 +60,7 @@ from app.people.models import (
     Student,
     StudentSession,
 )
+from app.people.security import same
 
 PUBLIC = "public"
 STAFF = frozenset(STAFF_ROLES)
@@ -93,6 +95,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "classes:write": SCHOOL_STAFF,            # teachers: their own classes
     "classlists:import": LEADERS,
     "audit:read": LEADERS,                    # leaders: their own school's events
+    "norms:read": STAFF,
+    "norms:write": PSYCHOMETRICS,
+    "results:read": SCHOOL_STAFF,             # teachers: their classes' results; leaders: all
+    "results:school": LEADERS,                # the console, cohorts, targets' progress
+    "targets:write": LEADERS,
+    "groups:write": SCHOOL_STAFF,             # teachers' own groups of their students
+    "cycles:read": SCHOOL_STAFF,              # own, team's and (leaders) the school's cycles
+    "cycles:write": SCHOOL_STAFF,
 }
 
 
@@ -138,13 +148,15 @@ def require(permission: str) -> Any:
 
 @cache
 def require_page(permission: str) -> Any:
-    """For staff pages: the log-in, or None when nobody is logged in (redirect to /login)."""
+    """For staff pages: the log-in; nobody logged in raises LoginRequired (→ /login)."""
     roles = _roles(permission)
 
-    def check(request: Request, session: SessionDep) -> AuthSession | None:
+    def check(request: Request, session: SessionDep) -> AuthSession:
         token = request.cookies.get(SESSION_COOKIE)
         login = service.resolve(session, token=token, kind="cookie") if token else None
-        if login is not None and login.staff.role not in roles:
+        if login is None:
+            raise LoginRequired("/login")
+        if login.staff.role not in roles:
             raise _refuse(login.staff.role, permission)
         return login
 
@@ -153,12 +165,22 @@ def require_page(permission: str) -> Any:
 
 @cache
 def require_student_page() -> Any:
-    """For student pages: the student's log-in, or None (redirect to /student/login)."""
-    def check(request: Request, session: SessionDep) -> StudentSession | None:
+    """For student pages: the student's log-in; none raises LoginRequired (→ /student/login)."""
+    def check(request: Request, session: SessionDep) -> StudentSession:
         token = request.cookies.get(STUDENT_COOKIE)
-        return logins.resolve_student(session, token=token, kind="cookie") if token else None
+        login = logins.resolve_student(session, token=token, kind="cookie") if token else None
+        if login is None:
+            raise LoginRequired("/student/login")
+        return login
 
     return _mark(check, "student:self", page=True)
+
+
+def check_csrf(login: AuthSession, sent: str) -> None:
+    """Refuse (403) a staff form whose CSRF token is not this log-in's."""
+    if not same(sent, login.csrf_token):
+        raise NotPermitted("This form has expired or did not come from Kete; reload the page "
+                           "and try again.")
 
 
 # --- rows: which school's data a caller may reach -------------------------------------------

@@ -12,7 +12,7 @@ address, and thirty children typing class codes make mistakes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -95,5 +95,4 @@ def _locked_until(session: Session, key: str) -> datetime | None:
         .order_by(LoginFailure.failed_at.desc()).limit(limit)))
     if len(recent) < limit:
         return None
-    oldest = recent[-1] if recent[-1].tzinfo else recent[-1].replace(tzinfo=UTC)
-    return oldest + LIMITS.window
+    return recent[-1] + LIMITS.window

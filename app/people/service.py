@@ -101,8 +101,7 @@ def resolve(session: Session, *, token: str, kind: str) -> AuthSession | None:
     )
     if auth is None:
         return None
-    expires = auth.expires_at if auth.expires_at.tzinfo else auth.expires_at.replace(tzinfo=UTC)
-    if expires < datetime.now(UTC) or not auth.staff.is_active:
+    if auth.expires_at < datetime.now(UTC) or not auth.staff.is_active:
         return None
     return auth
 

@@ -6,12 +6,10 @@ double-submit CSRF cookie like the staff one, and log-out by the session's CSRF 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from app.config import get_settings
 from app.db import SessionDep
@@ -23,11 +21,11 @@ from app.people.models import StudentSession
 from app.people.policy import require, require_student_page
 from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
+from app.ui.templates import templates
 
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 router = APIRouter(prefix="/student", include_in_schema=False)
 LOGIN_CSRF_COOKIE = "kete_student_login_csrf"
-StudentLogin = Annotated[StudentSession | None, require_student_page()]
+StudentLogin = Annotated[StudentSession, require_student_page()]
 
 
 def _to(path: str) -> RedirectResponse:
@@ -73,8 +71,6 @@ def login(request: Request, session: SessionDep,
 
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, login: StudentLogin) -> Response:
-    if login is None:
-        return _to("/student/login")
     home = students.home(login.student)
     home.tests = [t.model_dump() for t in open_assignments(session, student=login.student)]
     context = {"student_login": login, "home": home}

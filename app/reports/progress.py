@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from app.reports import pdf
 from app.reports.data import Norms, StudentResult, TimeOfYear
 from app.reports.individual import time_of_year
-from app.reports.report_charts import quadrant_scatter
+from app.ui import pdf
+from app.ui.scale_charts import quadrant_scatter
+from app.ui.templates import render
 
 HINGE = 0.40
 SMALL_GROUP = 10
@@ -165,7 +166,7 @@ def _chart(rows: list[StudentProgress], norms: Norms, when: TimeOfYear,
 
 def render_progress_html(view: ProgressView, *, pdf_version: bool = False) -> str:
     """The progress report as HTML (``pdf_version`` for the print layout)."""
-    return pdf.render_html("progress.html", view=view, pdf=pdf_version)
+    return render("reports/progress.html", view=view, pdf=pdf_version)
 
 
 def render_progress_pdf(view: ProgressView) -> bytes:

@@ -55,7 +55,9 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None
     upgrade()
     host, port = host or settings.host, port or settings.port
     typer.echo(f"Kete is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("app.main:app", host=host, port=port, log_level="info")
+    # Kete decides itself whose X-Forwarded-For to believe (KETE_TRUSTED_PROXIES);
+    # uvicorn's own proxy handling would believe any caller on 127.0.0.1.
+    uvicorn.run("app.main:app", host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @cli.command()

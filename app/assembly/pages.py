@@ -94,7 +94,8 @@ def test_preview(form_id: int, request: Request, session: SessionDep, login: Rea
         return templates.TemplateResponse(request, "not_found.html", {
             "login": login, "what": f"test {form_id}"}, status_code=404)
     return templates.TemplateResponse(request, "tests_preview.html", {
-        "login": login, "form": service.to_read(session, form), "message": message})
+        "login": login, "form": service.to_read(session, form), "message": message,
+        "may_edit": service.may_edit(form, Caller.of_staff(login.staff))})
 
 
 @router.post("/tests/{form_id}/{action}")
@@ -111,11 +112,14 @@ def test_action(form_id: int, action: str, session: SessionDep, login: WriterPag
             service.swap(session, form=form, item_code=item, staff=login.staff)
             message = f"Swapped {item}."
         elif action == "accept":
-            service.accept(session, form=form)
+            service.accept(session, form=form, staff=login.staff)
             message = "Accepted: this test can now be assigned."
         elif action == "similar":
             target = service.similar(session, form=form, staff=login.staff).id
             message = "A similar test with no items in common."
+        elif action == "copy":
+            target = service.copy(session, form=form, staff=login.staff).id
+            message = "Your own copy: change it as you like."
     except AppError as exc:
         message = exc.detail
     return RedirectResponse(f"/tests/{target}?message={message}", status_code=303)

@@ -20,9 +20,9 @@ from app.calibration import service
 from app.calibration.analysis import RunData, RunResult, analyse
 from app.calibration.convert import from_item_parameters, to_item_parameters
 from app.calibration.models import Calibration, CalibrationRun, ItemParameter
+from app.calibration.responses import ScoredResponse
 from app.calibration.schemas import RunCreate
 from app.db import utcnow
-from app.delivery.models import ScoredResponse
 from app.errors import Conflict, InvalidInput, NotFound
 from app.irt.linking import link
 from app.itembank.curricula import get_subject

@@ -76,7 +76,7 @@ def _form(session: Session, teacher: Staff, name: str, levels: dict[str, Any]) -
         "expected_level": f"mostly {next(k for k, v in levels.items() if v == 'most')}P",
         "attitude_scale": "maths"})
     form = assembly.build(session, data=data, staff=teacher)
-    return assembly.accept(session, form=form)
+    return assembly.accept(session, form=form, staff=teacher)
 
 
 def _assignment(session: Session, form: Form, room: ClassGroup, teacher: Staff,

@@ -1,4 +1,4 @@
-"""Student pages: start or resume a test, the player, and handing it in.
+"""Student pages: their open tests, starting or resuming one, the player, and handing it in.
 
 The player page is server-rendered from the sitting's state (items without keys, saved
 answers); ``/static/player.js`` saves each answer as it is given through the JSON API.
@@ -16,6 +16,7 @@ from app.db import SessionDep
 from app.delivery import player, sittings
 from app.delivery.schemas import PlayerItem, PlayerState
 from app.errors import NotPermitted
+from app.people import students
 from app.people.dependencies import Caller
 from app.people.models import StudentSession
 from app.people.policy import require_student_page
@@ -33,6 +34,16 @@ def _to(path: str) -> RedirectResponse:
 def _check(login: StudentSession, csrf: str) -> None:
     if not same(csrf, login.csrf_token):
         raise NotPermitted("This page has expired; go back to your tests and try again.")
+
+
+@router.get("", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep, login: StudentLogin) -> Response:
+    """The student's home page: a greeting and the tests open to them."""
+    home = students.home(login.student)
+    home.tests = [t.model_dump() for t in sittings.open_assignments(session,
+                                                                    student=login.student)]
+    context = {"student_login": login, "home": home}
+    return templates.TemplateResponse(request, "student_home.html", context)
 
 
 @router.post("/tests/{assignment_id}/start")

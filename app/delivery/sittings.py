@@ -30,6 +30,14 @@ GRACE = timedelta(minutes=2)  # a save in flight when time runs out still counts
 OPEN_STATES = ("not_started", "in_progress")
 
 
+def items_given_to_class(session: Session, class_id: int, since: datetime) -> list[str]:
+    """Codes of the items in tests given to a class that opened at or after ``since``."""
+    return list(session.scalars(select(Item.code).join(
+        FormItem, FormItem.item_id == Item.id).join(
+        Assignment, Assignment.form_id == FormItem.form_id).where(
+        Assignment.class_id == class_id, Assignment.opens_at >= since).distinct()))
+
+
 def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assignment:
     """Give an accepted form of the caller's school to a class the caller teaches."""
     form = session.get(Form, data.form_id)
@@ -50,8 +58,10 @@ def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assig
 
 
 def get_assignment(session: Session, *, caller: Caller, assignment_id: int) -> Assignment:
-    row = session.get(Assignment, assignment_id)
-    if row is None or not policy.sees_school(caller, row.school_id):
+    """An assignment of a class the caller reaches (its teachers, the school's leaders)."""
+    row = session.scalar(select(Assignment).where(
+        Assignment.id == assignment_id, policy.class_clause(caller, Assignment.class_id)))
+    if row is None:
         raise NotFound(f"No assignment {assignment_id}.")
     return row
 
@@ -75,14 +85,12 @@ def sittings_of(session: Session, *, assignment: Assignment) -> list[Sitting]:
 
 
 def get_sitting(session: Session, *, caller: Caller, sitting_id: int) -> Sitting:
-    """A sitting the caller may see: a student only their own; staff their school's."""
-    sitting = session.get(Sitting, sitting_id)
+    """A sitting the caller may see: a student only their own; staff those of the classes
+    they reach (:func:`app.people.policy.sitting_clause`)."""
+    sitting = session.scalar(select(Sitting).join(Assignment).where(
+        Sitting.id == sitting_id, policy.sitting_clause(
+            caller, student_column=Sitting.student_id, class_column=Assignment.class_id)))
     if sitting is None:
-        raise NotFound(f"No sitting {sitting_id}.")
-    if caller.student is not None:
-        if sitting.student_id != caller.student.id:
-            raise NotFound(f"No sitting {sitting_id}.")
-    elif not policy.sees_school(caller, sitting.assignment.school_id):
         raise NotFound(f"No sitting {sitting_id}.")
     return sitting
 
@@ -116,6 +124,8 @@ def start(session: Session, *, student: Student, assignment_id: int,
         class_student.c.student_id == student.id))
     if assignment is None or not in_class:
         raise NotFound(f"No test {assignment_id} for you.")
+    if assignment.mode != "screen":
+        raise Conflict("This test is sat on paper; your teacher enters your answers.")
     sitting = session.scalar(select(Sitting).where(Sitting.assignment_id == assignment.id,
                                                    Sitting.student_id == student.id))
     if sitting is None:
@@ -237,3 +247,4 @@ def student_name(session: Session, sitting: Sitting) -> str | None:
 
 
 privacy_hooks.register()
+assembly.answer_seen_items_with(items_given_to_class)

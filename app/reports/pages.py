@@ -19,7 +19,7 @@ from app.delivery import sittings
 from app.delivery.schemas import AssignmentCreate
 from app.errors import AppError, InvalidInput, NotFound
 from app.itembank.models import Subject
-from app.people import classes
+from app.people import classes, policy
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
@@ -64,6 +64,7 @@ def class_page(class_id: int, request: Request, session: SessionDep, login: Clas
         "login": login, "room": room, "assignments": given, "counts": counts,
         "a_sittings": a_sittings,
         "accepted": accepted, "message": message,
+        "may_see_logins": policy.may_see_logins(caller, room),
         "progress": (scored[-1], scored[0]) if len(scored) >= 2 else None})
 
 

@@ -11,7 +11,8 @@ point, the class's level among them, is at most ``1/√floor`` of the best form'
 target.
 
 The best form is itself feasible here, so a form always exists; if the solver finds none within
-its time (:data:`TIME_SHARE` of the caller's), the best form stands. The ε-constraint always
+its time (:data:`TIME_SHARE` of the caller's), or only one sharing more items, the best form
+stands. The ε-constraint always
 holds, and the fewest shared items are proven unless the time limit stops the solver first.
 """
 
@@ -61,6 +62,9 @@ def vary(spec: Spec, model: MipModel, best: np.ndarray, found: MipResult,
                     time_limit=options.time_limit * TIME_SHARE, warm_start=False)
     result = solve_mip(varied, stage)
     if result.values is None or not _keeps_floor(spec, varied, result.values):
+        return found
+    assert found.values is not None
+    if varied.cost @ result.values > varied.cost @ found.values:  # stopped early, and worse
         return found
     return result
 

@@ -55,7 +55,9 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None
     upgrade()
     host, port = host or settings.host, port or settings.port
     typer.echo(f"Kete is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("app.main:app", host=host, port=port, log_level="info")
+    # Kete decides itself whose X-Forwarded-For to believe (KETE_TRUSTED_PROXIES);
+    # uvicorn's own proxy handling would believe any caller on 127.0.0.1.
+    uvicorn.run("app.main:app", host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @cli.command()
@@ -249,9 +251,11 @@ def _register_domain_commands() -> None:
     from app.assembly import commands as assembly
     from app.calibration import commands_calibrate, commands_score, norms_cli
     from app.calibration import params_cli as calibration_params
+    from app.impact import commands as impact
 
     calibration_params.register(params_cli)
     norms_cli.register(cli)
+    impact.register(cli)
     commands_calibrate.register(cli, bench_cli)
     commands_score.register(cli, bench_cli)
     assembly.register(cli, bench_cli)

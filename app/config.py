@@ -39,6 +39,14 @@ class Settings(BaseSettings):
         True, description="Run background jobs inside the web process (embedded default). "
         "Set false when `kete worker` processes run beside the web processes.",
     )
+    login_student_failures_per_address: int = Field(
+        500, ge=1, description="Failed student log-ins one address may make in 15 minutes "
+        "(a leaky bucket): a whole school often shares one address.")
+    login_staff_failures_per_address: int = Field(
+        100, ge=1, description="Failed staff log-ins one address may make in 15 minutes.")
+    trusted_proxies: str = Field(
+        "", description="Comma-separated addresses or networks (CIDR) of reverse proxies "
+        "whose `X-Forwarded-For` is believed; empty: the peer address is the client.")
     page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
 
     @model_validator(mode="after")

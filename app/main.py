@@ -23,6 +23,7 @@ from app.delivery.paper_pages import router as paper_pages
 from app.delivery.paper_router import router as paper_router
 from app.delivery.router import router as delivery_router
 from app.errors import install_error_handlers
+from app.impact.router import router as impact_router
 from app.itembank.router import router as itembank_router
 from app.pages import router as pages_router
 from app.people.policy import require
@@ -68,7 +69,7 @@ def create_app() -> FastAPI:
     for router in (people_router, itembank_router, calibration_router, runs_router,
                    assembly_router, pages_router, calibration_pages, assembly_pages,
                    delivery_router, delivery_pages, marking_pages, report_pages,
-                   paper_router, paper_pages, norms_router, norms_pages):
+                   paper_router, paper_pages, norms_router, norms_pages, impact_router):
         app.include_router(router)
     return app
 

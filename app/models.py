@@ -12,6 +12,7 @@ from app.calibration.models import (
 )
 from app.db import Base
 from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
+from app.impact.models import ImpactCycle, StudentGroup, Target, Team
 from app.itembank.models import (
     CurriculumLevel,
     Item,
@@ -25,7 +26,7 @@ from app.people.models import (
     AuditEvent,
     AuthSession,
     ClassGroup,
-    LoginFailure,
+    LoginThrottle,
     School,
     Staff,
     Student,
@@ -45,10 +46,11 @@ __all__ = [
     "CutScore",
     "Form",
     "FormItem",
+    "ImpactCycle",
     "Item",
     "ItemParameter",
     "ItemRevision",
-    "LoginFailure",
+    "LoginThrottle",
     "Norm",
     "NormSet",
     "Objective",
@@ -61,6 +63,9 @@ __all__ = [
     "Staff",
     "Strand",
     "Student",
+    "StudentGroup",
     "StudentSession",
     "Subject",
+    "Target",
+    "Team",
 ]

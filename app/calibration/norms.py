@@ -171,3 +171,20 @@ def illustrative(subject: str, intercept: float, slope: float,
         f"SD ({within:.0f}).")
     return NormTable(subject=subject, source="Kete built-in (illustrative)", illustrative=True,
                      assumptions=assumptions, points=points)
+
+
+EXPECTATION_RULE = (
+    "Curriculum expectation: a curriculum level takes two years — Level 2 by the end of Year 4, "
+    "Level 3 by the end of Year 6, Level 4 by the end of Year 8, Level 5 by the end of Year 10 "
+    "— rising steadily through each school year (1 February to 15 December), one sublevel "
+    "every two terms or so.")
+
+
+def expected_sublevel(year_level: int, on: date) -> str:
+    """The sublevel the curriculum expects of a student of ``year_level`` on a date
+    (:data:`EXPECTATION_RULE`; e.g. 3A at the end of Year 6)."""
+    start = year_start(school_year(on))
+    taught = (min(on, date(start.year, 12, 15)) - start).days / (date(start.year, 12, 15)
+                                                                 - start).days
+    index = math.floor(2 + 1.5 * (year_level + taught - 5) + 1e-9)  # 2B is index 0
+    return f"{2 + index // 3}{'BPA'[index % 3]}"

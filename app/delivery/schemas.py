@@ -145,30 +145,6 @@ class AnswerAck(BaseModel):
     seq: int = Field(description="Sequence number of the answer now stored.")
 
 
-class ResultRead(BaseModel):
-    """A scored sitting. θ is in logits on the form's calibration (linked to the reference
-    scale); every score carries its standard error."""
-
-    sitting_id: int = Field(description="The sitting scored.")
-    student_id: int | None = Field(description="The student (empty once de-identified).")
-    calibration_id: int = Field(description="Calibration whose parameters scored it.")
-    theta: float = Field(description="Ability θ (EAP, logits).")
-    se: float = Field(description="Standard error of θ (posterior SD).")
-    scale_score: float | None = Field(description="Reporting-scale score A + B·θ.")
-    scale_se: float | None = Field(description="SE on the reporting scale (B·SE).")
-    sublevel: str | None = Field(description="Curriculum sublevel: highest cut ≤ score.")
-    raw_score: int = Field(description="Points scored on the achievement items.")
-    max_score: int = Field(description="Points available.")
-    subscores: dict[str, Any] = Field(description="`strand` and `depth` sub-scores: θ, SE, "
-                                      "scale score and SE, items, raw and max each.")
-    attitude_score: float | None = Field(description="Mean attitude item score (0–3).")
-    flags: list[str] = Field(description="Warnings, e.g. `fewer than 3 correct`.")
-    quadrants: list[dict[str, Any]] = Field(
-        description="Each item with its Individual Learning Pathway quadrant: Achieved, "
-        "Strengths, Gaps or To be achieved.")
-    scored_at: datetime = Field(description="When it was scored.")
-
-
 class MarkingEntry(BaseModel):
     """An answer waiting for a teacher's mark."""
 

@@ -8,7 +8,7 @@ acknowledged and changes nothing, so a player may resend whatever it is unsure o
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,9 +30,12 @@ GRACE = timedelta(minutes=2)  # a save in flight when time runs out still counts
 OPEN_STATES = ("not_started", "in_progress")
 
 
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def items_given_to_class(session: Session, class_id: int, since: datetime) -> list[str]:
+    """Codes of the items in tests given to a class that opened at or after ``since``."""
+    return list(session.scalars(select(Item.code).join(
+        FormItem, FormItem.item_id == Item.id).join(
+        Assignment, Assignment.form_id == FormItem.form_id).where(
+        Assignment.class_id == class_id, Assignment.opens_at >= since).distinct()))
 
 
 def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assignment:
@@ -55,8 +58,10 @@ def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assig
 
 
 def get_assignment(session: Session, *, caller: Caller, assignment_id: int) -> Assignment:
-    row = session.get(Assignment, assignment_id)
-    if row is None or not policy.sees_school(caller, row.school_id):
+    """An assignment of a class the caller reaches (its teachers, the school's leaders)."""
+    row = session.scalar(select(Assignment).where(
+        Assignment.id == assignment_id, policy.class_clause(caller, Assignment.class_id)))
+    if row is None:
         raise NotFound(f"No assignment {assignment_id}.")
     return row
 
@@ -80,14 +85,12 @@ def sittings_of(session: Session, *, assignment: Assignment) -> list[Sitting]:
 
 
 def get_sitting(session: Session, *, caller: Caller, sitting_id: int) -> Sitting:
-    """A sitting the caller may see: a student only their own; staff their school's."""
-    sitting = session.get(Sitting, sitting_id)
+    """A sitting the caller may see: a student only their own; staff those of the classes
+    they reach (:func:`app.people.policy.sitting_clause`)."""
+    sitting = session.scalar(select(Sitting).join(Assignment).where(
+        Sitting.id == sitting_id, policy.sitting_clause(
+            caller, student_column=Sitting.student_id, class_column=Assignment.class_id)))
     if sitting is None:
-        raise NotFound(f"No sitting {sitting_id}.")
-    if caller.student is not None:
-        if sitting.student_id != caller.student.id:
-            raise NotFound(f"No sitting {sitting_id}.")
-    elif not policy.sees_school(caller, sitting.assignment.school_id):
         raise NotFound(f"No sitting {sitting_id}.")
     return sitting
 
@@ -124,9 +127,10 @@ def start(session: Session, *, student: Student, assignment_id: int,
     sitting = session.scalar(select(Sitting).where(Sitting.assignment_id == assignment.id,
                                                    Sitting.student_id == student.id))
     if sitting is None:
-        if not aware(assignment.opens_at) <= now < aware(assignment.closes_at):
+        if not assignment.opens_at <= now < assignment.closes_at:
             raise Conflict("This test is not open now.")
         sitting = Sitting(assignment_id=assignment.id, student_id=student.id,
+                          year_level=student.year_level,
                           calibration_id=assignment.form.calibration_id, status="not_started")
         session.add(sitting)
     if sitting.status == "not_started":
@@ -152,10 +156,9 @@ def attitude_item_ids(session: Session, form: Form) -> list[int]:
 def deadline(sitting: Sitting) -> datetime:
     """When the sitting's time runs out: its time limit or the window's end."""
     assignment = sitting.assignment
-    end = aware(assignment.closes_at)
+    end = assignment.closes_at
     if assignment.time_limit_minutes and sitting.started_at is not None:
-        end = min(end, aware(sitting.started_at)
-                  + timedelta(minutes=assignment.time_limit_minutes))
+        end = min(end, sitting.started_at + timedelta(minutes=assignment.time_limit_minutes))
     return end
 
 
@@ -222,7 +225,7 @@ def submit(session: Session, *, sitting: Sitting, now: datetime | None = None) -
     if sitting.status != "in_progress":
         raise Conflict("This test has not been started.")
     sitting.status, sitting.submitted_at = "submitted", now
-    started = aware(sitting.started_at or now)
+    started = sitting.started_at or now
     sitting.time_used_s = max(0.0, (min(now, deadline(sitting)) - started).total_seconds())
     session.flush()
     scoring.finish(session, sitting=sitting)
@@ -242,3 +245,4 @@ def student_name(session: Session, sitting: Sitting) -> str | None:
 
 
 privacy_hooks.register()
+assembly.answer_seen_items_with(items_given_to_class)

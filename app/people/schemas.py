@@ -19,11 +19,14 @@ class TokenRequest(BaseModel):
 
 
 class StudentTokenRequest(BaseModel):
-    """A student's log-in: no e-mail or password, three codes their teacher gives them."""
+    """A student's log-in, as printed on the log-in card their teacher gives them."""
+
+    model_config = ConfigDict(extra="forbid")
 
     school_code: str = Field(max_length=20, description="Their school's code, e.g. `KETE-DEMO`.")
     student_number: str = Field(max_length=40, description="Their student number at school.")
-    class_code: str = Field(max_length=12, description="Access code of a class they are in.")
+    password: str = Field(max_length=100, description="Their own password, e.g. `frog moon "
+                          "47` (case, spaces and hyphens do not matter).")
 
 
 class TokenRead(BaseModel):

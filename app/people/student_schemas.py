@@ -26,6 +26,17 @@ class StudentCreate(StudentFields):
                                 "(unique within the school).")
     school: str | None = Field(None, max_length=20,
                                description="School code; only admins name one.")
+    class_id: int | None = Field(None, ge=1, le=2**63 - 1,
+                                 description="The class the student joins; teachers must "
+                                 "name a class they teach.")
+
+
+class StudentPassword(BaseModel):
+    """A student's fresh password, shown once."""
+
+    student_number: str = Field(description="The student's number.")
+    password: str = Field(description="Their new password (e.g. `frog moon 47`; spaces and "
+                          "capitals do not matter when typing it).")
 
 
 class StudentUpdate(BaseModel):
@@ -83,7 +94,8 @@ class PersonBrief(BaseModel):
 class ClassRead(ClassBrief):
     school: str = Field(description="School code.")
     access_code: str | None = Field(
-        description="Code students log in with; shown to the class's teachers and leaders.")
+        description="The class's access code: it opens a log-in page naming the class "
+        "(`/student/login?class=CODE`); never a password. Shown to the class's teachers only.")
     teachers: list[PersonBrief] = Field(description="Teachers of the class.")
     students: list[PersonBrief] = Field(description="Students in the class, by family name.")
 

@@ -208,3 +208,13 @@ def test_norms_page_labels_illustrative_and_imported_norms(client: TestClient, s
     norm_sets.import_csv(session, GOOD)
     page = client.get("/norms")
     assert SOURCE in page.text and "Term 4" in page.text and "1455" in page.text
+
+
+def test_curriculum_expectation_rises_a_level_every_two_years() -> None:
+    assert [norms.expected_sublevel(y, date(2026, 12, 15)) for y in (2, 4, 6, 8, 10)] == [
+        "1A", "2A", "3A", "4A", "5A"]
+    assert norms.expected_sublevel(6, date(2027, 1, 20)) == "3A"  # the summer holidays
+    assert norms.expected_sublevel(6, date(2026, 11, 20)) == "3P"  # not yet the year's end
+    assert norms.expected_sublevel(5, date(2026, 3, 1)) == "2A"
+    assert norms.expected_sublevel(6, date(2026, 3, 1)) == "3B"
+    assert norms.expected_sublevel(7, date(2026, 3, 1)) == "3A"

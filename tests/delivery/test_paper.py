@@ -206,7 +206,7 @@ def test_other_schools_teachers_and_screen_tests_are_refused(
     assert client.get(f"/assignments/{assignment.id}/paper").status_code == 404
     colleague = people.bearer(session, world.other_teacher)  # same school, not their class
     assert client.post(url.format(assignment.id), json=body,
-                       headers=colleague).status_code == 403
+                       headers=colleague).status_code == 404
     mine = people.bearer(session, world.teacher)
     assert client.post(url.format(screen.id), json=body, headers=mine).status_code == 409
     outsider = body | {"student_id": other.students[0].id}

@@ -68,4 +68,6 @@ def test_other_schools_reports_are_not_found(client: TestClient, session: Sessio
     for path in (f"/reports/sittings/{sitting_ids[0]}", f"/reports/assignments/{assignment}",
                  "/reports/sittings/999999"):
         response = client.get(path)
-        assert response.status_code == 404 and response.json()["error"] == "NotFound"
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("text/html")
+        assert "<h1>Not found</h1>" in response.text

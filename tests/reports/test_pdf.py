@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.reports.data import demo_norms, demo_scale
+from app.calibration.scale import demo_scale
+from app.delivery.results import Flag
+from app.reports.data import demo_norms
 from app.reports.group import build_class, render_class_html, render_class_pdf
 from app.reports.individual import build_individual, render_individual_pdf
 from app.reports.progress import build_progress, render_progress_pdf
@@ -15,7 +17,7 @@ A4_CSS_PX = (794.0, 1123.0)  # 210 × 297 mm at 96 px per inch
 
 
 def test_individual_pdf_is_a_short_a4_document() -> None:
-    view = build_individual(result(flags=("rapid_guessing",)), demo_scale(), demo_norms())
+    view = build_individual(result(flags=(Flag.RAPID_GUESSING,)), demo_scale(), demo_norms())
     data = render_individual_pdf(view)
     assert data.startswith(b"%PDF") and b"%%EOF" in data[-32:]
 

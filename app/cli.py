@@ -248,6 +248,7 @@ def _session() -> Iterator[Session]:
 
 
 def _register_domain_commands() -> None:
+    from app.assembly import adaptive_cli
     from app.assembly import commands as assembly
     from app.calibration import commands_calibrate, commands_score, norms_cli
     from app.calibration import params_cli as calibration_params
@@ -259,6 +260,7 @@ def _register_domain_commands() -> None:
     commands_calibrate.register(cli, bench_cli)
     commands_score.register(cli, bench_cli)
     assembly.register(cli, bench_cli)
+    adaptive_cli.register(cli, bench_cli)
 
 
 _register_domain_commands()

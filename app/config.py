@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         "", description="Comma-separated addresses or networks (CIDR) of reverse proxies "
         "whose `X-Forwarded-For` is believed; empty: the peer address is the client.")
+    image_hosts: str = Field(
+        "", description="Comma-separated hosts (e.g. `images.example.org`) item images may "
+        "be loaded from over https, besides the bank's own media; empty: none.")
     page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
 
     @model_validator(mode="after")
@@ -54,6 +57,11 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
             raise ValueError("KETE_SECRET_KEY must be set to a private value in production")
         return self
+
+    @property
+    def image_host_list(self) -> list[str]:
+        """``image_hosts`` as a list of lower-case host names."""
+        return [h.strip().lower() for h in self.image_hosts.split(",") if h.strip()]
 
     @property
     def is_sqlite(self) -> bool:

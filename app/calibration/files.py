@@ -12,7 +12,7 @@ Formats (UTF-8, comma-separated, one header row; column order is free):
   Lines starting with ``#`` before the header are comments. ``kete calibrate`` writes two: the
   calibration sample's population, ``# population mean=0.0123 sd=1.0456`` (θ ~ N(mean, sd²),
   which ``kete score`` uses as its prior unless told otherwise), and how it was estimated.
-* abilities: ``person_id,theta,se`` (``se`` may be blank).
+* abilities: ``person_id,theta,se`` (``se`` may be blank, or the column left out).
 
 Readers collect every problem they find, each with its line number, and raise one
 :class:`CsvFileError`; they never let a bad cell escape as a traceback. Writers produce files the
@@ -294,14 +294,15 @@ def write_responses(target: Source, table: ResponseTable) -> None:
 
 
 def read_abilities(source: Source) -> Abilities:
-    """Read ``person_id,theta,se`` (``se`` may be blank → NaN); raise :class:`CsvFileError`."""
+    """Read ``person_id,theta[,se]`` (a blank or missing ``se`` → NaN); raise
+    :class:`CsvFileError`."""
     problems: list[CsvProblem] = []
     ids: dict[str, int] = {}
     theta: list[float] = []
     se: list[float] = []
     with _open(source, "r") as (name, fh):
         rows = _rows(fh)
-        header = _header(rows, ABILITY_COLUMNS, ABILITY_COLUMNS.__contains__, problems)
+        header = _header(rows, ABILITY_COLUMNS[:2], ABILITY_COLUMNS.__contains__, problems)
         if header is None:
             raise CsvFileError(name, problems)
         cols = header[1]
@@ -310,7 +311,7 @@ def read_abilities(source: Source) -> Abilities:
                 continue
             person = row[cols["person_id"]]
             t = _float(row[cols["theta"]], line, "theta", problems)
-            s = _float(row[cols["se"]], line, "se", problems)
+            s = _float(row[cols["se"]], line, "se", problems) if "se" in cols else None
             if not person:
                 problems.append(CsvProblem(line, "person_id", "is blank"))
             elif person in ids:

@@ -16,6 +16,7 @@ from app.impact.models import ImpactCycle, StudentGroup, Target, Team
 from app.itembank.models import (
     CurriculumLevel,
     Item,
+    ItemFamily,
     ItemRevision,
     Objective,
     Passage,
@@ -48,6 +49,7 @@ __all__ = [
     "FormItem",
     "ImpactCycle",
     "Item",
+    "ItemFamily",
     "ItemParameter",
     "ItemRevision",
     "LoginThrottle",

@@ -26,15 +26,14 @@ from app.delivery import estimates, result_store, sittings
 from app.delivery.estimates import Metric
 from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
 from app.delivery.results import ItemOutcome, ScoredResult, SubScores
-from app.itembank.keys import score_response
+from app.itembank.keys import auto_markable, score_response
 from app.itembank.models import Item, ItemRevision
 from app.people.models import Student
 
 
 def usable_key(item: Item, revision: ItemRevision) -> bool:
     """Whether the answer can be marked by its key (otherwise a teacher marks it)."""
-    key = revision.key
-    return isinstance(key, dict) and bool(key) and not key.get("teacher_marked", False)
+    return auto_markable(revision.key)
 
 
 def automark(session: Session, *, sitting: Sitting) -> int:

@@ -37,11 +37,13 @@ from app.assembly.schemas import FormCreate
 from app.assembly.shadow import NoShadowTest, ShadowAssembler
 from app.assembly.solve import SolveOptions
 from app.calibration import service as calibration
+from app.calibration.models import ItemParameter
 from app.config import get_settings
 from app.errors import Conflict, InvalidInput
 from app.itembank.curricula import get_subject
 from app.itembank.keys import auto_markable
-from app.itembank.models import ItemRevision, Subject
+from app.itembank.models import Item, ItemRevision, Subject
+from app.itembank.service import eager_options
 from app.people.models import Staff
 
 PANEL_OPTIONS = SolveOptions(time_limit=8.0, mip_rel_gap=0.05)
@@ -250,3 +252,44 @@ def describe(form: Form) -> dict[str, Any] | None:
         return None
     return dict(form.summary.get("adaptive", {}), kind=form.kind)
 
+
+
+def form_records(session: Session, form: Form) -> list[dict[str, Any]]:
+    """The form's items as request records (see :func:`service.bank_records`), in position
+    order, with the revisions the form pinned and the parameters of the form's calibration."""
+    rows = session.execute(select(FormItem, Item, ItemRevision)
+                           .join(Item, Item.id == FormItem.item_id)
+                           .join(ItemRevision, ItemRevision.id == FormItem.item_revision_id)
+                           .options(*eager_options())
+                           .where(FormItem.form_id == form.id).order_by(FormItem.position)).all()
+    params = {p.item_id: p for p in session.scalars(select(ItemParameter).where(
+        ItemParameter.calibration_id == form.calibration_id,
+        ItemParameter.item_id.in_([fi.item_id for fi, _, _ in rows])))}
+    out = []
+    for fi, item, revision in rows:
+        p = params[fi.item_id]
+        out.append({
+            "code": item.code, "strand": item.strand.code if item.strand else None,
+            "objective": item.objective.code if item.objective else None,
+            "sublevel": item.level.code if item.level else None,
+            "level_rank": item.level.rank if item.level else None, "solo": item.solo,
+            "depth": item.depth, "response_type": item.response_type,
+            "expected_time_s": revision.expected_time_s,
+            "passage": item.passage.code if item.passage else None,
+            "enemy_group": item.enemy_group, "model": p.model, "a": p.a, "b": p.b, "c": p.c,
+            "steps": p.steps or None, "item_id": item.id, "revision_id": revision.id})
+    return out
+
+
+def cat_request_spec(session: Session, form: Form) -> RequestSpec:
+    """The rules a CAT form's every test must meet, over its pool (in position order)."""
+    assert form.kind == "cat" and form.design is not None
+    data = FormCreate.model_validate(form.request)
+    subject = session.get(Subject, form.subject_id)
+    assert subject is not None
+    request = TeacherRequest(
+        levels=data.levels, strands=data.strands, expected_level=data.expected_level,
+        sublevel_theta=service.sublevel_theta(session, subject),
+        duration_minutes=data.duration_minutes, item_count=int(form.design["length"]),
+        deep_share=data.deep_share, time_fill=0.0)
+    return _spec(form_records(session, form), request)

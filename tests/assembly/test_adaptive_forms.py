@@ -8,12 +8,19 @@ from sqlalchemy.orm import Session
 
 from app.assembly.models import Form, FormItem
 from app.itembank.models import Item
-from tests.assembly.adaptive_builders import CAT_REQUEST, MST_REQUEST, adaptive_bank
+from tests.assembly.adaptive_builders import (
+    CAT_REQUEST,
+    MST_REQUEST,
+    adaptive_bank,
+    patient_solver,
+)
 from tests.factories import staff_token
 
+__all__ = ["patient_solver"]
 
-def test_mst_from_the_wizard_previews_stage_one_only(client: TestClient,
-                                                     session: Session) -> None:
+
+def test_mst_from_the_wizard_previews_stage_one_only(client: TestClient, session: Session,
+                                                     patient_solver: None) -> None:
     adaptive_bank(session)
     auth = staff_token(client, session, role="teacher")
     built = client.post("/api/v1/forms", json=MST_REQUEST, headers=auth)
@@ -21,7 +28,7 @@ def test_mst_from_the_wizard_previews_stage_one_only(client: TestClient,
     form = built.json()
     assert form["kind"] == "mst" and form["mode"] == "screen"
     info = form["adaptive"]
-    assert info["design"] == "1-3-3" and info["module_length"] == 6 and info["panels"] == 2
+    assert info["design"] == "1-3-3" and info["module_length"] == 5 and info["panels"] == 2
     stored = session.get(Form, form["id"])
     assert stored is not None and stored.design is not None
     panels = stored.design["panels"]
@@ -32,7 +39,7 @@ def test_mst_from_the_wizard_previews_stage_one_only(client: TestClient,
     assert not later & {i["code"] for i in form["items"]}
     every = [code for p in panels for stage in p["stages"] for m in stage["modules"]
              for code in m["items"]]
-    assert len(every) == len(set(every)) == 2 * 7 * 6  # no item twice, panels disjoint
+    assert len(every) == len(set(every)) == 2 * 7 * 5  # no item twice, panels disjoint
     codes = set(session.scalars(select(Item.code).join(FormItem, FormItem.item_id == Item.id)
                                 .where(FormItem.form_id == form["id"])))
     assert codes == set(every) and "OPEN1" not in codes  # auto-marked items only

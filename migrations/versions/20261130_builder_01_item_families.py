@@ -6,7 +6,7 @@ revision records the template that wrote them (``metadata.template``, as the dem
 get it as their family.
 
 Revision ID: builder_01
-Revises: trust_01
+Revises: adaptive_01
 Create Date: 2026-11-30 12:30:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'builder_01'
-down_revision: str | None = 'trust_01'
+down_revision: str | None = 'adaptive_01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

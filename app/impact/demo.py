@@ -7,7 +7,8 @@ students' abilities:
   the console's earlier year, and two years on each student's record;
 - **impact cycles** in the team "Years 5–8 maths": Mere's (fractions, decimals and place value,
   Room 5, Terms 2–3) and Losa's (reading data, Room 7), each with a pre-test and a parallel
-  post-test built together and sat by the class, and Daniel's (averages and probability) planned for 2027;
+  post-test built together and sat by the class, and Daniel's (averages and probability)
+  planned for 2027;
 - a **reading** test for Room 5 in Term 3 (a second subject on the record and the console);
 - Mere's teaching group "Extension maths", and the leader's 2026 **targets**.
 

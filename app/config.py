@@ -51,6 +51,11 @@ class Settings(BaseSettings):
         "", description="Comma-separated hosts (e.g. `images.example.org`) item images may "
         "be loaded from over https, besides the bank's own media; empty: none.")
     page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
+    variety_information_floor: float = Field(
+        0.95, ge=0.5, le=1.0, description="Teachers' tests: the share of the most informative "
+        "test's information (at every point) a test may give up no more than, so that it can "
+        "share fewer items with other teachers' recent tests (1 turns variety off).",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

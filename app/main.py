@@ -26,6 +26,7 @@ from app.delivery.router import router as delivery_router
 from app.errors import install_error_handlers
 from app.guard import RequestGuard, integer_params
 from app.headers import SecurityHeaders
+from app.impact.pages import router as impact_pages
 from app.impact.router import router as impact_router
 from app.itembank.router import router as itembank_router
 from app.pages import router as pages_router
@@ -78,7 +79,8 @@ def create_app() -> FastAPI:
     for router in (people_router, itembank_router, calibration_router, runs_router,
                    assembly_router, pages_router, calibration_pages, assembly_pages,
                    delivery_router, delivery_pages, marking_pages, report_pages,
-                   paper_router, paper_pages, norms_router, norms_pages, impact_router):
+                   paper_router, paper_pages, norms_router, norms_pages, impact_router,
+                   impact_pages):
         app.include_router(router)
     return app
 

@@ -11,7 +11,15 @@ from app.calibration.models import (
     ReportingScale,
 )
 from app.db import Base
-from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
+from app.delivery.models import (
+    Answer,
+    Assignment,
+    ItemExposure,
+    Result,
+    Route,
+    ScoredResponse,
+    Sitting,
+)
 from app.impact.models import ImpactCycle, StudentGroup, Target, Team
 from app.itembank.models import (
     CurriculumLevel,
@@ -48,6 +56,7 @@ __all__ = [
     "FormItem",
     "ImpactCycle",
     "Item",
+    "ItemExposure",
     "ItemParameter",
     "ItemRevision",
     "LoginThrottle",
@@ -57,6 +66,7 @@ __all__ = [
     "Passage",
     "ReportingScale",
     "Result",
+    "Route",
     "School",
     "ScoredResponse",
     "Sitting",

@@ -1,7 +1,7 @@
 """Audit events say where a write came from (the caller's address).
 
 Revision ID: trust_02
-Revises: adaptive_01
+Revises: builder_01
 Create Date: 2026-11-30 12:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'trust_02'
-down_revision: str | None = 'adaptive_01'
+down_revision: str | None = 'builder_01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

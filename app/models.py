@@ -32,6 +32,7 @@ from app.people.models import (
     Student,
     StudentSession,
 )
+from app.reports.models import ReportPdf
 
 __all__ = [
     "Answer",
@@ -55,6 +56,7 @@ __all__ = [
     "NormSet",
     "Objective",
     "Passage",
+    "ReportPdf",
     "ReportingScale",
     "Result",
     "School",

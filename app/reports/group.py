@@ -203,9 +203,11 @@ def _profile_chart(rows: list[tuple[str, float, float]]) -> Markup | None:
              + "; ".join(f"{label} {d:+.0f}" for label, d, _ in rows)))
 
 
-def render_class_html(view: ClassView, *, pdf_version: bool = False) -> str:
-    """The class report as HTML (``pdf_version`` for the print layout)."""
-    return render("reports/class.html", view=view, pdf=pdf_version)
+def render_class_html(view: ClassView, *, pdf_version: bool = False,
+                      login: object = None) -> str:
+    """The class report as HTML (``pdf_version`` for the print layout; ``login`` shows the
+    site's navigation on screen)."""
+    return render("reports/class.html", view=view, pdf=pdf_version, login=login)
 
 
 def render_class_pdf(view: ClassView) -> bytes:

@@ -151,9 +151,11 @@ def _profile_chart(result: StudentResult, rows: list[ProfileRow]) -> Markup | No
     return Markup(svg)  # the chart escapes every text it holds
 
 
-def render_individual_html(view: IndividualView, *, pdf_version: bool = False) -> str:
-    """The Individual Learning Pathway as HTML (``pdf_version`` for the print layout)."""
-    return render("reports/individual.html", view=view, pdf=pdf_version)
+def render_individual_html(view: IndividualView, *, pdf_version: bool = False,
+                           login: object = None) -> str:
+    """The Individual Learning Pathway as HTML (``pdf_version`` for the print layout;
+    ``login`` shows the site's navigation on screen)."""
+    return render("reports/individual.html", view=view, pdf=pdf_version, login=login)
 
 
 def render_individual_pdf(view: IndividualView) -> bytes:

@@ -103,7 +103,7 @@ def individual_report(sitting_id: int, session: SessionDep, login: ClassPage,
         body = (printing.cached(session, key=key, html=html)
                 or printing.print_and_keep(session, key=key, html=html))
         return _pdf(body, f"pathway-{sitting_id}")
-    return HTMLResponse(individual.render_individual_html(view))
+    return HTMLResponse(individual.render_individual_html(view, login=login))
 
 
 @router.get("/reports/assignments/{assignment_id}")
@@ -116,7 +116,7 @@ def class_report(assignment_id: int, request: Request, session: SessionDep, logi
     classes.get(session, caller=caller, class_id=assignment.class_id)
     view = service.class_view(session, assignment)
     if format != "pdf":
-        return HTMLResponse(group.render_class_html(view))
+        return HTMLResponse(group.render_class_html(view, login=login))
     html = group.render_class_html(view, pdf_version=True)
     key = f"class:{assignment_id}"
     body = printing.cached(session, key=key, html=html)
@@ -150,5 +150,9 @@ def progress_report(session: SessionDep, login: ClassPage,
         title=f"{first.form.name} → {second.form.name}",
         years=sources.years_between(first.opens_at.date(), second.opens_at.date()))
     if format == "pdf":
-        return _pdf(progress.render_progress_pdf(view), f"progress-{pre}-{post}")
-    return HTMLResponse(progress.render_progress_html(view))
+        html = progress.render_progress_html(view, pdf_version=True)
+        key = f"progress:{pre}:{post}"
+        body = (printing.cached(session, key=key, html=html)
+                or printing.print_and_keep(session, key=key, html=html))
+        return _pdf(body, f"progress-{pre}-{post}")
+    return HTMLResponse(progress.render_progress_html(view, login=login))

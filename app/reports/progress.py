@@ -164,9 +164,11 @@ def _chart(rows: list[StudentProgress], norms: Norms, when: TimeOfYear,
              f"growth ({y_cut:.0f} points)."))
 
 
-def render_progress_html(view: ProgressView, *, pdf_version: bool = False) -> str:
-    """The progress report as HTML (``pdf_version`` for the print layout)."""
-    return render("reports/progress.html", view=view, pdf=pdf_version)
+def render_progress_html(view: ProgressView, *, pdf_version: bool = False,
+                         login: object = None) -> str:
+    """The progress report as HTML (``pdf_version`` for the print layout; ``login`` shows the
+    site's navigation on screen)."""
+    return render("reports/progress.html", view=view, pdf=pdf_version, login=login)
 
 
 def render_progress_pdf(view: ProgressView) -> bytes:

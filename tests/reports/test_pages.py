@@ -60,6 +60,7 @@ def test_pathway_class_and_progress_reports(client: TestClient, session: Session
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
     report = client.get(f"/reports/assignments/{before}")
     assert report.status_code == 200 and world.students[0].first_name in report.text
+    assert 'aria-label="Main"' in report.text  # the site's navigation on report pages
     progress = client.get("/reports/progress", params={"pre": before, "post": after})
     assert progress.status_code == 200 and "d = " in progress.text
     page = client.get(f"/classes/{world.room.id}")

@@ -6,12 +6,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
-from app.errors import AppError
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 cli = typer.Typer(help="Kete: item bank, test builder and reports on one IRT scale.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -232,6 +232,7 @@ def items_export(
 def _session() -> Iterator[Session]:
     """A session that commits on success; AppErrors become clean CLI errors."""
     from app.db import get_sessionmaker
+    from app.errors import AppError  # here, not at the top: batch commands skip the web stack
 
     session = get_sessionmaker()()
     try:
@@ -248,6 +249,7 @@ def _session() -> Iterator[Session]:
 
 
 def _register_domain_commands() -> None:
+    from app.assembly import adaptive_cli
     from app.assembly import commands as assembly
     from app.calibration import commands_calibrate, commands_score, norms_cli
     from app.calibration import params_cli as calibration_params
@@ -261,6 +263,7 @@ def _register_domain_commands() -> None:
     commands_score.register(cli, bench_cli)
     assembly.register(cli, bench_cli)
     bench_cli.command("reports")(report_bench.bench_command)
+    adaptive_cli.register(cli, bench_cli)
 
 
 _register_domain_commands()
@@ -272,3 +275,7 @@ def main() -> None:
         cli()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":  # python -m app.cli (the calibration benchmark times it so)
+    main()

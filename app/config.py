@@ -47,13 +47,26 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         "", description="Comma-separated addresses or networks (CIDR) of reverse proxies "
         "whose `X-Forwarded-For` is believed; empty: the peer address is the client.")
+    image_hosts: str = Field(
+        "", description="Comma-separated hosts (e.g. `images.example.org`) item images may "
+        "be loaded from over https, besides the bank's own media; empty: none.")
     page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
+    variety_information_floor: float = Field(
+        0.95, ge=0.5, le=1.0, description="Teachers' tests: the share of the most informative "
+        "test's information (at every point) a test may give up no more than, so that it can "
+        "share fewer items with other teachers' recent tests (1 turns variety off).",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
             raise ValueError("KETE_SECRET_KEY must be set to a private value in production")
         return self
+
+    @property
+    def image_host_list(self) -> list[str]:
+        """``image_hosts`` as a list of lower-case host names."""
+        return [h.strip().lower() for h in self.image_hosts.split(",") if h.strip()]
 
     @property
     def is_sqlite(self) -> bool:

@@ -62,11 +62,28 @@ class InvalidInput(AppError):
     status_code = 422
 
 
+MAX_PROBLEMS = 100
+"""An error lists at most this many problems; its detail says how many there were."""
+
+
 def error_body(name: str, detail: str, problems: list[dict[str, Any]] | None = None) -> dict:
+    """``{"error", "detail", "problems"?}``: the first :data:`MAX_PROBLEMS` problems, and their
+    number in the detail when there are more."""
     body: dict[str, Any] = {"error": name, "detail": detail}
     if problems:
-        body["problems"] = problems
+        if len(problems) > MAX_PROBLEMS:
+            body["detail"] = (f"{detail} ({len(problems)} problems; the first {MAX_PROBLEMS} "
+                              "are listed.)")
+        body["problems"] = problems[:MAX_PROBLEMS]
     return body
+
+
+def error_page(status: int, body: dict[str, Any]) -> str:
+    """The HTML page for an error on a page route."""
+    from app.ui.templates import render  # the shell's pages; errors stay importable alone
+
+    return render("error.html", status=status, detail=body["detail"],
+                  problems=body.get("problems", []))
 
 
 def is_page(request: Request) -> bool:
@@ -78,11 +95,7 @@ def is_page(request: Request) -> bool:
 def _answer(request: Request, body: dict[str, Any], status: int,
             headers: dict[str, str] | None = None) -> Response:
     if is_page(request):
-        from app.ui.templates import render  # the shell's pages; errors stay importable alone
-
-        html = render("error.html", status=status, detail=body["detail"],
-                      problems=body.get("problems", []))
-        return HTMLResponse(html, status_code=status, headers=headers)
+        return HTMLResponse(error_page(status, body), status_code=status, headers=headers)
     return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers)
 
 
@@ -106,9 +119,8 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    name = {404: "NotFound", 405: "MethodNotAllowed", 401: "NotAuthenticated"}.get(
-        exc.status_code, "HTTPError"
-    )
+    name = {404: "NotFound", 405: "MethodNotAllowed", 401: "NotAuthenticated",
+            413: "PayloadTooLarge", 400: "BadRequest"}.get(exc.status_code, "HTTPError")
     return _answer(request, error_body(name, str(exc.detail)), exc.status_code,
                    getattr(exc, "headers", None))
 

@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app import openapi
 from app.assembly.pages import router as assembly_pages
 from app.assembly.router import router as assembly_router
 from app.calibration.norms_router import pages as norms_pages
@@ -23,6 +24,9 @@ from app.delivery.paper_pages import router as paper_pages
 from app.delivery.paper_router import router as paper_router
 from app.delivery.router import router as delivery_router
 from app.errors import install_error_handlers
+from app.guard import RequestGuard, integer_params
+from app.headers import SecurityHeaders
+from app.impact.pages import router as impact_pages
 from app.impact.router import router as impact_router
 from app.itembank.router import router as itembank_router
 from app.pages import router as pages_router
@@ -36,7 +40,8 @@ Kete is an item bank and test builder: every item is calibrated on one IRT scale
 reports answer *What do you see? What next?*.
 
 Authenticate with `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`.
-Errors always have the shape `{"error": "<Name>", "detail": "<what to do>"}`.
+Errors always have the shape `{"error": "<Name>", "detail": "<what to do>", "problems": [...]}`
+(`problems` when there are several, at most 100). Request bodies have size limits (413).
 """
 
 
@@ -57,8 +62,13 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     """Build the application (one per process; tests build their own)."""
-    app = FastAPI(title="Kete", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="Kete", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None, dependencies=[Depends(integer_params)])
     install_error_handlers(app)
+    app.add_middleware(RequestGuard)
+    app.add_middleware(SecurityHeaders)
+    openapi.install(app)
+    openapi.add_docs(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.get("/health", tags=["service"], summary="Liveness check",
@@ -69,7 +79,8 @@ def create_app() -> FastAPI:
     for router in (people_router, itembank_router, calibration_router, runs_router,
                    assembly_router, pages_router, calibration_pages, assembly_pages,
                    delivery_router, delivery_pages, marking_pages, report_pages,
-                   paper_router, paper_pages, norms_router, norms_pages, impact_router):
+                   paper_router, paper_pages, norms_router, norms_pages, impact_router,
+                   impact_pages):
         app.include_router(router)
     return app
 

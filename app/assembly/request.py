@@ -22,6 +22,7 @@ import numpy as np
 
 from app.assembly.levels import ClassLevel, parse_expected_level
 from app.assembly.spec import (
+    INFORMATION_FLOOR,
     CountBound,
     Diversity,
     Enemies,
@@ -62,7 +63,10 @@ class TeacherRequest:
     share_tolerance: float = 0.1
     exclude: Collection[str] = ()
     exposure: Mapping[str, float] = field(default_factory=dict)
+    """How many earlier forms (other teachers' recent tests) hold each item, by code."""
     seed: int | None = None
+    variety_floor: float = INFORMATION_FLOOR
+    """The varied form keeps at least this share of the best form's information."""
     min_items_per_strand: int = 6
     passage_items: tuple[int, int] = (3, 6)
     max_passages: int | None = None
@@ -125,7 +129,8 @@ def build_request_spec(items: Sequence[Mapping], request: TeacherRequest) -> Req
     exposure = tuple(float(request.exposure.get(r["code"], 0.0)) for r in records)
     spec = Spec(pool=pool, requirements=requirements,
                 objective=MaximinInformation(thetas=level.points),
-                diversity=Diversity(seed=request.seed, exposure=exposure), name="teacher request")
+                diversity=Diversity(seed=request.seed, exposure=exposure,
+                                    floor=request.variety_floor), name="teacher request")
     return RequestSpec(spec, records, level, reported, notes)
 
 

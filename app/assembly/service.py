@@ -19,6 +19,7 @@ from app.assembly.solve import SolveOptions
 from app.assembly.summary import summarize
 from app.calibration import service as calibration
 from app.calibration.models import ItemParameter
+from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from app.itembank.curricula import get_subject
@@ -30,10 +31,10 @@ from app.people.models import Staff
 
 EXPOSURE_WINDOW = timedelta(days=180)
 SEEN_WINDOW = timedelta(days=365)
-# Teachers' tests may give up to 5% of the best possible information so that exposure is
-# spread and two teachers asking the same thing get different tests; 5% of information is
-# about 2.5% of the SE, invisible in a report.
-TEACHER_OPTIONS = SolveOptions(mip_rel_gap=0.05, time_limit=10.0)
+# The most informative test within 1% of the bound; then the test that shares fewest items
+# with other teachers' recent tests while keeping 95% of its information at every point
+# (``Diversity.floor``, from the ``variety_information_floor`` setting).
+TEACHER_OPTIONS = SolveOptions(mip_rel_gap=0.01, time_limit=10.0)
 
 
 def build(session: Session, *, data: FormCreate, staff: Staff) -> Form:
@@ -182,7 +183,8 @@ def _request_spec(session: Session, subject: Subject, data: FormCreate,
         sublevel_theta=sublevel_theta(session, subject), duration_minutes=data.duration_minutes,
         item_count=data.item_count, deep_share=data.deep_share,
         exclude=[*data.exclude_items, *seen_by_class(session, data.class_id, staff)],
-        exposure=exposure(session, subject, staff), seed=seed)
+        exposure=exposure(session, subject, staff), seed=seed,
+        variety_floor=get_settings().variety_information_floor)
     try:
         return build_request_spec(records, request)
     except RequestError as exc:
@@ -293,6 +295,7 @@ def _set_items(session: Session, form: Form, request_spec: RequestSpec,
         "by_depth": summary.by_depth, "total_time_s": summary.total_time_s,
         "expected_score": summary.expected_score, "max_score": summary.max_score,
         "se_at_class_level": summary.se_at_class_level,
+        "se_best_at_class_level": summary.se_best_at_class_level,
         "se_scale_points": _scale_points(session, form.subject_id, summary.se_at_class_level),
         "reported_strands": summary.reported_strands, "notes": summary.notes,
         "levels": dict(Counter(r["sublevel"][0] for r in (records[i] for i in result.items))),

@@ -28,7 +28,9 @@ TERM_STARTS = {1: 1, 2: 12, 3: 24, 4: 36}
 DAYS_PER_YEAR = 365.25
 ILLUSTRATIVE_YEARS = range(4, 11)
 GROWTH_SD = 0.40
-"""A year's growth in within-year SDs (Hattie's d = 0.40) in the illustrative norms."""
+"""A year's growth in within-year SDs (Hattie's d = 0.40) in the illustrative norms, on
+average over Years 4–10; younger students grow more (:data:`GROWTH_FIRST`), older less."""
+GROWTH_FIRST, GROWTH_LAST = 0.55, 0.25
 
 
 def school_year(on: date) -> int:
@@ -146,29 +148,47 @@ def _line(ts: np.ndarray, values: np.ndarray, t: float) -> float:
     return float(np.interp(t, ts, values))
 
 
+def growth_rate(t: float, years: Sequence[int] = ILLUSTRATIVE_YEARS) -> float:
+    """The illustrative norms' growth, in within-year SDs per year, at norm time ``t``: 0.55 at
+    the start of the youngest year level, slowing steadily to 0.25 at the end of the oldest
+    (0.40, Hattie's hinge, on average)."""
+    first, last = min(years), max(years) + 1
+    return GROWTH_SD + (GROWTH_FIRST - GROWTH_LAST) * ((first + last) / 2 - t) / (last - first)
+
+
+def _rise(t: float, years: Sequence[int]) -> float:
+    """∫ growth_rate from the start of the youngest year level to ``t`` (in SDs)."""
+    first, last = min(years), max(years) + 1
+    mid = (first + last) / 2
+    slope = -(GROWTH_FIRST - GROWTH_LAST) / (last - first)
+    return GROWTH_SD * (t - first) + slope / 2 * ((t - mid) ** 2 - (first - mid) ** 2)
+
+
 def illustrative(subject: str, intercept: float, slope: float,
                  years: Sequence[int] = ILLUSTRATIVE_YEARS) -> NormTable:
     """Norms implied by the calibration's reference population, by term.
 
     θ ~ N(0, 1) (scale mean ``intercept``, SD ``slope``) is taken as Years 4–10 in equal
-    shares, each year level's mean rising ``GROWTH_SD`` within-year SDs a year, steadily, with
-    the same SD s at every year level. Students spread evenly over the K = 7 years' time have
-    norm times with variance K²/12 years², so for the mix to keep the reference SD,
-    s²·(1 + 0.4²·K²/12) = slope²: s ≈ 0.79·slope and a year's growth ≈ 0.32·slope.
+    shares. Each year level's mean rises along :func:`growth_rate` (in SDs of a year level),
+    and every year level has the same SD s. For the mix to keep the reference SD,
+    s²·(1 + Var(rise)) = slope², where rise(t) is the growth from Year 4 to norm time t and
+    t is spread evenly over the seven years; the mix's mean is the scale's centre.
     """
-    spread = len(years) ** 2 / 12
-    within = slope / math.sqrt(1.0 + GROWTH_SD**2 * spread)
-    growth = GROWTH_SD * within
-    middle = (min(years) + max(years) + 1) / 2  # mid-way through the middle year level
-    points = tuple(NormPoint(year_level=y, week=w, term=t, sd=round(within, 1),
-                             mean=round(intercept + growth * (week_time(y, w) - middle), 1))
-                   for y in years for t, w in TERM_WEEKS.items())
+    grid = np.linspace(min(years), max(years) + 1, 701)
+    rises = np.array([_rise(float(t), years) for t in grid])
+    within = slope / math.sqrt(1.0 + float(rises.var()))
+    centre = float(rises.mean())
+    points = tuple(NormPoint(year_level=y, week=w, term=t, sd=round(within, 1), mean=round(
+        intercept + within * (_rise(week_time(y, w), years) - centre), 1))
+        for y in years for t, w in TERM_WEEKS.items())
     assumptions = (
         f"They assume the calibration's reference population (θ ~ N(0, 1): scale mean "
         f"{intercept:.0f}, SD {slope:.0f}) is Years {min(years)}–{max(years)} in equal shares; "
-        f"that each year level's mean rises {GROWTH_SD:.2f} of its SD a year ({growth:.0f} "
-        f"points), steadily through the calendar year; and that every year level has the same "
-        f"SD ({within:.0f}).")
+        f"that every year level has the same SD ({within:.0f}); and that a year's growth is "
+        f"{GROWTH_FIRST:.2f} of that SD in Year {min(years)} ({GROWTH_FIRST * within:.0f} "
+        f"points), slowing steadily to {GROWTH_LAST:.2f} in Year {max(years)} "
+        f"({GROWTH_LAST * within:.0f} points) — {GROWTH_SD:.2f} on average — accruing evenly "
+        "through the calendar year.")
     return NormTable(subject=subject, source="Kete built-in (illustrative)", illustrative=True,
                      assumptions=assumptions, points=points)
 

@@ -7,11 +7,16 @@ item revision and have no key field at all: a key can never reach a student's br
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-Response = str | float | list[str] | None
+ANSWER_MAX_CHARS = 4000
+"""The longest typed answer a student may save (about two pages of writing)."""
+Response = (Annotated[str, StringConstraints(max_length=ANSWER_MAX_CHARS)] | float
+            | Annotated[list[Annotated[str, StringConstraints(max_length=64)]],
+                        Field(max_length=50)]
+            | None)
 
 
 class AssignmentCreate(BaseModel):
@@ -131,7 +136,8 @@ class AnswerSave(BaseModel):
                      "same item supersedes an earlier one, never the other way round.")
     item_id: int = Field(description="The item answered.")
     response: Response = Field(None, description="Option id, list of option ids, number "
-                               "or text; null clears the answer.")
+                               f"or text (at most {ANSWER_MAX_CHARS} characters); null clears "
+                               "the answer.")
     flagged: bool = Field(False, description="Flag the item for review.")
     time_s: float = Field(0.0, ge=0, le=86_400, description="Seconds spent on the item so far.")
     answered_at: datetime | None = Field(None, description="When it was answered (device).")

@@ -124,6 +124,8 @@ def start(session: Session, *, student: Student, assignment_id: int,
         class_student.c.student_id == student.id))
     if assignment is None or not in_class:
         raise NotFound(f"No test {assignment_id} for you.")
+    if assignment.mode != "screen":
+        raise Conflict("This test is sat on paper; your teacher enters your answers.")
     sitting = session.scalar(select(Sitting).where(Sitting.assignment_id == assignment.id,
                                                    Sitting.student_id == student.id))
     if sitting is None:

@@ -52,6 +52,7 @@ class SubjectRecord:
     subject_name: str
     points: tuple[RecordPoint, ...]
     norms: NormTable | None
+    scale: ScaleInfo | None
     growth: stats.Gain | None
     """First to latest result, against the growth the norms expect over that time."""
 
@@ -99,7 +100,7 @@ def subject_record(rows: list[ResultRow], norms: NormTable | None, scale: ScaleI
                                 (last.year_level, last.sat_on)) if norms else None
         growth = stats.gain(first.scale_score, first.se, last.scale_score, last.se, expected)
     return SubjectRecord(subject=subject, subject_name=subject_name, points=tuple(points),
-                         norms=norms, growth=growth)
+                         norms=norms, scale=scale, growth=growth)
 
 
 def build(session: Session, *, student: Student) -> StudentRecord:

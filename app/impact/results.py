@@ -8,7 +8,7 @@ from every calibration are put on the subject's reference scale through the stor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,34 +19,33 @@ from sqlalchemy.orm import Session
 from app.assembly.models import Form
 from app.calibration import service as calibration
 from app.calibration.links import IDENTITY, Link, reference_links
+from app.calibration.scale import Scale
+from app.delivery import result_store
 from app.delivery.models import Assignment, Result, Sitting
+from app.delivery.results import Flag, ItemOutcome, SubScore
 from app.itembank.models import Subject
 from app.people.models import ClassGroup, Student
 
 
 @dataclass(frozen=True)
 class ScaleInfo:
-    """A subject's reporting scale, cut scores and links, as rows need them."""
+    """A subject's reporting scale with the links that bring every calibration onto it."""
 
-    intercept: float
-    slope: float
-    cuts: tuple[tuple[str, float], ...]
+    scale: Scale
     links: dict[int, Link]
 
     def sublevel(self, score: float) -> str:
         """The sublevel a score falls in; "below 2B" under the lowest cut."""
-        below = [code for code, cut in self.cuts if cut <= score]
-        if below:
-            return below[-1]
-        return f"below {self.cuts[0][0]}" if self.cuts else "—"
+        return self.scale.sublevel(score)
 
     def cut(self, code: str) -> float | None:
-        return dict(self.cuts).get(code)
+        """Where a sublevel begins on the scale."""
+        return self.scale.start(code)
 
     def to_scale(self, calibration_id: int, theta: float, se: float) -> tuple[float, float]:
         """A stored θ and SE as a reference scale score and SE."""
         a, b = self.links.get(calibration_id, IDENTITY)
-        return self.intercept + self.slope * (a * theta + b), abs(self.slope * a) * se
+        return self.scale.score(a * theta + b), self.scale.score_se(abs(a) * se)
 
 
 @dataclass(frozen=True)
@@ -77,8 +76,8 @@ class ResultRow:
     strands: dict[str, tuple[float, float]] = field(default_factory=dict)
     depth: dict[str, tuple[float, float]] = field(default_factory=dict)
     attitude: float | None = None
-    flags: tuple[str, ...] = ()
-    quadrants: tuple[dict[str, Any], ...] = ()
+    flags: tuple[Flag, ...] = ()
+    quadrants: tuple[ItemOutcome, ...] = ()
     calibration_id: int = 0
 
     @property
@@ -88,11 +87,9 @@ class ResultRow:
 
 def scale_info(session: Session, subject_id: int) -> ScaleInfo | None:
     """The subject's scale, cuts and links (None without a reporting scale)."""
-    row, cuts = calibration.reporting_scale(session, subject_id=subject_id)
-    if row is None:
-        return None
-    return ScaleInfo(row.intercept, row.slope, tuple(cuts),
-                     reference_links(session, subject_id=subject_id))
+    scale = calibration.scale_of(session, subject_id=subject_id)
+    return None if scale is None else ScaleInfo(scale, reference_links(session,
+                                                                       subject_id=subject_id))
 
 
 def rows(session: Session, *where: ColumnElement[bool]) -> list[ResultRow]:
@@ -121,7 +118,8 @@ def rows(session: Session, *where: ColumnElement[bool]) -> list[ResultRow]:
 
 def _row(result: Result, sitting: Sitting, assignment: Assignment, form: Form,
          student: Student, room: ClassGroup, subject: str, scale: ScaleInfo) -> ResultRow:
-    score, se = scale.to_scale(result.calibration_id, result.theta, result.se)
+    scored = result_store.from_row(result, sitting)
+    score, se = scale.to_scale(scored.calibration_id, scored.theta, scored.se)
     return ResultRow(
         result_id=result.id, sitting_id=sitting.id, student_id=student.id,
         student_number=student.student_number, first_name=student.first_name,
@@ -132,18 +130,18 @@ def _row(result: Result, sitting: Sitting, assignment: Assignment, form: Form,
         test_name=form.name, subject_id=form.subject_id, subject=subject,
         sat_on=(sitting.submitted_at or assignment.opens_at).date(),
         scale_score=round(score, 1), se=round(se, 1), sublevel=scale.sublevel(score),
-        strands=_subscores(result, "strand", scale), depth=_subscores(result, "depth", scale),
-        attitude=result.attitude_score, flags=tuple(str(f) for f in result.flags),
-        quadrants=tuple(result.quadrants), calibration_id=result.calibration_id)
+        strands=_subscores(scored.subscores.strand, scored.calibration_id, scale),
+        depth=_subscores(scored.subscores.depth, scored.calibration_id, scale),
+        attitude=scored.attitude_score, flags=scored.flags, quadrants=scored.quadrants,
+        calibration_id=scored.calibration_id)
 
 
-def _subscores(result: Result, kind: str, scale: ScaleInfo) -> dict[str, tuple[float, float]]:
-    entries = (result.subscores or {}).get(kind, {})
+def _subscores(entries: Mapping[Any, SubScore], calibration_id: int,
+               scale: ScaleInfo) -> dict[str, tuple[float, float]]:
     out = {}
     for name, e in entries.items():
-        if e.get("theta") is not None and e.get("se") is not None:
-            score, se = scale.to_scale(result.calibration_id, float(e["theta"]), float(e["se"]))
-            out[name] = (round(score, 1), round(se, 1))
+        score, se = scale.to_scale(calibration_id, e.theta, e.se)
+        out[name] = (round(score, 1), round(se, 1))
     return out
 
 

@@ -55,7 +55,7 @@ def import_class_list(
     problem listed as `{row, field, message}`. Re-importing updates; nothing is duplicated."""
     target = students.school_for(session, caller=caller, code=school)
     return ImportCounts(counts=classlist.import_class_list(
-        session, file.file.read(), caller=caller, school=target, period=period))
+        session, file.file, caller=caller, school=target, period=period))
 
 
 @router.get("/{class_id}", response_model=ClassRead, summary="One class, with its students")

@@ -50,11 +50,15 @@ class PasswordResetRead(BaseModel):
 
 
 class SchoolCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     code: str = SchoolCode
     name: str = Field(min_length=1, max_length=200, description="The school's name.")
 
 
 class SchoolUpdate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     name: str = Field(min_length=1, max_length=200, description="The school's name.")
 
 
@@ -67,6 +71,8 @@ class SchoolRead(BaseModel):
 
 
 class StaffCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$",
                        description="Log-in e-mail address (unique).")
     name: str = Field(min_length=1, max_length=200, description="Display name.")
@@ -79,6 +85,8 @@ class StaffCreate(BaseModel):
 
 
 class StaffUpdate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     name: str | None = Field(None, min_length=1, max_length=200, description="Display name.")
     role: Role | None = Field(None, description="New role (same limits as when creating).")
     is_active: bool | None = Field(None, description="False blocks log-in and ends sessions.")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 YearLevel = Field(ge=0, le=15, description="NZ year level (Year 1–13; 0 for new entrants).")
 
 
 class StudentFields(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     first_name: str = Field(min_length=1, max_length=100, description="Given name.")
     last_name: str = Field(min_length=1, max_length=100, description="Family name.")
     year_level: int = YearLevel
@@ -40,6 +42,8 @@ class StudentPassword(BaseModel):
 
 
 class StudentUpdate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     first_name: str | None = Field(None, min_length=1, max_length=100, description="Given name.")
     last_name: str | None = Field(None, min_length=1, max_length=100,
                                   description="Family name.")
@@ -74,6 +78,8 @@ class StudentRead(StudentFields):
 
 
 class ClassCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     name: str = Field(min_length=1, max_length=100, description="Class or group name.")
     period: str = Field(min_length=1, max_length=40,
                         description="Year or term label, e.g. `2026` or `2026 T1`.")
@@ -82,6 +88,8 @@ class ClassCreate(BaseModel):
 
 
 class ClassUpdate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     name: str | None = Field(None, min_length=1, max_length=100, description="New name.")
     period: str | None = Field(None, min_length=1, max_length=40, description="New label.")
 

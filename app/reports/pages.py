@@ -22,7 +22,7 @@ from app.people import classes, policy
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
-from app.reports import group, individual, printing, progress, service, sources
+from app.reports import group, individual, printing, service
 from app.reports import jobs as report_jobs
 from app.ui.templates import templates
 
@@ -65,7 +65,7 @@ def class_page(class_id: int, request: Request, session: SessionDep, login: Clas
         "a_sittings": a_sittings,
         "accepted": accepted, "message": message,
         "may_see_logins": policy.may_see_logins(caller, room),
-        "progress": (scored[-1], scored[0]) if len(scored) >= 2 else None})
+        "progress": _progress_pair(scored)})
 
 
 @router.post("/classes/{class_id}/assign")
@@ -129,30 +129,10 @@ def class_report(assignment_id: int, request: Request, session: SessionDep, logi
                 f"class-{assignment_id}")
 
 
-@router.get("/reports/progress")
-def progress_report(session: SessionDep, login: ClassPage,
-                    pre: Annotated[int | None, Query(description="Earlier assignment.")] = None,
-                    post: Annotated[int | None, Query(description="Later assignment.")] = None,
-                    format: Format = "html") -> Response:
-    """Progress between two assignments of a class: effect size against the 0.40 hinge."""
-    if pre is None or post is None:
-        raise InvalidInput("Choose the earlier (pre) and later (post) test to compare.")
-    caller = Caller.of_staff(login.staff)
-    first = sittings.get_assignment(session, caller=caller, assignment_id=pre)
-    second = sittings.get_assignment(session, caller=caller, assignment_id=post)
-    if first.form.subject_id != second.form.subject_id:
-        raise InvalidInput("Progress compares two tests of the same subject.")
-    scale = sources.scale_of(session, second.form.subject_id)
-    view = progress.build_progress(
-        sources.assignment_results(session, first, scale),
-        sources.assignment_results(session, second, scale),
-        sources.norms_of(service.subject_code(session, second.form.subject_id), scale),
-        title=f"{first.form.name} → {second.form.name}",
-        years=sources.years_between(first.opens_at.date(), second.opens_at.date()))
-    if format == "pdf":
-        html = progress.render_progress_html(view, pdf_version=True)
-        key = f"progress:{pre}:{post}"
-        body = (printing.cached(session, key=key, html=html)
-                or printing.print_and_keep(session, key=key, html=html))
-        return _pdf(body, f"progress-{pre}-{post}")
-    return HTMLResponse(progress.render_progress_html(view, login=login))
+def _progress_pair(scored: list) -> tuple | None:
+    """The class's first and latest scored tests of the latest test's subject (the progress
+    page opens on them; any two can be chosen there)."""
+    if not scored:
+        return None
+    same = [a for a in scored if a.form.subject_id == scored[0].form.subject_id]
+    return (same[-1], same[0]) if len(same) >= 2 else None

@@ -68,7 +68,8 @@ def test_teacher_pages_and_reports_have_no_axe_violations(seed: Reports, browser
     pages = {"home": "/", "classes": "/classes", "class page": f"/classes/{seed.class_id}",
              "class report": f"/reports/assignments/{seed.post}",
              "learning pathway": f"/reports/sittings/{seed.sitting_id}",
-             "progress report": f"/reports/progress?pre={seed.pre}&post={seed.post}"}
+             "progress report": f"/progress?class_id={seed.class_id}&from_assignment="
+                                f"{seed.pre}&to_assignment={seed.post}"}
     for name, path in pages.items():
         response = page.goto(seed.url + path)
         assert response is not None and response.status == 200, (name, response)

@@ -66,21 +66,28 @@ def test_norms_interpolate_within_the_year_and_across_years() -> None:
 
 def test_illustrative_norms_follow_the_calibration_and_say_so() -> None:
     table = norms.illustrative("mathematics", 1500.0, 75.0)
-    within = 75 / (1 + 0.16 * 49 / 12) ** 0.5
     assert table.illustrative and "not a national sample" in table.label
-    assert "Years 4–10" in table.assumptions and "0.40" in table.assumptions
+    assert "Years 4–10" in table.assumptions and "0.40 on average" in table.assumptions
     assert {p.term for p in table.points} == {1, 2, 3, 4} and table.year_levels == list(
         range(4, 11))
-    assert all(p.sd == pytest.approx(within, abs=0.05) for p in table.points)
-    # Mid-way through Year 7 is the scale's centre; a year's growth is 0.40 SD.
-    middle = table.at_time(7, 7.5)
-    assert middle is not None and middle.mean == pytest.approx(1500, abs=0.2)
-    growth = table.growth((6, date(2026, 3, 2)), (7, date(2027, 3, 2)))
-    assert growth == pytest.approx(0.4 * within, abs=0.3)
-    # Students spread evenly over Years 4–10 keep the reference SD: sd² + var(means) = 75².
+    within = table.points[0].sd
+    assert all(p.sd == within for p in table.points)
+    # Growth slows from 0.55 SD a year (Year 4) to 0.25 (Year 10); being linear in time, a
+    # year's growth is the rate at the year's midpoint: Year 5 Mar → Year 6 Mar (t 5.08–6.08).
+    t = norms.norm_time(5, date(2026, 3, 2))
+    growth = table.growth((5, date(2026, 3, 2)), (6, date(2027, 3, 2)))
+    assert growth == pytest.approx(within * norms.growth_rate(t + 0.5), abs=0.2)
+    assert norms.growth_rate(4.0) == pytest.approx(0.55) and norms.growth_rate(11.0) == \
+        pytest.approx(0.25) and norms.growth_rate(7.5) == pytest.approx(0.40)
+    five = table.growth((5, date(2026, 3, 2)), (5, date(2026, 11, 2)))
+    six = table.growth((6, date(2026, 3, 2)), (6, date(2026, 11, 2)))
+    assert five is not None and six is not None and five > six  # not a flat figure
+    # Students spread evenly over Years 4–10 keep the reference mean and SD.
     times = [4 + (k + 0.5) / 100 for k in range(700)]
     means = [table.at_time(int(t), t).mean for t in times]  # type: ignore[union-attr]
-    spread = sum((m - sum(means) / len(means)) ** 2 for m in means) / len(means)
+    centre = sum(means) / len(means)
+    spread = sum((m - centre) ** 2 for m in means) / len(means)
+    assert centre == pytest.approx(1500, abs=0.5)
     assert (within**2 + spread) ** 0.5 == pytest.approx(75, abs=0.5)
 
 

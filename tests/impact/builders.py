@@ -70,13 +70,16 @@ def scored(session: Session, assignment: Assignment, student: Student, score: fl
     result = Result(sitting_id=sitting.id, calibration_id=cal, theta=theta, se=se / SLOPE,
                     scale_score=score, scale_se=se, sublevel=None, raw_score=5, max_score=10,
                     attitude_score=attitude, subscores={
-                        "strand": {"NA": {"theta": theta + 0.1, "se": 0.3},
-                                   "GM": {"theta": theta - 0.1, "se": 0.35}},
-                        "depth": {"surface": {"theta": theta, "se": 0.3},
-                                  "deep": {"theta": theta + 0.05, "se": 0.4}}})
+                        "strand": {"NA": _sub(theta + 0.1, 0.3), "GM": _sub(theta - 0.1, 0.35)},
+                        "depth": {"surface": _sub(theta, 0.3), "deep": _sub(theta + 0.05, 0.4)}})
     session.add(result)
     session.flush()
     return result
+
+
+def _sub(theta: float, se: float) -> dict[str, float | int]:
+    return {"theta": theta, "se": se, "scale_score": INTERCEPT + SLOPE * theta,
+            "scale_se": SLOPE * se, "n_items": 4, "raw": 2, "max": 4}
 
 
 def at(year: int, month: int, day: int) -> datetime:

@@ -3,12 +3,13 @@ refusals in plain words, groups, cohorts and who may ask."""
 
 from __future__ import annotations
 
-import math
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.calibration import norms
 from app.errors import NotFound
 from app.impact import service, stats
 from app.impact.progress import ProgressRefused
@@ -53,11 +54,15 @@ def test_progress_between_two_tests_matches_the_statistics(session: Session,
     assert p.effect.interval == pytest.approx(truth.interval)
     assert p.unmatched == ("Kid0 L",)
     assert p.weeks == pytest.approx(34.0)  # 16 Feb → 12 Oct
-    # Illustrative norms: a year's growth is 0.40 within-year SD, so 34 weeks expect
-    # d ≈ 0.40 × 34/52.18 and each Year 6 student ≈ 0.40 × SD × 34/52.18 points.
-    within = 100 / math.sqrt(1 + 0.16 * 49 / 12)
-    assert p.expected_d == pytest.approx(0.40 * 34 / stats.WEEKS_PER_YEAR, abs=0.005)
-    assert p.expected_growth == pytest.approx(0.40 * within * 238 / 365.25, abs=0.2)
+    # Illustrative norms: growth is linear in time, so over 17 Feb → 13 Oct (238 days) a
+    # Year 6 student is expected to grow the rate at the midpoint times 238/365.25 SDs.
+    t1 = norms.norm_time(6, date(2026, 2, 17))
+    t2 = norms.norm_time(6, date(2026, 10, 13))
+    in_sds = norms.growth_rate((t1 + t2) / 2) * (t2 - t1)
+    table = norms.illustrative("maths", 1500, 100)
+    assert p.expected_d == pytest.approx(in_sds, abs=0.002)
+    assert p.expected_growth == pytest.approx(in_sds * table.points[0].sd, abs=0.2)
+    assert 0.40 * 34 / stats.WEEKS_PER_YEAR < p.expected_d < 0.55 * 34 / stats.WEEKS_PER_YEAR
     assert p.norms_illustrative and "not a national sample" in p.norms_label
     assert f"{truth.low:.2f} to {truth.high:.2f}" in p.verdict
     # Each gain (SE √(20² + 20²) ≈ 28) is judged against expected growth beyond 1.96 SE.

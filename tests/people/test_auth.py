@@ -100,11 +100,12 @@ def test_pages_need_a_login(client: TestClient) -> None:
 def test_page_errors_are_pages_and_api_errors_json(client: TestClient, session: Session) -> None:
     _staff(session)
     _page_login(client)
-    page = client.get("/reports/progress?pre=1")  # a page route's own error
+    page = client.get("/progress?from_assignment=1")  # a page route's own error
     assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
-    assert "Choose the earlier (pre) and later (post) test" in page.text
-    invalid = client.get("/reports/progress?pre=x&post=2")  # a page's validation error
-    assert invalid.status_code == 422 and "pre" in invalid.text and "<html" in invalid.text
+    assert "Choose both tests" in page.text
+    invalid = client.get("/progress?from_assignment=x&to_assignment=2")  # validation error
+    assert invalid.status_code == 422 and "from_assignment" in invalid.text
+    assert "<html" in invalid.text
     api = client.get("/api/v1/items/NOPE", headers={"Authorization": "Bearer nope"})
     assert api.status_code == 401 and api.json()["error"] == "NotAuthenticated"
 

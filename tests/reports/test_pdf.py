@@ -9,9 +9,8 @@ from app.delivery.results import Flag
 from app.reports.data import demo_norms
 from app.reports.group import build_class, render_class_html, render_class_pdf
 from app.reports.individual import build_individual, render_individual_pdf
-from app.reports.progress import build_progress, render_progress_pdf
 from app.ui.pdf import document, page_count, render_pdf
-from tests.reports.builders import a_class, pre_post, result
+from tests.reports.builders import a_class, result
 
 A4_CSS_PX = (794.0, 1123.0)  # 210 × 297 mm at 96 px per inch
 
@@ -31,12 +30,6 @@ def test_class_pdf_pages_are_a4() -> None:
     assert 1 <= len(doc.pages) <= 3
     assert render_class_pdf(build_class([], demo_scale(), demo_norms(),
                                         class_name="Empty")).startswith(b"%PDF")
-
-
-def test_progress_pdf() -> None:
-    pre, post = pre_post()
-    assert render_progress_pdf(build_progress(pre, post, demo_norms(),
-                                              title="Room 12")).startswith(b"%PDF")
 
 
 def test_only_kete_static_files_are_fetched(caplog: pytest.LogCaptureFixture) -> None:

@@ -39,6 +39,8 @@ class PathwayLine:
     students: tuple[str, ...]
     met: int
     """How many students met an item on this objective."""
+    achieved: tuple[str, ...] = ()
+    """Students who met it and achieved it (named instead when they are the fewer)."""
 
     @property
     def share(self) -> float:
@@ -99,7 +101,10 @@ def group_pathway(results: list[StudentResult]) -> list[PathwayLine]:
     names = {r.student_id: r.name for r in results}
     lines = [PathwayLine(code, *about[code],
                          students=tuple(sorted(names[s] for s in yet.get(code, set()))),
-                         met=len(students)) for code, students in met.items()]
+                         met=len(students),
+                         achieved=tuple(sorted(names[s] for s in students
+                                               - yet.get(code, set()))))
+             for code, students in met.items()]
     return sorted(lines, key=lambda line: (-line.share, line.sublevel, line.code))
 
 

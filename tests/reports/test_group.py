@@ -89,3 +89,14 @@ def test_a_mixed_class_is_compared_with_each_students_own_year() -> None:
     svg = str(view.distribution_chart)
     assert "Year 5 norm: mean 1442" in svg and "Year 6 norm: mean 1466" in svg
     assert "Years 5 and 6, each compared with their own year" in render_class_html(view)
+
+
+def test_the_pathway_table_names_the_fewer_side() -> None:
+    gap = (item("M104", "NA3-3", "Gaps", 1450),)
+    done = (item("M104", "NA3-3", "Achieved", 1450),)
+    students = [result("Aroha Ngata", items=gap), result("Ben Tui", items=gap),
+                result("Caleb Wong", items=done)]
+    view = build_class(students, demo_scale(), demo_norms(), class_name="Room 12")
+    line = next(p for p in view.pathway if p.code == "NA3-3")
+    assert line.students == ("Aroha Ngata", "Ben Tui") and line.achieved == ("Caleb Wong",)
+    assert "All who met it except Caleb Wong" in render_class_html(view)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
 from app import db
 from app.delivery import sittings
+from app.delivery.models import Assignment
 from app.delivery.schemas import AnswerSave
 from app.people.security import hash_password
 from tests.browser.axe import assert_accessible, violations
@@ -53,6 +55,9 @@ def seed(live_server: Callable[[], str]) -> Reports:
         world = people.tenant(session, "AXE")
         pre, _ = _sit_all(session, world, right=6)
         post, sitting_id = _sit_all(session, world, right=10)
+        earlier = session.get(Assignment, pre)
+        assert earlier is not None
+        earlier.opens_at = earlier.opens_at - timedelta(days=90)  # progress needs time between
         world.teacher.password_hash = hash_password("pw-123456")
         session.commit()
         return Reports(live_server(), world.teacher.email, world.room.id, pre, post,

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         "", description="Comma-separated hosts (e.g. `images.example.org`) item images may "
         "be loaded from over https, besides the bank's own media; empty: none.")
     page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
+    cat_max_exposure: float = Field(
+        0.25, gt=0, le=1, description="Item-level adaptive tests: the largest share of a "
+        "test's students any one item is given to (eligibility exposure control); 1 is off.")
     variety_information_floor: float = Field(
         0.95, ge=0.5, le=1.0, description="Teachers' tests: the share of the most informative "
         "test's information (at every point) a test may give up no more than, so that it can "

@@ -1,7 +1,7 @@
 """Report PDFs kept until their report's content changes.
 
 Revision ID: reports_02
-Revises: trust_01
+Revises: trust_02
 Create Date: 2026-11-30 12:15:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'reports_02'
-down_revision: str | None = 'trust_01'
+down_revision: str | None = 'trust_02'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

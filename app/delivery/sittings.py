@@ -45,6 +45,8 @@ def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assig
         raise NotFound(f"No form {data.form_id}.")
     if form.status != "accepted":
         raise Conflict("Only accepted tests can be assigned; accept it first.")
+    if form.kind != "linear" and data.mode == "paper":
+        raise Conflict("An adaptive test is given on screen only.")
     group = classes.get(session, caller=caller, class_id=data.class_id)
     if not policy.may_write_class(caller, group):
         raise NotPermitted("Only the class's teachers (or a leader) can assign it a test.")

@@ -24,6 +24,7 @@ from app.impact.models import ImpactCycle, StudentGroup, Target, Team
 from app.itembank.models import (
     CurriculumLevel,
     Item,
+    ItemFamily,
     ItemRevision,
     Objective,
     Passage,
@@ -57,6 +58,7 @@ __all__ = [
     "ImpactCycle",
     "Item",
     "ItemExposure",
+    "ItemFamily",
     "ItemParameter",
     "ItemRevision",
     "LoginThrottle",

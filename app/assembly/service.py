@@ -22,6 +22,7 @@ from app.calibration.models import ItemParameter
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from app.itembank import families
 from app.itembank.curricula import get_subject
 from app.itembank.models import Item, Subject
 from app.itembank.service import eager_options
@@ -238,10 +239,11 @@ def bank_records(session: Session, subject: Subject) -> list[dict[str, Any]]:
         Item.subject_id == subject.id, Item.status == "operational",
         Item.kind == "achievement").order_by(Item.code)))
     params = calibration.active_parameters(session, item_ids=[i.id for i in items])
-    return [_record(item, params[item.id]) for item in items if item.id in params]
+    independent = families.independent(session)
+    return [_record(item, params[item.id], independent) for item in items if item.id in params]
 
 
-def _record(item: Item, p: ItemParameter) -> dict[str, Any]:
+def _record(item: Item, p: ItemParameter, independent: set[str]) -> dict[str, Any]:
     assert item.current_revision is not None and item.level is not None
     return {"code": item.code, "strand": item.strand.code if item.strand else None,
             "objective": item.objective.code if item.objective else None,
@@ -249,8 +251,10 @@ def _record(item: Item, p: ItemParameter) -> dict[str, Any]:
             "depth": item.depth, "response_type": item.response_type,
             "expected_time_s": item.current_revision.expected_time_s,
             "passage": item.passage.code if item.passage else None,
-            "enemy_group": item.enemy_group, "model": p.model, "a": p.a, "b": p.b, "c": p.c,
-            "steps": p.steps or None, "item_id": item.id,
+            "enemy_group": item.enemy_group,
+            "family": item.family if item.family not in independent else None,
+            "model": p.model, "a": p.a, "b": p.b, "c": p.c, "steps": p.steps or None,
+            "item_id": item.id,
             "revision_id": item.current_revision_id}
 
 

@@ -168,6 +168,18 @@ def test_when_a_disjoint_form_keeps_the_information_no_item_is_shared() -> None:
     assert float(varied.cost @ solved.values) == pytest.approx(solved.objective, abs=1e-6)
 
 
+def test_items_of_one_family_never_share_a_test() -> None:
+    bank = [{**r, "family": None if r["passage"] else f"F{k // 4}"}  # families of four
+            for k, r in enumerate(BANK)]
+    request_spec = build_request_spec(bank, _request())
+    assert any(r.cid.startswith("family ") for r in request_spec.spec.requirements)
+    result = assemble(request_spec.spec, ROOMY)
+    assert result.ok
+    per_family = Counter(request_spec.records[i]["family"] for i in result.items)
+    per_family.pop(None, None)
+    assert per_family and max(per_family.values()) == 1
+
+
 def test_a_bank_that_forces_the_form_gives_the_same_form_to_everyone() -> None:
     bank = [r for r in BANK if r["passage"] is None][:40]
     request = _request(duration_minutes=None, item_count=40, exclude=[], deep_share=None,

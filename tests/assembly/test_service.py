@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -13,17 +14,19 @@ from app.assembly import service
 from app.assembly.solve import SolveOptions
 from app.calibration import service as calibration
 from app.calibration.schemas import CalibrationCreate
+from app.itembank import families
 from app.itembank import service as items
-from app.itembank.schemas import ItemCreate
+from app.itembank.schemas import FamilyCreate, ItemCreate
 from app.people import service as people
 from tests.factories import framework, item_data, staff_token
 
 LEVELS = ["2B", "2P", "2A", "3B", "3P", "3A", "4B", "4P", "4A"]
 
 
-def _bank(session: Session, n: int = 90, slopes: tuple[float, float] = (0.8, 1.6)) -> None:
+def _bank(session: Session, n: int = 90, slopes: tuple[float, float] = (0.8, 1.6),
+          family: Callable[[int], str | None] = lambda j: None) -> None:
     """A bank spread over strands, sublevels and SOLO, with parameters, scale and cuts;
-    discriminations drawn uniformly from ``slopes``."""
+    discriminations drawn uniformly from ``slopes``; item ``j``'s family is ``family(j)``."""
     subject = framework(session)
     rng = np.random.default_rng(3)
     params = []
@@ -33,7 +36,8 @@ def _bank(session: Session, n: int = 90, slopes: tuple[float, float] = (0.8, 1.6
         data = item_data(f"I{j:03d}", strand=strand, objective="NA3-1" if strand == "NA"
                          else "GM3-1", sublevel=level, expected_time_s=int(rng.integers(40, 90)),
                          solo=["unistructural", "multistructural", "relational"][j % 3 if j % 2
-                                                                                  else 0])
+                                                                                  else 0],
+                         family=family(j))
         items.create(session, data=ItemCreate.model_validate(data))
         theta = -2 + 0.5 * LEVELS.index(level)
         params.append({"item": f"I{j:03d}", "model": "2pl", "a": float(rng.uniform(*slopes)),
@@ -111,6 +115,19 @@ def test_six_teachers_with_the_same_request_share_few_items_and_keep_the_se(
         forms.append({i["code"] for i in response.json()["items"]})
     shares = [len(a & b) / min(len(a), len(b)) for a, b in itertools.combinations(forms, 2)]
     assert float(np.mean(shares)) <= 0.40, shares
+
+
+def test_items_of_one_template_share_a_test_only_if_the_template_says_so(
+        client: TestClient, session: Session) -> None:
+    _bank(session, family=lambda j: "counting" if j % 2 else "facts")
+    families.upsert(session, data=FamilyCreate(code="facts", enemies=False,
+                                               note="separate number facts"))
+    auth = staff_token(client, session, role="teacher")
+    built = client.post("/api/v1/forms", json={**REQUEST, "deep_share": None}, headers=auth)
+    assert built.status_code == 201, built.text
+    codes = [i["code"] for i in built.json()["items"]]
+    odd = [c for c in codes if int(c[1:]) % 2]
+    assert len(odd) <= 1 and len(codes) - len(odd) >= 2  # one "counting"; "facts" freely
 
 
 def test_impossible_request_is_409_naming_the_requirements(client: TestClient,

@@ -52,7 +52,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from app.db import SessionDep
 from app.errors import LoginRequired, NotPermitted
-from app.people import logins, service
+from app.people import audit_context, logins, service
 from app.people.dependencies import SESSION_COOKIE, STUDENT_COOKIE, Caller, current_caller
 from app.people.models import (
     SCHOOL_ROLES,
@@ -147,12 +147,26 @@ def require(permission: str) -> Any:
 
         return _mark(anyone, permission, page=False)
 
-    def check(caller: Caller = Depends(current_caller)) -> Caller:
+    def check(request: Request, session: SessionDep,
+              caller: Caller = Depends(current_caller)) -> Caller:
         if caller.role not in roles:
             raise _refuse(caller.role, permission)
+        if caller.staff is not None:
+            _watch(request, session, caller.staff)
         return caller
 
     return _mark(check, permission, page=False)
+
+
+def _watch(request: Request, session: SessionDep, staff: Staff) -> None:
+    """Every write this staff member's request makes is audited (see audit_context)."""
+    from app.people.network import client_address
+
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    audit_context.watch(session, audit_context.AuditContext(
+        actor_id=staff.id, actor=staff.email, actor_role=staff.role,
+        school_id=staff.school_id, address=client_address(request),
+        route=f"{request.method} {route}", params=dict(request.path_params)))
 
 
 @cache
@@ -167,6 +181,7 @@ def require_page(permission: str) -> Any:
             raise LoginRequired("/login")
         if login.staff.role not in roles:
             raise _refuse(login.staff.role, permission)
+        _watch(request, session, login.staff)
         return login
 
     return _mark(check, permission, page=True)

@@ -60,7 +60,7 @@ def sit(sitting_id: int, request: Request, session: SessionDep,
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
                                    sitting_id=sitting_id)
     if sitting.status != "in_progress":
-        return _to("/student?done=1")
+        return _to(f"/student/results/{sitting.id}")
     state = player.state(session, sitting=sitting)
     context = {"student_login": login, "state": state, "sections": sections(state),
                "saved": {a.item_id: a for a in state.answers},
@@ -78,7 +78,7 @@ def submit(sitting_id: int, session: SessionDep, login: StudentLogin,
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
                                    sitting_id=sitting_id)
     sittings.submit(session, sitting=sitting)
-    return _to("/student?done=1")
+    return _to(f"/student/results/{sitting.id}")
 
 
 def sections(state: PlayerState) -> list[dict[str, Any]]:

@@ -145,3 +145,23 @@ def test_no_page_template_has_an_inline_script_or_handler() -> None:
         assert not re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))[^>]*>",
                              text), template
         assert not re.search(r"\son[a-z]+\s*=", text), template
+
+
+def test_item_images_only_from_kete_or_allowed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.config import get_settings
+    from app.itembank.html import sanitise
+
+    html = ('<p><img src="https://tracker.example/a.png" alt="a">'
+            '<img src="https://img.school.nz/b.png" alt="b"><img src="/media/c.png" alt="c">'
+            '<img src="data:image/png;base64,AAAA" alt="d"></p>')
+    assert sanitise(html) == ('<p><img alt="a"><img alt="b"><img src="/media/c.png" alt="c">'
+                              '<img alt="d"></p>')
+    monkeypatch.setenv("KETE_IMAGE_HOSTS", "img.school.nz")
+    get_settings.cache_clear()
+    try:
+        assert 'src="https://img.school.nz/b.png"' in sanitise(html)
+        assert "tracker.example" not in sanitise(html)
+        from app.headers import content_security_policy
+        assert "img-src 'self' https://img.school.nz;" in content_security_policy()
+    finally:
+        get_settings.cache_clear()

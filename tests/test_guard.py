@@ -165,3 +165,11 @@ def test_item_images_only_from_kete_or_allowed_hosts(monkeypatch: pytest.MonkeyP
         assert "img-src 'self' https://img.school.nz;" in content_security_policy()
     finally:
         get_settings.cache_clear()
+
+
+def test_a_number_too_big_for_a_32_bit_column_is_not_a_server_error(
+        client: TestClient, session: Session) -> None:
+    a = builders.tenant(session, "KURA-B")
+    response = client.post("/api/v1/groups", headers=builders.bearer(session, a.teacher),
+                           json={"name": "Readers", "student_ids": [3_000_000_000, 12]})
+    assert response.status_code in (404, 422), response.text

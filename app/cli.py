@@ -75,7 +75,8 @@ def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 1) ->
     Use it when the web processes run with KETE_INPROCESS_WORKER=false."""
     from huey.consumer import Consumer
 
-    import app.delivery.jobs  # noqa: F401  (registers the periodic tasks)
+    import app.delivery.jobs
+    import app.reports.jobs  # noqa: F401  (registers report printing)
     from app.calibration.jobs import recover_interrupted
     from app.jobs import queue
 
@@ -253,6 +254,7 @@ def _register_domain_commands() -> None:
     from app.calibration import commands_calibrate, commands_score, norms_cli
     from app.calibration import params_cli as calibration_params
     from app.impact import commands as impact
+    from app.reports import bench as report_bench
 
     calibration_params.register(params_cli)
     norms_cli.register(cli)
@@ -260,6 +262,7 @@ def _register_domain_commands() -> None:
     commands_calibrate.register(cli, bench_cli)
     commands_score.register(cli, bench_cli)
     assembly.register(cli, bench_cli)
+    bench_cli.command("reports")(report_bench.bench_command)
     adaptive_cli.register(cli, bench_cli)
 
 

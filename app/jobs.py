@@ -37,7 +37,8 @@ class EmbeddedConsumer(Consumer):
 def start_embedded_worker(workers: int = 1) -> EmbeddedConsumer:
     """Start worker threads (and the periodic scheduler) in this process; call
     ``stop(graceful=True)`` on shutdown."""
-    import app.delivery.jobs  # noqa: F401  (registers the periodic tasks)
+    import app.delivery.jobs
+    import app.reports.jobs  # noqa: F401  (registers report printing)
 
     consumer = EmbeddedConsumer(queue, workers=workers, worker_type="thread", periodic=True)
     consumer.start()

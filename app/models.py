@@ -41,6 +41,7 @@ from app.people.models import (
     Student,
     StudentSession,
 )
+from app.reports.models import ReportPdf
 
 __all__ = [
     "Answer",
@@ -66,6 +67,7 @@ __all__ = [
     "NormSet",
     "Objective",
     "Passage",
+    "ReportPdf",
     "ReportingScale",
     "Result",
     "Route",

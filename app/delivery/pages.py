@@ -66,7 +66,8 @@ def sit(sitting_id: int, request: Request, session: SessionDep,
                "saved": {a.item_id: a for a in state.answers},
                # "<" escaped so a typed answer can never close the <script> it sits in
                "state_json": state.model_dump_json(include={
-                   "sitting_id", "answers", "last_seq", "remaining_s"}).replace("<", "\\u003c")}
+                   "sitting_id", "answers", "last_seq", "remaining_s", "adaptive"}).replace(
+                   "<", "\\u003c")}
     return templates.TemplateResponse(request, "player.html", context)
 
 

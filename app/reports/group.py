@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -209,10 +210,12 @@ def _profile_chart(rows: list[tuple[str, float, float]]) -> Markup | None:
 
 
 def render_class_html(view: ClassView, *, pdf_version: bool = False,
-                      login: object = None) -> str:
+                      login: object = None, nav: Sequence[tuple[str | None, str]] = (),
+                      pdf_href: str | None = None) -> str:
     """The class report as HTML (``pdf_version`` for the print layout; ``login`` shows the
-    site's navigation on screen)."""
-    return render("reports/class.html", view=view, pdf=pdf_version, login=login)
+    site's navigation on screen, ``nav`` and ``pdf_href`` the reports' own)."""
+    return render("reports/class.html", view=view, pdf=pdf_version, login=login,
+                  nav_links=list(nav), pdf_href=pdf_href)
 
 
 def render_class_pdf(view: ClassView) -> bytes:

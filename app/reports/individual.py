@@ -6,6 +6,7 @@ the template ``individual.html`` renders as a page or (``pdf=True``) as a printa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -152,10 +153,12 @@ def _profile_chart(result: StudentResult, rows: list[ProfileRow]) -> Markup | No
 
 
 def render_individual_html(view: IndividualView, *, pdf_version: bool = False,
-                           login: object = None) -> str:
+                           login: object = None, nav: Sequence[tuple[str | None, str]] = (),
+                           pdf_href: str | None = None) -> str:
     """The Individual Learning Pathway as HTML (``pdf_version`` for the print layout;
-    ``login`` shows the site's navigation on screen)."""
-    return render("reports/individual.html", view=view, pdf=pdf_version, login=login)
+    ``login`` shows the site's navigation on screen, ``nav`` and ``pdf_href`` the reports')."""
+    return render("reports/individual.html", view=view, pdf=pdf_version, login=login,
+                  nav_links=list(nav), pdf_href=pdf_href)
 
 
 def render_individual_pdf(view: IndividualView) -> bytes:

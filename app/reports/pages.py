@@ -103,7 +103,15 @@ def individual_report(sitting_id: int, session: SessionDep, login: ClassPage,
         body = (printing.cached(session, key=key, html=html)
                 or printing.print_and_keep(session, key=key, html=html))
         return _pdf(body, f"pathway-{sitting_id}")
-    return HTMLResponse(individual.render_individual_html(view, login=login))
+    assignment = sitting.assignment
+    nav = [(f"/classes/{assignment.class_id}", "← Class"),
+           (f"/reports/assignments/{assignment.id}", "Class report"),
+           (None, "Learning pathway")]
+    if sitting.student_id is not None:
+        nav.append((f"/students/{sitting.student_id}", "Record over time"))
+    nav.append((f"/progress?class_id={assignment.class_id}", "Progress"))
+    return HTMLResponse(individual.render_individual_html(
+        view, login=login, nav=nav, pdf_href=f"/reports/sittings/{sitting_id}?format=pdf"))
 
 
 @router.get("/reports/assignments/{assignment_id}")
@@ -116,7 +124,12 @@ def class_report(assignment_id: int, request: Request, session: SessionDep, logi
     classes.get(session, caller=caller, class_id=assignment.class_id)
     view = service.class_view(session, assignment)
     if format != "pdf":
-        return HTMLResponse(group.render_class_html(view, login=login))
+        nav = [(f"/classes/{assignment.class_id}", "← Class"), (None, "Class report"),
+               (f"/progress?class_id={assignment.class_id}", "Progress"),
+               (f"/groups?class_id={assignment.class_id}", "Groups")]
+        return HTMLResponse(group.render_class_html(
+            view, login=login, nav=nav,
+            pdf_href=f"/reports/assignments/{assignment_id}?format=pdf"))
     html = group.render_class_html(view, pdf_version=True)
     key = f"class:{assignment_id}"
     body = printing.cached(session, key=key, html=html)

@@ -12,8 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from app.calibration.norms import (
+    TERM_WEEKS,
+    NormCell,
+    NormTable,
+    illustrative,
+    week_time,
+)
 from app.delivery.results import Flag, ItemOutcome, Quadrant, ScoredResult
 
+__all__ = ["NormCell", "Norms", "StudentResult", "demo_norms", "reference_norms"]
 QUADRANTS: tuple[Quadrant, ...] = (Quadrant.ACHIEVED, Quadrant.STRENGTHS, Quadrant.GAPS,
                                    Quadrant.TO_BE_ACHIEVED)
 TimeOfYear = Literal["start", "end"]
@@ -81,23 +89,32 @@ class StudentResult:
 
 
 @dataclass(frozen=True)
-class NormCell:
-    """The scale-score distribution of one year level at one time of year."""
-
-    mean: float
-    sd: float
-
-
-@dataclass(frozen=True)
 class Norms:
-    """Norms by (year level, time of year)."""
+    """The norms a report compares with: the subject's norm table from calibration — imported
+    norms naming their source, or illustrative ones derived from the calibration, labelled."""
 
-    subject: str
-    cells: dict[tuple[int, TimeOfYear], NormCell]
+    table: NormTable
 
-    def get(self, year_level: int, when: TimeOfYear = "start") -> NormCell | None:
-        """The norm for a year level, or None when there is none."""
-        return self.cells.get((year_level, when))
+    @property
+    def subject(self) -> str:
+        return self.table.subject
+
+    @property
+    def label(self) -> str:
+        """What the report prints beside the norms (source, or "illustrative" and why)."""
+        return self.table.label
+
+    @property
+    def illustrative(self) -> bool:
+        return self.table.illustrative
+
+    def get(self, year_level: int, when: TimeOfYear | date = "start") -> NormCell | None:
+        """A year level's norm on a date, or at the start or end of the school year (the
+        middle of Term 1 or Term 4); None when there are no norms for that year level."""
+        if isinstance(when, date):
+            return self.table.at(year_level, when)
+        week = TERM_WEEKS[1 if when == "start" else 4]
+        return self.table.at_time(year_level, week_time(year_level, week))
 
     def yearly_growth(self, year_level: int) -> float | None:
         """Expected growth over one school year: the norm mean at the end minus at the start."""
@@ -105,36 +122,12 @@ class Norms:
         return None if start is None or end is None else end.mean - start.mean
 
 
-DEMO_SD = 58.0
-DEMO_GROWTH = 23.0
-_YEARS_SPREAD = 4.25  # variance of year level over Years 4–10, in years²
-
-
 def reference_norms(subject: str, intercept: float, slope: float) -> Norms:
-    """Norms implied by a reference population θ ~ N(0, 1) spread over Years 4–10, with a
-    year's growth of 0.4 within-year SD (see :func:`demo_norms`), on any reporting scale."""
-    within = slope / (1.0 + 0.4**2 * _YEARS_SPREAD) ** 0.5
-    growth = 0.4 * within
-    cells: dict[tuple[int, TimeOfYear], NormCell] = {}
-    for year in range(4, 11):
-        middle = intercept + growth * (year - 7)
-        cells[(year, "start")] = NormCell(middle - growth / 2, within)
-        cells[(year, "end")] = NormCell(middle + growth / 2, within)
-    return Norms(subject=subject, cells=cells)
+    """The illustrative norms implied by a reference population θ ~ N(0, 1) on any reporting
+    scale (:func:`app.calibration.norms.illustrative`)."""
+    return Norms(illustrative(subject, intercept, slope))
 
 
 def demo_norms() -> Norms:
-    """Illustrative maths norms for Years 4–10 on a scale with intercept 1500 and slope 75.
-
-    The reference population is θ ~ N(0, 1), i.e. scale mean 1500 and SD 75, taken as the
-    Years 4–10 mix. Each year's mean rises by 0.4 of the within-year SD (Hattie's d = 0.40 for
-    a year's growth), centred on Year 7 mid-year. For the mix to keep SD 75 the within-year SD
-    s must satisfy s²·(1 + 0.4²·4.25) = 75², so s ≈ 58 and a year's growth ≈ 23 points.
-    Demonstration data, not real norms.
-    """
-    cells: dict[tuple[int, TimeOfYear], NormCell] = {}
-    for year in range(4, 11):
-        middle = 1500.0 + DEMO_GROWTH * (year - 7)
-        cells[(year, "start")] = NormCell(middle - DEMO_GROWTH / 2, DEMO_SD)
-        cells[(year, "end")] = NormCell(middle + DEMO_GROWTH / 2, DEMO_SD)
-    return Norms(subject="mathematics", cells=cells)
+    """The illustrative maths norms of a scale with intercept 1500 and slope 75."""
+    return reference_norms("mathematics", 1500.0, 75.0)

@@ -10,6 +10,7 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from markupsafe import Markup
 
@@ -84,6 +85,9 @@ class ClassView:
     """The median standard error of the students' scores."""
     years: tuple[int, ...] = ()
     """The year levels in the class; each student is compared with their own year's norms."""
+    norms_label: str = ""
+    """The norms' source, or that they are illustrative and what they assume."""
+    norms_illustrative: bool = False
 
 
 def group_pathway(results: list[StudentResult]) -> list[PathwayLine]:
@@ -139,20 +143,20 @@ def level_rows(results: list[StudentResult], scale: Scale) -> list[LevelRow]:
             sorted(by_level.items(), key=lambda kv: -order.get(kv[0], -1))]
 
 
-def norm_text(years: list[int], norms: Norms, when: TimeOfYear) -> str:
-    """The norms the class is compared with, one sentence per year level."""
+def norm_text(years: list[int], norms: Norms, when: TimeOfYear, on: date) -> str:
+    """The norms the class is compared with (on the test's date), one sentence per year."""
     if len(years) == 1:
-        return norm_sentence(years[0], when, norms.get(years[0], when))
+        return norm_sentence(years[0], when, norms.get(years[0], on))
     return ("A mixed class: each student is compared with their own year's norms. "
-            + " ".join(norm_sentence(y, when, norms.get(y, when)) for y in years))
+            + " ".join(norm_sentence(y, when, norms.get(y, on)) for y in years))
 
 
-def below_own_norm(results: list[StudentResult], norms: Norms, when: TimeOfYear
-                   ) -> tuple[str, ...]:
-    """Students more than one SD below the mean of their own year level's norm."""
+def below_own_norm(results: list[StudentResult], norms: Norms) -> tuple[str, ...]:
+    """Students more than one SD below the mean of their own year level's norm (on the day
+    they sat)."""
     out = []
     for r in results:
-        norm = norms.get(r.year_level, when)
+        norm = norms.get(r.year_level, r.sat_on)
         if norm is not None and r.scale_score < norm.mean - norm.sd:
             out.append(r.name)
     return tuple(out)
@@ -170,21 +174,22 @@ def build_class(results: list[StudentResult], scale: Scale, norms: Norms, *, cla
                          below_norm=(), scale_name=scale.name)
     years = sorted({r.year_level for r in results})
     year = Counter(r.year_level for r in results).most_common(1)[0][0]
-    when = when or time_of_year(results[0].sat_on)
+    on = results[0].sat_on
+    when = when or time_of_year(on)
     scores = [r.scale_score for r in results]
     counted = [r for r in results if not LEFT_OUT & set(r.flags)]
     pathway = group_pathway(counted)
     profile = class_profile(results)
     bands = [(f"Year {y} norm", n.mean, n.sd) for y in years
-             if (n := norms.get(y, when)) is not None]
+             if (n := norms.get(y, on)) is not None]
     return ClassView(
         class_name=class_name, test_name=results[0].test_name, n=len(results), year_level=year,
         mean=statistics.fmean(scores), sd=statistics.stdev(scores) if len(scores) > 1 else None,
-        norm_text=norm_text(years, norms, when),
+        norm_text=norm_text(years, norms, when, on),
         distribution_chart=Markup(scale_strip(  # the chart escapes every text it holds
-            strip_range(scores, norms.get(year, when)), levels=scale.bands(), chart_id="dist",
+            strip_range(scores, norms.get(year, on)), levels=scale.bands(), chart_id="dist",
             title="Class scale scores", desc=f"{len(scores)} students, one dot each. "
-            + norm_text(years, norms, when), norms=bands,
+            + norm_text(years, norms, when, on), norms=bands,
             dots=[(r.scale_score, f"{r.name} (Year {r.year_level}): {r.scale_score:.0f}")
                   for r in results])),
         profile=tuple(profile), profile_chart=_profile_chart(profile),
@@ -194,9 +199,10 @@ def build_class(results: list[StudentResult], scale: Scale, norms: Norms, *, cla
         flagged=tuple((r.name, "; ".join(f.short for f in r.flags))
                       for r in results if r.flags),
         left_out=tuple(r.name for r in results if LEFT_OUT & set(r.flags)),
-        below_norm=below_own_norm(results, norms, when),
+        below_norm=below_own_norm(results, norms),
         scale_name=scale.name, typical_se=statistics.median(r.scale_se for r in results),
-        years=tuple(years))
+        years=tuple(years), norms_label=norms.label,
+        norms_illustrative=norms.illustrative)
 
 
 def _profile_chart(rows: list[tuple[str, float, float]]) -> Markup | None:

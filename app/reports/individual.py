@@ -55,6 +55,9 @@ class IndividualView:
     items_total: int
     items_partial: int
     scale_name: str
+    norms_label: str = ""
+    """The norms' source, or that they are illustrative and what they assume."""
+    norms_illustrative: bool = False
 
 
 def level_text(sublevel: str) -> str:
@@ -110,7 +113,7 @@ def build_individual(result: StudentResult, scale: Scale, norms: Norms, *,
                      when: TimeOfYear | None = None) -> IndividualView:
     """The Individual Learning Pathway for one result (``when`` defaults from the date)."""
     when = when or time_of_year(result.sat_on)
-    norm = norms.get(result.year_level, when)
+    norm = norms.get(result.year_level, result.sat_on)
     quadrants = quadrant_views(result, scale)
     rows = profile_rows(result, scale)
     return IndividualView(
@@ -124,7 +127,8 @@ def build_individual(result: StudentResult, scale: Scale, norms: Norms, *,
             result.attitude), quadrants=quadrants,
         what_next=what_next(result, scale, quadrants),
         items_right=result.scored.items_right, items_total=len(result.items),
-        items_partial=result.scored.items_partial, scale_name=scale.name)
+        items_partial=result.scored.items_partial, scale_name=scale.name,
+        norms_label=norms.label, norms_illustrative=norms.illustrative)
 
 
 def _score_chart(result: StudentResult, scale: Scale, norm: NormCell | None,

@@ -22,7 +22,7 @@ def class_view(session: Session, assignment: Assignment) -> group.ClassView:
     scale = sources.scale_of(session, subject_id)
     room = session.get(ClassGroup, assignment.class_id)
     return group.build_class(sources.assignment_results(session, assignment, scale), scale,
-                             sources.norms_of(subject_code(session, subject_id), scale),
+                             sources.norms_of(session, subject_id, scale),
                              class_name=f"{room.name if room else 'Class'}: "
                                         f"{assignment.form.name}")
 
@@ -34,5 +34,5 @@ def pathway_view(session: Session, sitting: Sitting) -> individual.IndividualVie
     result = sources.student_result(session, sitting, scale)
     if result is None:
         raise NotFound("This sitting has no scored result yet.")
-    return individual.build_individual(result, scale, sources.norms_of(
-        subject_code(session, subject_id), scale))
+    return individual.build_individual(result, scale,
+                                       sources.norms_of(session, subject_id, scale))

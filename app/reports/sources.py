@@ -1,9 +1,9 @@
 """Where the report builders' inputs come from: delivery's scored results, people's names,
 calibration's scale and the norms.
 
-Norms: Kete has no normed sample yet, so each subject's norms are those its reference
-calibration implies (θ ~ N(0, 1) spread over Years 4–10, a year's growth of d = 0.40);
-reports say they are illustrative. :func:`norms_of` is the one place norms are looked up.
+Norms come from calibration's norm table (:func:`app.calibration.norm_sets.table`): a
+subject's imported norms, or illustrative ones derived from its calibration, which every
+report labels as such. :func:`norms_of` is the one place reports look norms up.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.calibration import norm_sets
 from app.calibration import service as calibration
 from app.calibration.models import ItemParameter
 from app.calibration.scale import Scale
@@ -33,9 +34,13 @@ def scale_of(session: Session, subject_id: int) -> Scale:
     return scale
 
 
-def norms_of(subject: str, scale: Scale) -> Norms:
-    """The norms a subject's results are compared with (see the module notes)."""
-    return reference_norms(subject, scale.intercept, scale.slope)
+def norms_of(session: Session, subject_id: int, scale: Scale) -> Norms:
+    """The norms a subject's results are compared with: calibration's one norm lookup
+    (imported norms, else illustrative ones derived from the calibration, labelled so)."""
+    table = norm_sets.table(session, subject_id=subject_id)
+    if table is None:
+        return reference_norms("", scale.intercept, scale.slope)
+    return Norms(table)
 
 
 def student_result(session: Session, sitting: Sitting, scale: Scale) -> StudentResult | None:

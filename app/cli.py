@@ -44,7 +44,10 @@ def fail(message: str, problems: list[dict] | None = None) -> None:
 
 @cli.command()
 def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
-          port: Annotated[int | None, typer.Option(help="Port.")] = None) -> None:
+          port: Annotated[int | None, typer.Option(help="Port.")] = None,
+          workers: Annotated[int | None, typer.Option(
+              min=1, help="Web processes (default: KETE_WORKERS, 1). On PostgreSQL, about "
+              "one per core; jobs then belong in `kete worker` processes.")] = None) -> None:
     """Serve the web application and API (after applying migrations)."""
     import uvicorn
 
@@ -54,8 +57,11 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None
     settings = get_settings()
     upgrade()
     host, port = host or settings.host, port or settings.port
-    typer.echo(f"Kete is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("app.main:app", host=host, port=port, log_level="info")
+    workers = workers or settings.workers
+    typer.echo(f"Kete is serving on http://{host}:{port} with {workers} web process(es) "
+               f"(API docs: http://{host}:{port}/docs)")
+    uvicorn.run("app.main:app", host=host, port=port, workers=workers, log_level="info",
+                timeout_graceful_shutdown=15)
 
 
 @cli.command()
@@ -67,17 +73,23 @@ def demo() -> None:
 
 
 @cli.command()
-def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 1) -> None:
-    """Consume background jobs (calibration runs) from KETE_QUEUE_URL until interrupted.
+def worker(threads: Annotated[int | None, typer.Option(
+        min=1, help="Worker threads (default: KETE_JOB_THREADS, 1).")] = None) -> None:
+    """Consume background jobs (scoring hand-ins, calibration runs) from KETE_QUEUE_URL
+    until interrupted.
 
-    Use it when the web processes run with KETE_INPROCESS_WORKER=false."""
+    Use it when the web processes run with KETE_INPROCESS_WORKER=false. Run as many as you
+    like (a Redis queue): each runs the every-minute schedule too, and a claim in the
+    database lets exactly one of them enqueue each minute's job."""
     from huey.consumer import Consumer
 
-    import app.delivery.jobs  # noqa: F401  (registers the periodic tasks)
     from app.calibration.jobs import recover_interrupted
-    from app.jobs import queue
+    from app.config import get_settings
+    from app.jobs import queue, register_tasks
 
+    register_tasks()
     recover_interrupted()
+    threads = threads or get_settings().job_threads
     typer.echo(f"kete worker: consuming jobs with {threads} thread(s); Ctrl-C stops")
     Consumer(queue, workers=threads, worker_type="thread", periodic=True).run()
 
@@ -248,11 +260,13 @@ def _register_domain_commands() -> None:
     from app.assembly import commands as assembly
     from app.calibration import commands_calibrate, commands_score
     from app.calibration import params_cli as calibration_params
+    from app.loadtest.command import load_command
 
     calibration_params.register(params_cli)
     commands_calibrate.register(cli, bench_cli)
     commands_score.register(cli, bench_cli)
     assembly.register(cli, bench_cli)
+    bench_cli.command("load")(load_command)
 
 
 _register_domain_commands()

@@ -42,6 +42,22 @@ class Conflict(AppError):
     status_code = 409
 
 
+class SendAgain(Conflict):
+    """A clash with a request in flight at the same moment: sending the same request again
+    is safe and will succeed (the player does so at once)."""
+
+
+class Unavailable(AppError):
+    """Kete is too busy (or its database unreachable) to answer now; retry after
+    ``retry_after`` seconds. Always answered at once, never after a long wait."""
+
+    status_code = 503
+
+    def __init__(self, detail: str, *, retry_after: int = 2) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class InvalidInput(AppError):
     """Well-formed but unacceptable data, e.g. an import file with bad rows."""
 
@@ -58,7 +74,8 @@ def error_body(name: str, detail: str, problems: list[dict[str, Any]] | None = N
 async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     body = error_body(type(exc).__name__, exc.detail, exc.problems)
-    return JSONResponse(jsonable_encoder(body), status_code=exc.status_code)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Unavailable) else None
+    return JSONResponse(jsonable_encoder(body), status_code=exc.status_code, headers=headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

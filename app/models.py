@@ -29,6 +29,7 @@ from app.people.models import (
     Student,
     StudentSession,
 )
+from app.periodic import PeriodicRun
 
 __all__ = [
     "Answer",
@@ -49,6 +50,7 @@ __all__ = [
     "LoginFailure",
     "Objective",
     "Passage",
+    "PeriodicRun",
     "ReportingScale",
     "Result",
     "School",

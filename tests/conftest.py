@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
-from app.db import get_session, make_engine
+from app.db import end_step, get_session, make_engine
 from app.migrate import upgrade
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -87,21 +87,22 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def client(session: Session) -> Iterator[TestClient]:
-    """The app, with each request in a savepoint of the test's transaction."""
+    """The app, each request's steps in savepoints of the test's transaction."""
     from app.main import create_app
 
     app = create_app()
 
     def _request_session() -> Iterator[Session]:
-        nested = session.begin_nested()
+        # The test's rows so far join the outer transaction; the request's steps then
+        # commit (release) or roll back savepoints of their own, as they would in production.
+        session.commit()
         try:
             yield session
-            if nested.is_active:
-                nested.commit()
         except BaseException:
-            if nested.is_active:
-                nested.rollback()
+            if session.in_transaction():
+                session.rollback()
             raise
+        end_step(session)
 
     app.dependency_overrides[get_session] = _request_session
     with TestClient(app, raise_server_exceptions=False) as test_client:

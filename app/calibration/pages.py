@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.calibration import review, runs
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.errors import AppError
 from app.pages import check_csrf, templates
 from app.people import audit
@@ -16,7 +16,7 @@ from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import require_page
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 ReaderPage = Annotated[AuthSession | None, require_page("calibrations:read")]
 WriterPage = Annotated[AuthSession | None, require_page("calibrations:write")]
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.delivery import marking
 from app.pages import check_csrf
 from app.people.dependencies import Caller
@@ -17,7 +17,7 @@ from app.people.models import AuthSession
 from app.people.policy import require_page
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 MarkerPage = Annotated[AuthSession | None, require_page("classes:write")]
 
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.delivery import player, sittings
 from app.delivery.schemas import PlayerItem, PlayerState
 from app.errors import NotPermitted
@@ -24,7 +24,7 @@ from app.people.policy import require_student_page
 from app.people.security import same
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-router = APIRouter(prefix="/student", include_in_schema=False)
+router = APIRouter(prefix="/student", include_in_schema=False, route_class=StepRoute)
 StudentLogin = Annotated[StudentSession | None, require_student_page()]
 
 
@@ -72,8 +72,8 @@ def submit(sitting_id: int, session: SessionDep, login: StudentLogin,
         return _to("/student/login")
     _check(login, csrf)
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
-                                   sitting_id=sitting_id)
-    sittings.submit(session, sitting=sitting)
+                                   sitting_id=sitting_id, lock="update")
+    sittings.submit(session, sitting=sitting, scoring="queued")
     return _to("/student?done=1")
 
 

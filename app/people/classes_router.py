@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.people import classes, classlist, students
 from app.people.dependencies import Caller
 from app.people.policy import require
 from app.people.student_schemas import ClassCreate, ClassRead, ClassUpdate, ImportCounts
 
-router = APIRouter(prefix="/api/v1/classes", tags=["classes"])
+router = APIRouter(prefix="/api/v1/classes", tags=["classes"], route_class=StepRoute)
 ReadClasses = Annotated[Caller, require("classes:read")]
 WriteClasses = Annotated[Caller, require("classes:write")]
 

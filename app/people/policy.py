@@ -46,7 +46,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.orm import InstrumentedAttribute
 
-from app.db import SessionDep
+from app.db import SessionDep, end_step
 from app.errors import NotPermitted
 from app.people import logins, service
 from app.people.dependencies import SESSION_COOKIE, STUDENT_COOKIE, Caller, current_caller
@@ -144,6 +144,7 @@ def require_page(permission: str) -> Any:
     def check(request: Request, session: SessionDep) -> AuthSession | None:
         token = request.cookies.get(SESSION_COOKIE)
         login = service.resolve(session, token=token, kind="cookie") if token else None
+        end_step(session)  # a short read of its own; the handler runs in another thread
         if login is not None and login.staff.role not in roles:
             raise _refuse(login.staff.role, permission)
         return login
@@ -156,7 +157,9 @@ def require_student_page() -> Any:
     """For student pages: the student's log-in, or None (redirect to /student/login)."""
     def check(request: Request, session: SessionDep) -> StudentSession | None:
         token = request.cookies.get(STUDENT_COOKIE)
-        return logins.resolve_student(session, token=token, kind="cookie") if token else None
+        login = logins.resolve_student(session, token=token, kind="cookie") if token else None
+        end_step(session)  # a short read of its own; the handler runs in another thread
+        return login
 
     return _mark(check, "student:self", page=True)
 

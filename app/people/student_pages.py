@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.config import get_settings
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.delivery.sittings import open_assignments
 from app.errors import NotAuthenticated
 from app.people import logins, students
@@ -25,7 +25,7 @@ from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-router = APIRouter(prefix="/student", include_in_schema=False)
+router = APIRouter(prefix="/student", include_in_schema=False, route_class=StepRoute)
 LOGIN_CSRF_COOKIE = "kete_student_login_csrf"
 StudentLogin = Annotated[StudentSession | None, require_student_page()]
 

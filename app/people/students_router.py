@@ -6,13 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.people import privacy, students
 from app.people.dependencies import Caller
 from app.people.policy import require
 from app.people.student_schemas import StudentCreate, StudentRead, StudentUpdate
 
-router = APIRouter(prefix="/api/v1/students", tags=["students"])
+router = APIRouter(prefix="/api/v1/students", tags=["students"], route_class=StepRoute)
 
 
 @router.get("", response_model=list[StudentRead], summary="List students")

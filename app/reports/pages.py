@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from app.assembly.models import Form as TestForm
-from app.db import SessionDep, utcnow
+from app.db import SessionDep, StepRoute, utcnow
 from app.delivery import sittings
 from app.delivery.schemas import AssignmentCreate
 from app.errors import AppError, InvalidInput, NotFound
@@ -26,7 +26,7 @@ from app.people.models import AuthSession
 from app.people.policy import require_page
 from app.reports import group, individual, progress, sources
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 ClassPage = Annotated[AuthSession | None, require_page("classes:read")]
 AssignPage = Annotated[AuthSession | None, require_page("forms:write")]
 Format = Annotated[Literal["html", "pdf"], Query(description="html or pdf")]

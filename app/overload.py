@@ -62,10 +62,11 @@ class Admission:
         if scope["type"] != "http" or scope["path"].startswith(EXEMPT):
             await self.app(scope, receive, send)
             return
+        slots = self._semaphore()
         if self.active >= self.limit and self.expected_wait() > self.max_wait:
             await self._refuse(scope, receive, send)
             return
-        if not await self._admit():
+        if not await self._admit(slots):
             await self._refuse(scope, receive, send)
             return
         began = time.monotonic()
@@ -74,12 +75,12 @@ class Admission:
         finally:
             self.active -= 1
             self.service += 0.1 * (time.monotonic() - began - self.service)
-            self._semaphore().release()
+            slots.release()
 
-    async def _admit(self) -> bool:
+    async def _admit(self, slots: asyncio.Semaphore) -> bool:
         self.waiting += 1
         try:
-            await asyncio.wait_for(self._semaphore().acquire(), timeout=self.max_wait)
+            await asyncio.wait_for(slots.acquire(), timeout=self.max_wait)
         except TimeoutError:
             return False
         finally:

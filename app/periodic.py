@@ -45,10 +45,10 @@ def claim(name: str, slot: datetime) -> bool:
         with get_sessionmaker()() as session, session.begin():
             inserted = session.execute(dialect_insert(session, PeriodicRun).values(
                 name=name, slot=slot, claimed_at=utcnow(), claimed_by=who)
-                .on_conflict_do_nothing())
+                .on_conflict_do_nothing().returning(PeriodicRun.name)).first()
             session.execute(delete(PeriodicRun).where(PeriodicRun.name == name,
                                                       PeriodicRun.slot < slot - KEEP_CLAIMS))
-            return bool(inserted.rowcount)  # type: ignore[attr-defined]
+            return inserted is not None
     except Exception:  # the database is away: skip this period rather than stop the scheduler
         log.exception("could not claim %s for %s", name, slot)
         return False

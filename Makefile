@@ -35,6 +35,7 @@ lint: $(STAMP) ## ruff and mypy
 bench: $(STAMP) ## the benchmarks the issues ask for
 	$(BIN)/kete bench calibration
 	$(BIN)/kete bench assembly
+	$(BIN)/kete bench adaptive
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

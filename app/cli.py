@@ -60,8 +60,10 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None
     workers = workers or settings.workers
     typer.echo(f"Kete is serving on http://{host}:{port} with {workers} web process(es) "
                f"(API docs: http://{host}:{port}/docs)")
+    # Kete decides itself whose X-Forwarded-For to believe (KETE_TRUSTED_PROXIES);
+    # uvicorn's own proxy handling would believe any caller on 127.0.0.1.
     uvicorn.run("app.main:app", host=host, port=port, workers=workers, log_level="info",
-                timeout_graceful_shutdown=15)
+                proxy_headers=False, timeout_graceful_shutdown=15)
 
 
 @cli.command()
@@ -85,13 +87,14 @@ def worker(threads: Annotated[int | None, typer.Option(
 
     from app.calibration.jobs import recover_interrupted
     from app.config import get_settings
-    from app.jobs import queue, register_tasks
+    from app.jobs import MAX_POLL_DELAY, queue, register_tasks
 
     register_tasks()
     recover_interrupted()
     threads = threads or get_settings().job_threads
     typer.echo(f"kete worker: consuming jobs with {threads} thread(s); Ctrl-C stops")
-    Consumer(queue, workers=threads, worker_type="thread", periodic=True).run()
+    Consumer(queue, workers=threads, worker_type="thread", periodic=True,
+             max_delay=MAX_POLL_DELAY).run()
 
 
 @cli.command("close-due")
@@ -257,15 +260,20 @@ def _session() -> Iterator[Session]:
 
 
 def _register_domain_commands() -> None:
+    from app.assembly import adaptive_cli
     from app.assembly import commands as assembly
-    from app.calibration import commands_calibrate, commands_score
+    from app.calibration import commands_calibrate, commands_score, norms_cli
     from app.calibration import params_cli as calibration_params
+    from app.impact import commands as impact
     from app.loadtest.command import load_command
 
     calibration_params.register(params_cli)
+    norms_cli.register(cli)
+    impact.register(cli)
     commands_calibrate.register(cli, bench_cli)
     commands_score.register(cli, bench_cli)
     assembly.register(cli, bench_cli)
+    adaptive_cli.register(cli, bench_cli)
     bench_cli.command("load")(load_command)
 
 

@@ -39,6 +39,17 @@ class Settings(BaseSettings):
         True, description="Run background jobs inside the web process (embedded default). "
         "Set false when `kete worker` processes run beside the web processes.",
     )
+    login_student_failures_per_address: int = Field(
+        500, ge=1, description="Failed student log-ins one address may make in 15 minutes "
+        "(a leaky bucket): a whole school often shares one address.")
+    login_staff_failures_per_address: int = Field(
+        100, ge=1, description="Failed staff log-ins one address may make in 15 minutes.")
+    trusted_proxies: str = Field(
+        "", description="Comma-separated addresses or networks (CIDR) of reverse proxies "
+        "whose `X-Forwarded-For` is believed; empty: the peer address is the client.")
+    image_hosts: str = Field(
+        "", description="Comma-separated hosts (e.g. `images.example.org`) item images may "
+        "be loaded from over https, besides the bank's own media; empty: none.")
     page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
     workers: int = Field(1, ge=1, description="Web processes `kete serve` runs.")
     threads: int = Field(
@@ -64,6 +75,11 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
             raise ValueError("KETE_SECRET_KEY must be set to a private value in production")
         return self
+
+    @property
+    def image_host_list(self) -> list[str]:
+        """``image_hosts`` as a list of lower-case host names."""
+        return [h.strip().lower() for h in self.image_hosts.split(",") if h.strip()]
 
     @property
     def pool_size(self) -> int:

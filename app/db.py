@@ -30,8 +30,9 @@ import anyio
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Mapper, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
 from app.config import get_settings
 
@@ -54,13 +55,54 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime | None) -> datetime | None:
+    """``value`` in UTC, timezone-aware; a naive value is taken to be UTC already."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in time, stored as UTC and always timezone-aware (UTC) in Python.
+
+    PostgreSQL keeps the zone; SQLite keeps none and handed back naive datetimes, which broke
+    comparisons with :func:`utcnow`. A naive value is taken to be UTC. Every model's
+    ``Mapped[datetime]`` column has this type, and values assigned to such an attribute are
+    made aware at once (see ``_aware_on_set``), so code never meets a naive moment.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect
+                             ) -> datetime | None:
+        return as_utc(value)
+
+    def coerce_compared_value(self, op: Any, value: Any) -> Any:
+        """Moments compare as moments; ``column - timedelta`` stays date arithmetic."""
+        return self if isinstance(value, datetime) else self.impl_instance.coerce_compared_value(
+            op, value)
+
+
 class Base(DeclarativeBase):
     """Declarative base with a constraint naming convention so migrations stay stable."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar = {
-        dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime(),
     }
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _aware_on_set(mapper: Mapper[Any], cls: type) -> None:
+    """Make every value assigned to a UTCDateTime attribute aware before anyone reads it."""
+    for prop in mapper.column_attrs:
+        if any(isinstance(getattr(c, "type", None), UTCDateTime) for c in prop.columns):
+            event.listen(getattr(cls, prop.key), "set",
+                         lambda _target, value, _old, _initiator: as_utc(value), retval=True)
 
 
 def make_engine(url: str) -> Engine:

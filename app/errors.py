@@ -1,4 +1,8 @@
-"""One error hierarchy for the whole service, rendered as ``{"error": ..., "detail": ...}``."""
+"""One error hierarchy for the whole service, rendered as ``{"error": ..., "detail": ...}``.
+
+Page routes (those left out of the API schema) get the same errors as an HTML page instead,
+and :class:`LoginRequired` as a redirect to the log-in page: handled here, once.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -30,6 +35,15 @@ class NotFound(AppError):
 
 class NotAuthenticated(AppError):
     status_code = 401
+
+
+class LoginRequired(NotAuthenticated):
+    """A page was asked for without a log-in: the one handler answers with a redirect to
+    ``login_page`` (``/login`` for staff, ``/student/login`` for students)."""
+
+    def __init__(self, login_page: str = "/login") -> None:
+        super().__init__("Log in first.")
+        self.login_page = login_page
 
 
 class NotPermitted(AppError):
@@ -64,41 +78,73 @@ class InvalidInput(AppError):
     status_code = 422
 
 
+MAX_PROBLEMS = 100
+"""An error lists at most this many problems; its detail says how many there were."""
+
+
 def error_body(name: str, detail: str, problems: list[dict[str, Any]] | None = None) -> dict:
+    """``{"error", "detail", "problems"?}``: the first :data:`MAX_PROBLEMS` problems, and their
+    number in the detail when there are more."""
     body: dict[str, Any] = {"error": name, "detail": detail}
     if problems:
-        body["problems"] = problems
+        if len(problems) > MAX_PROBLEMS:
+            body["detail"] = (f"{detail} ({len(problems)} problems; the first {MAX_PROBLEMS} "
+                              "are listed.)")
+        body["problems"] = problems[:MAX_PROBLEMS]
     return body
 
 
-async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
+def error_page(status: int, body: dict[str, Any]) -> str:
+    """The HTML page for an error on a page route."""
+    from app.ui.templates import render  # the shell's pages; errors stay importable alone
+
+    return render("error.html", status=status, detail=body["detail"],
+                  problems=body.get("problems", []))
+
+
+def is_page(request: Request) -> bool:
+    """Whether the request was routed to a page (a route left out of the API schema)."""
+    route = request.scope.get("route")
+    return isinstance(route, APIRoute) and not route.include_in_schema
+
+
+def _answer(request: Request, body: dict[str, Any], status: int,
+            headers: dict[str, str] | None = None) -> Response:
+    if is_page(request):
+        return HTMLResponse(error_page(status, body), status_code=status, headers=headers)
+    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers)
+
+
+async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
+    if isinstance(exc, LoginRequired):
+        return RedirectResponse(exc.login_page, status_code=303)
     body = error_body(type(exc).__name__, exc.detail, exc.problems)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Unavailable) else None
-    return JSONResponse(jsonable_encoder(body), status_code=exc.status_code, headers=headers)
+    return _answer(request, body, exc.status_code, headers)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = [
         {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
         for err in exc.errors()
     ]
     body = error_body("ValidationError", "The request is not valid; see problems.", problems)
-    return JSONResponse(jsonable_encoder(body), status_code=422)
+    return _answer(request, body, 422)
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    name = {404: "NotFound", 405: "MethodNotAllowed", 401: "NotAuthenticated"}.get(
-        exc.status_code, "HTTPError"
-    )
-    return JSONResponse(error_body(name, str(exc.detail)), status_code=exc.status_code,
-                        headers=getattr(exc, "headers", None))
+    name = {404: "NotFound", 405: "MethodNotAllowed", 401: "NotAuthenticated",
+            413: "PayloadTooLarge", 400: "BadRequest"}.get(exc.status_code, "HTTPError")
+    return _answer(request, error_body(name, str(exc.detail)), exc.status_code,
+                   getattr(exc, "headers", None))
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Render every AppError, validation error and HTTP error in the one JSON shape."""
+    """Render every AppError, validation error and HTTP error in the one JSON shape (pages:
+    as an HTML page; a missing log-in on a page: as a redirect to the log-in page)."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -34,6 +34,9 @@ from app.periodic import each_minute
 __all__ = ["after_commit", "each_minute", "queue", "start_embedded_worker"]
 
 log = logging.getLogger(__name__)
+MAX_POLL_DELAY = 1.0
+"""Longest an idle worker waits between looks at a SQLite queue (Huey backs off up to 10 s
+by default, which would leave a hand-in unscored that long); Redis queues block instead."""
 
 
 def build_queue(url: str) -> Huey:
@@ -90,6 +93,7 @@ def start_embedded_worker(workers: int = 1) -> EmbeddedConsumer:
     """Start worker threads (and the periodic scheduler) in this process; call
     ``stop(graceful=True)`` on shutdown."""
     register_tasks()
-    consumer = EmbeddedConsumer(queue, workers=workers, worker_type="thread", periodic=True)
+    consumer = EmbeddedConsumer(queue, workers=workers, worker_type="thread", periodic=True,
+                                max_delay=MAX_POLL_DELAY)
     consumer.start()
     return consumer

@@ -7,12 +7,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import overload
+from app import openapi, overload
 from app.assembly.pages import router as assembly_pages
 from app.assembly.router import router as assembly_router
+from app.calibration.norms_router import pages as norms_pages
+from app.calibration.norms_router import router as norms_router
 from app.calibration.pages import router as calibration_pages
 from app.calibration.router import router as calibration_router
 from app.calibration.runs_router import router as runs_router
@@ -24,6 +26,10 @@ from app.delivery.paper_pages import router as paper_pages
 from app.delivery.paper_router import router as paper_router
 from app.delivery.router import router as delivery_router
 from app.errors import install_error_handlers
+from app.guard import RequestGuard, integer_params
+from app.headers import SecurityHeaders
+from app.impact.pages import router as impact_pages
+from app.impact.router import router as impact_router
 from app.itembank.router import router as itembank_router
 from app.pages import router as pages_router
 from app.people.policy import require
@@ -36,7 +42,8 @@ Kete is an item bank and test builder: every item is calibrated on one IRT scale
 reports answer *What do you see? What next?*.
 
 Authenticate with `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`.
-Errors always have the shape `{"error": "<Name>", "detail": "<what to do>"}`.
+Errors always have the shape `{"error": "<Name>", "detail": "<what to do>", "problems": [...]}`
+(`problems` when there are several, at most 100). Request bodies have size limits (413).
 """
 
 
@@ -61,10 +68,15 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 def create_app() -> FastAPI:
     """Build the application (one per process; tests build their own)."""
     settings = get_settings()
-    app = FastAPI(title="Kete", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="Kete", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None, dependencies=[Depends(integer_params)])
     app.router.route_class = StepRoute
     install_error_handlers(app)
+    app.add_middleware(RequestGuard)
     overload.install(app, limit=settings.threads, max_wait=settings.request_wait)
+    app.add_middleware(SecurityHeaders)
+    openapi.install(app)
+    openapi.add_docs(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.get("/health", tags=["service"], summary="Liveness check",
@@ -75,7 +87,8 @@ def create_app() -> FastAPI:
     for router in (people_router, itembank_router, calibration_router, runs_router,
                    assembly_router, pages_router, calibration_pages, assembly_pages,
                    delivery_router, delivery_pages, marking_pages, report_pages,
-                   paper_router, paper_pages):
+                   paper_router, paper_pages, norms_router, norms_pages, impact_router,
+                   impact_pages):
         app.include_router(router)
     return app
 

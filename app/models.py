@@ -6,10 +6,13 @@ from app.calibration.models import (
     CalibrationRun,
     CutScore,
     ItemParameter,
+    Norm,
+    NormSet,
     ReportingScale,
 )
 from app.db import Base
 from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
+from app.impact.models import ImpactCycle, StudentGroup, Target, Team
 from app.itembank.models import (
     CurriculumLevel,
     Item,
@@ -23,7 +26,7 @@ from app.people.models import (
     AuditEvent,
     AuthSession,
     ClassGroup,
-    LoginFailure,
+    LoginThrottle,
     School,
     Staff,
     Student,
@@ -44,10 +47,13 @@ __all__ = [
     "CutScore",
     "Form",
     "FormItem",
+    "ImpactCycle",
     "Item",
     "ItemParameter",
     "ItemRevision",
-    "LoginFailure",
+    "LoginThrottle",
+    "Norm",
+    "NormSet",
     "Objective",
     "Passage",
     "PeriodicRun",
@@ -59,6 +65,9 @@ __all__ = [
     "Staff",
     "Strand",
     "Student",
+    "StudentGroup",
     "StudentSession",
     "Subject",
+    "Target",
+    "Team",
 ]

@@ -14,20 +14,16 @@ from app.assembly.schemas import FormCreate
 from app.db import SessionDep, StepRoute, in_step
 from app.errors import AppError
 from app.itembank import curricula
-from app.pages import check_csrf, templates
 from app.people import classes
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
+from app.people.policy import check_csrf, require_page
+from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
-ReaderPage = Annotated[AuthSession | None, require_page("forms:read")]
-WriterPage = Annotated[AuthSession | None, require_page("forms:write")]
+ReaderPage = Annotated[AuthSession, require_page("forms:read")]
+WriterPage = Annotated[AuthSession, require_page("forms:write")]
 WEIGHTS = ("none", "some", "most")
-
-
-def _login_page() -> RedirectResponse:
-    return RedirectResponse("/login", status_code=303)
 
 
 def _wizard(request: Request, session: SessionDep, login: AuthSession, *,
@@ -43,8 +39,6 @@ def _wizard(request: Request, session: SessionDep, login: AuthSession, *,
 
 @router.get("/tests/new", response_class=HTMLResponse)
 def new_test(request: Request, session: SessionDep, login: WriterPage) -> Response:
-    if login is None:
-        return _login_page()
     defaults = {"name": "", "subject": "mathematics", "duration_minutes": "30",
                 "expected_level": "mostly 3P", "deep_share": "30", "mode": "screen"}
     return _wizard(request, session, login, values=defaults, errors=[])
@@ -52,8 +46,6 @@ def new_test(request: Request, session: SessionDep, login: WriterPage) -> Respon
 
 @router.post("/tests/new")
 async def create_test(request: Request, session: SessionDep, login: WriterPage) -> Response:
-    if login is None:
-        return _login_page()
     form = await request.form()
     values = {k: str(v) for k, v in form.items()}
     check_csrf(login, values.get("csrf", ""))
@@ -92,8 +84,6 @@ def _request_from_form(values: dict[str, str]) -> dict:
 
 @router.get("/tests", response_class=HTMLResponse)
 def test_list(request: Request, session: SessionDep, login: ReaderPage) -> Response:
-    if login is None:
-        return _login_page()
     forms = [service.to_read(session, f) for f in
              service.get_all(session, caller=Caller.of_staff(login.staff))]
     return templates.TemplateResponse(request, "tests_list.html",
@@ -103,8 +93,6 @@ def test_list(request: Request, session: SessionDep, login: ReaderPage) -> Respo
 @router.get("/tests/{form_id}", response_class=HTMLResponse)
 def test_preview(form_id: int, request: Request, session: SessionDep, login: ReaderPage,
                  message: str | None = None) -> Response:
-    if login is None:
-        return _login_page()
     try:
         form = service.get(session, form_id=form_id)
         if not service.visible(form, Caller.of_staff(login.staff)):
@@ -113,15 +101,14 @@ def test_preview(form_id: int, request: Request, session: SessionDep, login: Rea
         return templates.TemplateResponse(request, "not_found.html", {
             "login": login, "what": f"test {form_id}"}, status_code=404)
     return templates.TemplateResponse(request, "tests_preview.html", {
-        "login": login, "form": service.to_read(session, form), "message": message})
+        "login": login, "form": service.to_read(session, form), "message": message,
+        "may_edit": service.may_edit(form, Caller.of_staff(login.staff))})
 
 
 @router.post("/tests/{form_id}/{action}")
 def test_action(form_id: int, action: str, session: SessionDep, login: WriterPage,
                 csrf: Annotated[str, Form(max_length=100)],
                 item: Annotated[str, Form(max_length=40)] = "") -> Response:
-    if login is None:
-        return _login_page()
     check_csrf(login, csrf)
     form = service.get(session, form_id=form_id)
     if not service.visible(form, Caller.of_staff(login.staff)):
@@ -132,11 +119,14 @@ def test_action(form_id: int, action: str, session: SessionDep, login: WriterPag
             service.swap(session, form=form, item_code=item, staff=login.staff)
             message = f"Swapped {item}."
         elif action == "accept":
-            service.accept(session, form=form)
+            service.accept(session, form=form, staff=login.staff)
             message = "Accepted: this test can now be assigned."
         elif action == "similar":
             target = service.similar(session, form=form, staff=login.staff).id
             message = "A similar test with no items in common."
+        elif action == "copy":
+            target = service.copy(session, form=form, staff=login.staff).id
+            message = "Your own copy: change it as you like."
     except AppError as exc:
         message = exc.detail
     return RedirectResponse(f"/tests/{target}?message={message}", status_code=303)

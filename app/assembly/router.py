@@ -11,7 +11,6 @@ from app.assembly import service
 from app.assembly.models import Form
 from app.assembly.schemas import FormCreate, FormRead, SwapRequest
 from app.db import SessionDep, StepRoute
-from app.errors import NotFound
 from app.people.dependencies import Caller
 from app.people.models import Staff
 from app.people.policy import require
@@ -22,10 +21,7 @@ Writer = Annotated[Caller, require("forms:write")]
 
 
 def _own(session: Session, form_id: int, caller: Caller) -> Form:
-    form = service.get(session, form_id=form_id)
-    if not service.visible(form, caller):
-        raise NotFound(f"No form {form_id}.")  # other schools' forms do not exist for you
-    return form
+    return service.get(session, form_id=form_id, caller=caller)
 
 
 def _staff(caller: Caller) -> Staff:
@@ -53,7 +49,8 @@ def get_form(form_id: int, session: SessionDep, caller: Reader) -> FormRead:
 @router.post("/{form_id}/swap", response_model=FormRead, summary="Swap one item")
 def swap_item(form_id: int, body: SwapRequest, session: SessionDep,
               caller: Writer) -> FormRead:
-    """Replace the item by the best alternative that keeps every requirement."""
+    """Replace the item by the best alternative that keeps every requirement. Its author (or
+    a leader of its school) only."""
     form = service.swap(session, form=_own(session, form_id, caller), item_code=body.item,
                         staff=_staff(caller))
     return service.to_read(session, form)
@@ -61,7 +58,18 @@ def swap_item(form_id: int, body: SwapRequest, session: SessionDep,
 
 @router.post("/{form_id}/accept", response_model=FormRead, summary="Accept a test")
 def accept_form(form_id: int, session: SessionDep, caller: Writer) -> FormRead:
-    return service.to_read(session, service.accept(session, form=_own(session, form_id, caller)))
+    """Its author (or a leader of its school) only: a colleague's test is copied instead."""
+    form = service.accept(session, form=_own(session, form_id, caller), staff=_staff(caller))
+    return service.to_read(session, form)
+
+
+@router.post("/{form_id}/copy", response_model=FormRead, status_code=201,
+             summary="Copy a test to change it")
+def copy_form(form_id: int, session: SessionDep, caller: Writer) -> FormRead:
+    """A draft copy with the same items that you own: how to build on a colleague's test,
+    which you may read and give to your classes but not change."""
+    form = service.copy(session, form=_own(session, form_id, caller), staff=_staff(caller))
+    return service.to_read(session, form)
 
 
 @router.post("/{form_id}/similar", response_model=FormRead, status_code=201,

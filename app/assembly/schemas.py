@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Weight = Literal["none", "some", "most"]
+LevelKey = Annotated[str, StringConstraints(pattern=r"^[1-8]$")]
+StrandKey = Annotated[str, StringConstraints(min_length=1, max_length=20)]
 
 
 class FormCreate(BaseModel):
     """What a teacher asks for (e-asTTle's test wizard)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
 
     name: str = Field(min_length=1, max_length=120, description="Test name the class will see.")
     subject: str = Field(description="Subject code, e.g. `mathematics`.")
     duration_minutes: int | None = Field(
         None, ge=8, le=120, description="Time available; the items must fit in it.")
     item_count: int | None = Field(None, ge=4, le=120, description="Or an exact item count.")
-    levels: dict[str, Weight] = Field(
+    levels: dict[LevelKey, Weight] = Field(
         description="Curriculum levels (up to three adjacent) weighted none/some/most, e.g. "
         '`{"3": "most", "4": "some"}`.')
-    strands: dict[str, Weight] = Field(
+    strands: dict[StrandKey, Weight] = Field(
         description='Strand codes weighted none/some/most, e.g. `{"NA": "most", "GM": "some"}`.')
     deep_share: float | None = Field(
         None, ge=0, le=1, description="Share of deep (relational/extended abstract) items.")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -19,10 +20,11 @@ from app.assembly.summary import summarize
 from app.calibration import service as calibration
 from app.calibration.models import ItemParameter
 from app.db import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from app.itembank.curricula import get_subject
 from app.itembank.models import Item, Subject
 from app.itembank.service import eager_options
+from app.people import policy
 from app.people.dependencies import Caller
 from app.people.models import Staff
 
@@ -46,6 +48,7 @@ def build(session: Session, *, data: FormCreate, staff: Staff) -> Form:
 
 def swap(session: Session, *, form: Form, item_code: str, staff: Staff) -> Form:
     """Replace one item by the best alternative that keeps every requirement."""
+    ensure_may_edit(form, Caller.of_staff(staff))
     _require_draft(form)
     request_spec = _request_spec(session, _subject(session, form), FormCreate.model_validate(
         form.request), staff)
@@ -59,8 +62,9 @@ def swap(session: Session, *, form: Form, item_code: str, staff: Staff) -> Form:
     return form
 
 
-def accept(session: Session, *, form: Form) -> Form:
+def accept(session: Session, *, form: Form, staff: Staff) -> Form:
     """Fix the form: it can now be assigned, and no longer changed."""
+    ensure_may_edit(form, Caller.of_staff(staff))
     _require_draft(form)
     form.status, form.accepted_at = "accepted", utcnow()
     session.flush()
@@ -82,25 +86,51 @@ def similar(session: Session, *, form: Form, staff: Staff) -> Form:
     return new
 
 
-def get(session: Session, *, form_id: int) -> Form:
+def copy(session: Session, *, form: Form, staff: Staff) -> Form:
+    """A draft copy of ``form`` (same items, same request) that ``staff`` owns and may edit:
+    how a teacher builds on a colleague's test without changing it."""
+    new = Form(name=f"{form.name} (copy)"[:120], subject_id=form.subject_id,
+               school_id=staff.school_id, created_by_id=staff.id,
+               calibration_id=form.calibration_id, parent_id=form.id, mode=form.mode,
+               attitude_scale=form.attitude_scale, request=dict(form.request),
+               summary=dict(form.summary), tif_svg=form.tif_svg)
+    session.add(new)
+    session.flush()
+    for fi in _items(session, form):
+        session.add(FormItem(form_id=new.id, position=fi.position, item_id=fi.item_id,
+                             item_revision_id=fi.item_revision_id))
+    session.flush()
+    return new
+
+
+def get(session: Session, *, form_id: int, caller: Caller | None = None) -> Form:
+    """The form, if it exists and (given a caller) the caller may read it; else NotFound."""
     form = session.get(Form, form_id)
-    if form is None:
+    if form is None or (caller is not None and not visible(form, caller)):
         raise NotFound(f"No form {form_id}.")
     return form
 
 
 def visible(form: Form, caller: Caller) -> bool:
-    """Admins see every form; others the forms of their own school (bank-wide staff: the
-    forms made outside any school)."""
-    return caller.role == "admin" or form.school_id == caller.school_id
+    """Whether the caller may read the form (:func:`app.people.policy.form_clause`)."""
+    return policy.sees_form(caller, school_id=form.school_id)
+
+
+def may_edit(form: Form, caller: Caller) -> bool:
+    """Whether the caller may swap items in or accept the form (its author, a leader)."""
+    return policy.may_edit_form(caller, school_id=form.school_id,
+                                created_by_id=form.created_by_id)
+
+
+def ensure_may_edit(form: Form, caller: Caller) -> None:
+    if not may_edit(form, caller):
+        raise NotPermitted("This is a colleague's test: copy it to make changes of your own.")
 
 
 def get_all(session: Session, *, caller: Caller) -> list[Form]:
-    query = select(Form).order_by(Form.id.desc())
-    if caller.role != "admin":
-        query = query.where(Form.school_id.is_(None) if caller.school_id is None
-                            else Form.school_id == caller.school_id)
-    return list(session.scalars(query))
+    """The forms the caller may read, newest first."""
+    return list(session.scalars(select(Form).where(policy.form_clause(caller, Form.school_id))
+                                .order_by(Form.id.desc())))
 
 
 def to_read(session: Session, form: Form) -> FormRead:
@@ -160,20 +190,30 @@ def _request_spec(session: Session, subject: Subject, data: FormCreate,
                            problems=[{"message": p} for p in exc.problems]) from exc
 
 
+SeenItems = Callable[[Session, int, datetime], list[str]]
+"""Codes of the items in tests given to a class since a moment."""
+_seen_items: list[SeenItems] = []
+
+
+def answer_seen_items_with(source: SeenItems) -> None:
+    """Plug in who knows which tests a class was given: delivery, which builds on assembly
+    (so assembly cannot import it), registers its answer when it is imported, as modules
+    register with :mod:`app.people.privacy`."""
+    _seen_items[:] = [source]
+
+
 def seen_by_class(session: Session, class_id: int | None, staff: Staff) -> list[str]:
     """Codes of the items in tests given to the class within :data:`SEEN_WINDOW` (a class
     of another school is not found, as everywhere)."""
     if class_id is None:
         return []
-    from app.delivery.models import Assignment  # delivery builds on assembly, not back
     from app.people import classes
 
     classes.get(session, caller=Caller.of_staff(staff), class_id=class_id)
-    return list(session.scalars(select(Item.code).join(
-        FormItem, FormItem.item_id == Item.id).join(
-        Assignment, Assignment.form_id == FormItem.form_id).where(
-        Assignment.class_id == class_id,
-        Assignment.opens_at >= utcnow() - SEEN_WINDOW).distinct()))
+    if not _seen_items:
+        raise RuntimeError("No source of tests given to classes: import app.delivery."
+                           "sittings (it calls assembly.service.answer_seen_items_with).")
+    return _seen_items[0](session, class_id, utcnow() - SEEN_WINDOW)
 
 
 def bank_records(session: Session, subject: Subject) -> list[dict[str, Any]]:

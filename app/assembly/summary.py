@@ -18,7 +18,7 @@ from app.assembly.forms import AssemblyResult
 from app.assembly.order import difficulty
 from app.assembly.request import RequestSpec
 from app.irt.models import expected_score, standard_error, test_information
-from app.reports.charts import line_chart
+from app.ui.charts import line_chart
 
 
 @dataclass

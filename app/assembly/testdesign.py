@@ -163,7 +163,13 @@ def read_attributes(path: Path | str, key: str) -> tuple[dict[str, dict[str, Val
 def read_pool(pool_path: Path | str, attributes_path: Path | str,
               stimuli_path: Path | str | None = None) -> Pool:
     """A :class:`Pool` from an item pool, its item attributes and (optionally) stimuli."""
-    params = read_item_pool(pool_path)
+    return attach_attributes(read_item_pool(pool_path), attributes_path, stimuli_path)
+
+
+def attach_attributes(params: ItemParameters, attributes_path: Path | str,
+                      stimuli_path: Path | str | None = None) -> Pool:
+    """A :class:`Pool` of items with known parameters (e.g. from a Kete parameters file), their
+    attributes file (``ID``, optional ``STID``, …) and optionally a stimulus attributes file."""
     items, _ = read_attributes(attributes_path, "ID")
     stimuli: dict[str, dict[str, Value]] = {}
     if stimuli_path is not None:

@@ -9,7 +9,7 @@ Formats (UTF-8, comma-separated, one header row; column order is free):
   ``model`` is rasch, 2pl, 3pl, gpcm, pcm or grm. A blank cell means "not applicable": ``b`` is
   blank for polytomous items, ``b1…bk`` (GPCM steps / GRM thresholds) are blank for dichotomous
   items, ``c`` is blank (or 0) unless 3PL, ``a`` is blank (or 1) for Rasch and PCM.
-* abilities: ``person_id,theta,se`` (``se`` may be blank).
+* abilities: ``person_id,theta,se`` (``se`` may be blank, or the column left out).
 
 Readers collect every problem they find, each with its line number, and raise one
 :class:`CsvFileError`; they never let a bad cell escape as a traceback. Writers produce files the
@@ -272,14 +272,15 @@ def write_responses(target: Source, table: ResponseTable) -> None:
 
 
 def read_abilities(source: Source) -> Abilities:
-    """Read ``person_id,theta,se`` (``se`` may be blank → NaN); raise :class:`CsvFileError`."""
+    """Read ``person_id,theta[,se]`` (a blank or missing ``se`` → NaN); raise
+    :class:`CsvFileError`."""
     problems: list[CsvProblem] = []
     ids: dict[str, int] = {}
     theta: list[float] = []
     se: list[float] = []
     with _open(source, "r") as (name, fh):
         rows = _rows(fh)
-        header = _header(rows, ABILITY_COLUMNS, ABILITY_COLUMNS.__contains__, problems)
+        header = _header(rows, ABILITY_COLUMNS[:2], ABILITY_COLUMNS.__contains__, problems)
         if header is None:
             raise CsvFileError(name, problems)
         cols = header[1]
@@ -288,7 +289,7 @@ def read_abilities(source: Source) -> Abilities:
                 continue
             person = row[cols["person_id"]]
             t = _float(row[cols["theta"]], line, "theta", problems)
-            s = _float(row[cols["se"]], line, "se", problems)
+            s = _float(row[cols["se"]], line, "se", problems) if "se" in cols else None
             if not person:
                 problems.append(CsvProblem(line, "person_id", "is blank"))
             elif person in ids:

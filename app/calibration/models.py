@@ -1,4 +1,9 @@
-"""Calibrations (versioned item parameters), reporting scales and cut scores."""
+"""Reporting scales, cut scores, calibration runs and norms.
+
+The calibrations themselves (versioned item parameter sets) are the bank's: they live in
+:mod:`app.itembank.parameters` and are re-exported here, because the bank reads its items'
+active parameters and calibration builds on the bank, never the other way round.
+"""
 
 from __future__ import annotations
 
@@ -9,70 +14,9 @@ from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
-
-CALIBRATION_KINDS = ("simulated", "estimated", "imported")
-
-
-class Calibration(Base):
-    """One estimation of item parameters on a subject's scale. One is active per subject.
-
-    ``kind`` is ``simulated`` for generating parameters of the demo bank, ``estimated`` for a
-    run of Kete's calibration and ``imported`` for parameters loaded from a file.
-    ``link_a``/``link_b`` put this calibration on its parent's scale: θ_parent = A·θ + B.
-    """
-
-    __tablename__ = "calibration"
-    __table_args__ = (
-        Index(
-            "uq_calibration_active_subject", "subject_id", unique=True,
-            sqlite_where=text("is_active"), postgresql_where=text("is_active"),
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
-    label: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(20))
-    is_active: Mapped[bool] = mapped_column(default=False)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("calibration.id"))
-    link_a: Mapped[float] = mapped_column(Float, default=1.0)
-    link_b: Mapped[float] = mapped_column(Float, default=0.0)
-    population_mean: Mapped[float] = mapped_column(Float, default=0.0)
-    population_sd: Mapped[float] = mapped_column(Float, default=1.0)
-    notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    activated_at: Mapped[datetime | None]
-
-    parameters: Mapped[list[ItemParameter]] = relationship(
-        back_populates="calibration", cascade="all, delete-orphan"
-    )
-
-
-class ItemParameter(Base):
-    """One item's parameters in one calibration (logistic metric, D = 1).
-
-    ``location`` is ``b`` for dichotomous items and the mean step for polytomous ones; it is
-    stored so the bank can be filtered by difficulty.
-    """
-
-    __tablename__ = "item_parameter"
-    __table_args__ = (UniqueConstraint("calibration_id", "item_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    calibration_id: Mapped[int] = mapped_column(ForeignKey("calibration.id", ondelete="CASCADE"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
-    model: Mapped[str] = mapped_column(String(10))
-    a: Mapped[float] = mapped_column(Float, default=1.0)
-    b: Mapped[float | None] = mapped_column(Float)
-    c: Mapped[float] = mapped_column(Float, default=0.0)
-    steps: Mapped[list[Any]] = mapped_column(default=list)
-    se_a: Mapped[float | None] = mapped_column(Float)
-    se_b: Mapped[float | None] = mapped_column(Float)
-    se_c: Mapped[float | None] = mapped_column(Float)
-    se_steps: Mapped[list[Any]] = mapped_column(default=list)
-    location: Mapped[float] = mapped_column(Float, index=True)
-
-    calibration: Mapped[Calibration] = relationship(back_populates="parameters")
+from app.itembank.parameters import CALIBRATION_KINDS as CALIBRATION_KINDS
+from app.itembank.parameters import Calibration as Calibration
+from app.itembank.parameters import ItemParameter as ItemParameter
 
 
 class ReportingScale(Base):
@@ -131,3 +75,46 @@ class CalibrationRun(Base):
     started_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+class NormSet(Base):
+    """A subject's norms from one source (e.g. a national sample), imported as data.
+
+    One set is active per subject; without one, reports use illustrative norms derived from
+    the calibration (:func:`app.calibration.norms.illustrative`), labelled as such.
+    """
+
+    __tablename__ = "norm_set"
+    __table_args__ = (
+        Index("uq_norm_set_active_subject", "subject_id", unique=True,
+              sqlite_where=text("is_active"), postgresql_where=text("is_active")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    source: Mapped[str] = mapped_column(String(300))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    imported_by: Mapped[str] = mapped_column(String(254), default="")
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    norms: Mapped[list[Norm]] = relationship(
+        back_populates="norm_set", cascade="all, delete-orphan",
+        order_by="[Norm.year_level, Norm.week]")
+
+
+class Norm(Base):
+    """One year level's scale-score mean and SD at one week of the school year."""
+
+    __tablename__ = "norm"
+    __table_args__ = (UniqueConstraint("norm_set_id", "year_level", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    norm_set_id: Mapped[int] = mapped_column(ForeignKey("norm_set.id", ondelete="CASCADE"))
+    year_level: Mapped[int]
+    week: Mapped[int]
+    term: Mapped[int | None]
+    mean: Mapped[float] = mapped_column(Float)
+    sd: Mapped[float] = mapped_column(Float)
+    n: Mapped[int]
+
+    norm_set: Mapped[NormSet] = relationship(back_populates="norms")

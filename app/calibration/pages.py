@@ -10,29 +10,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.calibration import review, runs
 from app.db import SessionDep, StepRoute
 from app.errors import AppError
-from app.pages import check_csrf, templates
 from app.people import audit
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
+from app.people.policy import check_csrf, require_page
+from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
-ReaderPage = Annotated[AuthSession | None, require_page("calibrations:read")]
-WriterPage = Annotated[AuthSession | None, require_page("calibrations:write")]
+ReaderPage = Annotated[AuthSession, require_page("calibrations:read")]
+WriterPage = Annotated[AuthSession, require_page("calibrations:write")]
 
 
 @router.get("/calibration/runs", response_class=HTMLResponse)
 def run_list(request: Request, session: SessionDep, login: ReaderPage) -> Response:
-    if login is None:
-        return RedirectResponse("/login", status_code=303)
     return templates.TemplateResponse(request, "calibration_runs.html",
                                       {"login": login, "runs": runs.get_all(session)})
 
 
 @router.get("/calibration/runs/{run_id}", response_class=HTMLResponse)
 def run_review(run_id: int, request: Request, session: SessionDep, login: ReaderPage) -> Response:
-    if login is None:
-        return RedirectResponse("/login", status_code=303)
     try:
         run = runs.get(session, run_id=run_id)
     except AppError:
@@ -45,8 +41,6 @@ def run_review(run_id: int, request: Request, session: SessionDep, login: Reader
 @router.post("/calibration/runs/{run_id}/approve")
 def run_approve(run_id: int, session: SessionDep, login: WriterPage,
                 csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    if login is None:
-        return RedirectResponse("/login", status_code=303)
     check_csrf(login, csrf)
     calibration = runs.approve(session, run=runs.get(session, run_id=run_id))
     audit.record(session, actor=Caller.of_staff(login.staff), action="calibration.approve",

@@ -12,7 +12,7 @@ from app.calibration.convert import to_item_parameters
 from app.calibration.models import CalibrationRun
 from app.irt.models import expected_score, test_information
 from app.itembank.models import Subject
-from app.reports.charts import line_chart, wright_map
+from app.ui.charts import line_chart, wright_map
 
 THETA = np.linspace(-4, 4, 81)
 

@@ -10,7 +10,7 @@ run estimated.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
 from sqlalchemy import and_, or_, select, update
@@ -20,9 +20,9 @@ from app.calibration import service
 from app.calibration.analysis import RunData, RunResult, analyse
 from app.calibration.convert import from_item_parameters, to_item_parameters
 from app.calibration.models import Calibration, CalibrationRun, ItemParameter
+from app.calibration.responses import ScoredResponse
 from app.calibration.schemas import RunCreate
 from app.db import utcnow
-from app.delivery.models import ScoredResponse
 from app.errors import Conflict, InvalidInput, NotFound
 from app.irt.linking import link
 from app.itembank.curricula import get_subject
@@ -256,9 +256,5 @@ def interrupted(session: Session) -> list[CalibrationRun]:
     runs = session.scalars(select(CalibrationRun).where(
         CalibrationRun.status.in_(("queued", "running"))))
     return [r for r in runs if r.status == "queued" or r.heartbeat_at is None
-            or _aware(r.heartbeat_at) < cutoff]
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            or r.heartbeat_at < cutoff]
 

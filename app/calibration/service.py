@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import Subquery, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.calibration.models import Calibration, CutScore, ItemParameter, ReportingScale
+from app.calibration.scale import Scale
 from app.calibration.schemas import (
     CalibrationCreate,
     CalibrationRead,
@@ -19,23 +20,8 @@ from app.db import utcnow
 from app.errors import InvalidInput, NotFound
 from app.itembank.curricula import get_subject
 from app.itembank.models import CurriculumLevel, Item, Subject
-
-
-def active_location_subquery() -> Subquery:
-    """``(item_id, location)`` for every item in its subject's active calibration."""
-    return (select(ItemParameter.item_id, ItemParameter.location)
-            .join(Calibration, Calibration.id == ItemParameter.calibration_id)
-            .where(Calibration.is_active).subquery())
-
-
-def active_parameters(session: Session, *, item_ids: list[int]) -> dict[int, ItemParameter]:
-    """Each item's parameters in its subject's active calibration (items without are absent)."""
-    if not item_ids:
-        return {}
-    rows = session.scalars(
-        select(ItemParameter).join(Calibration, Calibration.id == ItemParameter.calibration_id)
-        .where(Calibration.is_active, ItemParameter.item_id.in_(item_ids)))
-    return {p.item_id: p for p in rows}
+from app.itembank.parameters import active_location_subquery as active_location_subquery
+from app.itembank.parameters import active_parameters as active_parameters
 
 
 def get(session: Session, *, calibration_id: int) -> Calibration:
@@ -144,6 +130,12 @@ def reporting_scale(session: Session, *, subject_id: int
         CutScore, CutScore.level_id == CurriculumLevel.id).where(
         CutScore.subject_id == subject_id).order_by(CutScore.score)).all()
     return scale, [(code, float(score)) for code, score in cuts]
+
+
+def scale_of(session: Session, *, subject_id: int) -> Scale | None:
+    """The subject's reporting scale with its cut scores, or None if it has none yet."""
+    row, cuts = reporting_scale(session, subject_id=subject_id)
+    return None if row is None else Scale.of(row.name, row.intercept, row.slope, cuts)
 
 
 def set_scale(session: Session, *, subject: Subject, name: str, intercept: float, slope: float,

@@ -76,7 +76,7 @@ def _form(session: Session, teacher: Staff, name: str, levels: dict[str, Any]) -
         "expected_level": f"mostly {next(k for k, v in levels.items() if v == 'most')}P",
         "attitude_scale": "maths"})
     form = assembly.build(session, data=data, staff=teacher)
-    return assembly.accept(session, form=form)
+    return assembly.accept(session, form=form, staff=teacher)
 
 
 def _assignment(session: Session, form: Form, room: ClassGroup, teacher: Staff,
@@ -98,9 +98,10 @@ def _sit(session: Session, assignment: Assignment, student: Student, theta: floa
     if session.scalar(select(Sitting.id).where(Sitting.assignment_id == assignment.id,
                                                Sitting.student_id == student.id)):
         return
-    started = sittings.aware(assignment.opens_at) + timedelta(
+    started = assignment.opens_at + timedelta(
         days=int(rng.integers(0, 5)), minutes=15)
     sitting = Sitting(assignment_id=assignment.id, student_id=student.id, status="in_progress",
+                      year_level=student.year_level,
                       calibration_id=assignment.form.calibration_id, started_at=started,
                       attitude_item_ids=sittings.attitude_item_ids(session, assignment.form),
                       time_used_s=0.0)

@@ -10,18 +10,18 @@ expected share of its marks at θ̂ is at least one half (for a right/wrong item
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from statistics import median
 
 import numpy as np
 
+from app.calibration.scale import Scale
+from app.delivery.results import Flag, Quadrant, SubScore
 from app.irt.models import expected_score
 from app.irt.parameters import ItemParameters
 from app.irt.scoring import score_eap
 
 RAPID_SECONDS = 5.0
-QUADRANTS = {(True, True): "Achieved", (False, True): "Strengths",
-             (True, False): "Gaps", (False, False): "To be achieved"}
 
 
 @dataclass(frozen=True)
@@ -34,23 +34,6 @@ class Metric:
     link_b: float = 0.0
 
 
-@dataclass(frozen=True)
-class Scale:
-    """``score = intercept + slope·θ`` and the cut scores ``[(sublevel, score), …]``."""
-
-    intercept: float
-    slope: float
-    cuts: Sequence[tuple[str, float]] = field(default_factory=tuple)
-
-    def score(self, theta: float, se: float) -> tuple[float, float]:
-        return self.intercept + self.slope * theta, abs(self.slope) * se
-
-    def sublevel(self, score: float) -> str | None:
-        """The highest sublevel whose cut is at or below ``score`` (None below them all)."""
-        below = [(cut, code) for code, cut in self.cuts if cut <= score]
-        return max(below)[1] if below else None
-
-
 def estimate(params: ItemParameters, scores: np.ndarray, metric: Metric
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """EAP θ and SE of ``scores`` ``(n_persons, n_items)`` on the reference scale, plus θ on
@@ -61,9 +44,9 @@ def estimate(params: ItemParameters, scores: np.ndarray, metric: Metric
 
 
 def subscores(params: ItemParameters, scores: np.ndarray, groups: dict[str, list[bool]],
-              metric: Metric, scale: Scale | None) -> dict[str, dict[str, float | int | None]]:
+              metric: Metric, scale: Scale | None) -> dict[str, SubScore]:
     """θ, SE, scale score and SE, items, raw and max for each group of items (one person)."""
-    out: dict[str, dict[str, float | int | None]] = {}
+    out: dict[str, SubScore] = {}
     for name, mask in sorted(groups.items()):
         chosen = np.asarray(mask, dtype=bool)
         if not chosen.any():
@@ -74,17 +57,18 @@ def subscores(params: ItemParameters, scores: np.ndarray, groups: dict[str, list
         est = score_eap(params, masked, prior_mean=metric.mean, prior_sd=metric.sd)
         theta = float(metric.link_a * est.theta[0] + metric.link_b)
         se = float(abs(metric.link_a) * est.se[0])
-        scaled = scale.score(theta, se) if scale else (None, None)
-        out[name] = {"theta": round(theta, 4), "se": round(se, 4),
-                     "scale_score": _round(scaled[0]), "scale_se": _round(scaled[1]),
-                     "n_items": int(chosen.sum()), "raw": int(np.nansum(scores[chosen])),
-                     "max": int(params.max_score[chosen].sum())}
+        out[name] = SubScore(
+            theta=round(theta, 4), se=round(se, 4),
+            scale_score=round(scale.score(theta), 1) if scale else None,
+            scale_se=round(scale.score_se(se), 1) if scale else None,
+            n_items=int(chosen.sum()), raw=int(np.nansum(scores[chosen])),
+            max=int(params.max_score[chosen].sum()))
     return out
 
 
-def quadrant_of(p_expected: float, score: float, max_score: int) -> str:
+def quadrant_of(p_expected: float, score: float, max_score: int) -> Quadrant:
     """Achieved, Strengths, Gaps or To be achieved (see the module notes)."""
-    return QUADRANTS[(p_expected >= 0.5, score >= max_score / 2)]
+    return Quadrant.of(easier=p_expected >= 0.5, correct=2 * score >= max_score)
 
 
 def expected_shares(params: ItemParameters, theta_own: float) -> np.ndarray:
@@ -92,19 +76,32 @@ def expected_shares(params: ItemParameters, theta_own: float) -> np.ndarray:
     return expected_score(params, np.array([theta_own]))[0] / params.max_score
 
 
-def flags(scores: np.ndarray, max_scores: np.ndarray, times: Sequence[float]) -> list[str]:
-    """Reasons to read a score with care; the score is still reported."""
-    correct = int(np.sum(scores >= max_scores))
+def half_marks_theta(params: ItemParameters, low: float = -8.0, high: float = 8.0
+                     ) -> np.ndarray:
+    """For each item, the θ at which the expected share of its marks is one half
+    ``(n_items,)``: the item's place on the scale that matches the quadrants' "easier" rule
+    (for a 3PL item with c > 0 it lies below b). Bisection, clipped to ``[low, high]``."""
+    lo = np.full(params.n_items, low)
+    hi = np.full(params.n_items, high)
+    for _ in range(40):  # (high − low)/2⁴⁰: far below any reporting precision
+        mid = (lo + hi) / 2
+        share = np.diagonal(expected_score(params, mid)) / params.max_score
+        above = share >= 0.5
+        hi = np.where(above, mid, hi)
+        lo = np.where(above, lo, mid)
+    return (lo + hi) / 2
+
+
+def flags(scores: np.ndarray, max_scores: np.ndarray, times: Sequence[float]) -> list[Flag]:
+    """Reasons to read a score with care; the score is still reported. An item counts as
+    right with at least half its marks, as in the quadrants."""
+    correct = int(np.sum(2 * scores >= max_scores))
     out = []
     if correct < 3:
-        out.append("fewer than 3 correct")
+        out.append(Flag.FEW_CORRECT)
     if correct == len(scores) and len(scores):
-        out.append("all correct")
+        out.append(Flag.ALL_CORRECT)
     timed = [t for t in times if t > 0]
     if timed and median(timed) < RAPID_SECONDS:
-        out.append("rapid guessing")
+        out.append(Flag.RAPID_GUESSING)
     return out
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)

@@ -13,7 +13,7 @@ from app.errors import InvalidInput, NotFound, NotPermitted
 from app.itembank.models import Item, ItemRevision
 from app.people import policy
 from app.people.dependencies import Caller
-from app.people.models import ClassGroup, Staff, Student
+from app.people.models import ClassGroup, Student
 
 
 def _queue_query(caller: Caller
@@ -25,10 +25,7 @@ def _queue_query(caller: Caller
              .join(ItemRevision, ItemRevision.id == Answer.item_revision_id)
              .outerjoin(Student, Student.id == Sitting.student_id)
              .where(Sitting.status == "submitted", Sitting.automarked_at.is_not(None),
-                    Answer.score.is_(None), policy.school_clause(caller, Assignment.school_id)))
-    if caller.role == "teacher" and caller.staff is not None:
-        query = query.join(ClassGroup, ClassGroup.id == Assignment.class_id).where(
-            ClassGroup.teachers.any(Staff.id == caller.staff.id))
+                    Answer.score.is_(None), policy.class_clause(caller, Assignment.class_id)))
     return query.order_by(Sitting.id, Answer.id)
 
 

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from app.db import SessionDep, StepRoute
 from app.delivery import marking
-from app.pages import check_csrf
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
+from app.people.policy import check_csrf, require_page
+from app.ui.templates import templates
 
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
-MarkerPage = Annotated[AuthSession | None, require_page("classes:write")]
+MarkerPage = Annotated[AuthSession, require_page("classes:write")]
 
 
 @router.get("/marking", response_class=HTMLResponse)
 def queue_page(request: Request, session: SessionDep, login: MarkerPage) -> Response:
-    if login is None:
-        return RedirectResponse("/login", status_code=303)
     entries = marking.queue(session, caller=Caller.of_staff(login.staff))
     return templates.TemplateResponse(request, "marking.html",
                                       {"login": login, "entries": entries})
@@ -34,8 +29,6 @@ def queue_page(request: Request, session: SessionDep, login: MarkerPage) -> Resp
 def mark(answer_id: int, session: SessionDep, login: MarkerPage,
          csrf: Annotated[str, Form(max_length=100)],
          score: Annotated[int, Form(ge=0, le=20)] = 0) -> Response:
-    if login is None:
-        return RedirectResponse("/login", status_code=303)
     check_csrf(login, csrf)
     marking.mark(session, caller=Caller.of_staff(login.staff), answer_id=answer_id, score=score)
     return RedirectResponse("/marking", status_code=303)

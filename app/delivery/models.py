@@ -1,45 +1,21 @@
-"""Assignments, sittings and answers; results and scored responses (the evidence reports
-and recalibration are built from)."""
+"""Assignments, sittings, answers and results (the evidence reports are built from).
+
+The scored responses delivery records for recalibration are calibration's evidence and live
+there (:mod:`app.calibration.responses`); they are re-exported here for older imports.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.assembly.models import Form
+from app.calibration.responses import RESPONSE_SOURCES as RESPONSE_SOURCES
+from app.calibration.responses import ScoredResponse as ScoredResponse
 from app.db import Base, utcnow
-
-RESPONSE_SOURCES = ("trial", "sitting", "import")
-
-
-class ScoredResponse(Base):
-    """One person's score on one item.
-
-    ``person_key`` is pseudonymous (e.g. ``trial:00042`` or ``sitting:17``): calibration uses it
-    to group a person's responses without knowing who they are, so deleting a student leaves
-    their responses usable in de-identified form. ``groups`` holds the person's groups for
-    DIF analysis (e.g. ``{"gender": "F", "language": "English"}``), never who they are.
-    """
-
-    __tablename__ = "scored_response"
-    __table_args__ = (
-        Index("ix_scored_response_item_observed", "item_id", "observed_at"),
-        Index("uq_scored_response_person_item", "person_key", "item_id", unique=True),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_key: Mapped[str] = mapped_column(String(64))
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
-    item_revision_id: Mapped[int | None] = mapped_column(
-        ForeignKey("item_revision.id", ondelete="SET NULL"))
-    score: Mapped[int]
-    source: Mapped[str] = mapped_column(String(10))
-    groups: Mapped[dict[str, Any] | None] = mapped_column(default=None)
-    observed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
 
 ASSIGNMENT_MODES = ("screen", "paper")
 SITTING_STATES = ("not_started", "in_progress", "submitted", "scored")
@@ -85,6 +61,8 @@ class Sitting(Base):
         ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
     student_id: Mapped[int | None] = mapped_column(
         ForeignKey("student.id", ondelete="SET NULL"), index=True)
+    year_level: Mapped[int | None]
+    """The student's year level when they sat (their record and norms need it years later)."""
     status: Mapped[str] = mapped_column(String(12), default="not_started", index=True)
     calibration_id: Mapped[int] = mapped_column(ForeignKey("calibration.id"))
     attitude_item_ids: Mapped[list[Any]] = mapped_column(default=list)
@@ -131,10 +109,9 @@ class Result(Base):
     """A scored sitting: θ and SE on the form's calibration, the scale score, sub-scores,
     attitude, flags and each item's Individual Learning Pathway quadrant.
 
-    ``subscores`` is ``{"strand": {code: entry}, "depth": {"surface"|"deep": entry}}`` with
-    entries ``{theta, se, scale_score, scale_se, n_items, raw, max}``; ``quadrants`` is a list
-    of ``{position, item, objective, strand, sublevel, depth, score, max_score, p_correct,
-    quadrant}``.
+    The JSON columns (``subscores``, ``flags``, ``quadrants``) hold the parts of a
+    :class:`~app.delivery.results.ScoredResult` and are written and read only through it
+    (:mod:`app.delivery.result_store`); nothing reads them by key.
     """
 
     __tablename__ = "result"

@@ -1,4 +1,4 @@
-"""Student pages: start or resume a test, the player, and handing it in.
+"""Student pages: their open tests, starting or resuming one, the player, and handing it in.
 
 The player page is server-rendered from the sitting's state (items without keys, saved
 answers); ``/static/player.js`` saves each answer as it is given through the JSON API.
@@ -7,25 +7,24 @@ answers); ``/static/player.js`` saves each answer as it is given through the JSO
 from __future__ import annotations
 
 from itertools import groupby
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from app.db import SessionDep, StepRoute
 from app.delivery import player, sittings
 from app.delivery.schemas import PlayerItem, PlayerState
 from app.errors import NotPermitted
+from app.people import students
 from app.people.dependencies import Caller
 from app.people.models import StudentSession
 from app.people.policy import require_student_page
 from app.people.security import same
+from app.ui.templates import templates
 
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 router = APIRouter(prefix="/student", include_in_schema=False, route_class=StepRoute)
-StudentLogin = Annotated[StudentSession | None, require_student_page()]
+StudentLogin = Annotated[StudentSession, require_student_page()]
 
 
 def _to(path: str) -> RedirectResponse:
@@ -37,11 +36,19 @@ def _check(login: StudentSession, csrf: str) -> None:
         raise NotPermitted("This page has expired; go back to your tests and try again.")
 
 
+@router.get("", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep, login: StudentLogin) -> Response:
+    """The student's home page: a greeting and the tests open to them."""
+    home = students.home(login.student)
+    home.tests = [t.model_dump() for t in sittings.open_assignments(session,
+                                                                    student=login.student)]
+    context = {"student_login": login, "home": home}
+    return templates.TemplateResponse(request, "student_home.html", context)
+
+
 @router.post("/tests/{assignment_id}/start")
 def start(assignment_id: int, session: SessionDep, login: StudentLogin,
           csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    if login is None:
-        return _to("/student/login")
     _check(login, csrf)
     sitting = sittings.start(session, student=login.student, assignment_id=assignment_id)
     return _to(f"/student/sittings/{sitting.id}")
@@ -50,8 +57,6 @@ def start(assignment_id: int, session: SessionDep, login: StudentLogin,
 @router.get("/sittings/{sitting_id}", response_class=HTMLResponse)
 def sit(sitting_id: int, request: Request, session: SessionDep,
         login: StudentLogin) -> Response:
-    if login is None:
-        return _to("/student/login")
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
                                    sitting_id=sitting_id)
     if sitting.status != "in_progress":
@@ -68,8 +73,6 @@ def sit(sitting_id: int, request: Request, session: SessionDep,
 @router.post("/sittings/{sitting_id}/submit")
 def submit(sitting_id: int, session: SessionDep, login: StudentLogin,
            csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    if login is None:
-        return _to("/student/login")
     _check(login, csrf)
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
                                    sitting_id=sitting_id, lock="update")

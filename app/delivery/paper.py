@@ -1,6 +1,6 @@
 """Tests on paper: the printable booklet (for students) and the marking guide (for teachers).
 
-Both are HTML rendered by :mod:`app.reports.pdf` (WeasyPrint, fetching only Kete's static
+Both are HTML rendered by :mod:`app.ui.pdf` (WeasyPrint, fetching only Kete's static
 files) and printed on A4. The booklet is built from :class:`Question` rows, which have no key
 field at all, so no key can reach a student's paper; only :func:`guide_entries` reads keys.
 Questions are numbered as the on-screen player numbers them: attitude statements ``A1``…,
@@ -24,7 +24,8 @@ from app.errors import Conflict
 from app.itembank.html import sanitise
 from app.itembank.models import Item, ItemRevision, Passage, Subject
 from app.people.models import ClassGroup
-from app.reports import pdf
+from app.ui import pdf
+from app.ui.templates import render
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def runs(questions: list[Question]) -> list[tuple[int | None, list[Question]]]:
 
 def render_booklet_html(paper: Paper) -> str:
     """The student booklet as print HTML."""
-    return pdf.render_html("paper_booklet.html", paper=paper, runs=runs(paper.questions),
+    return render("paper_booklet.html", paper=paper, runs=runs(paper.questions),
                            likert_labels=_shared_labels(paper.attitude), pdf=True)
 
 
@@ -215,7 +216,7 @@ def attitude_notes(session: Session, paper: Paper) -> dict[str, Any]:
 
 def render_guide_html(session: Session, paper: Paper) -> str:
     """The teachers' marking guide as print HTML."""
-    return pdf.render_html("paper_marking_guide.html", paper=paper,
+    return render("paper_marking_guide.html", paper=paper,
                            entries=guide_entries(session, paper),
                            attitude=attitude_notes(session, paper), pdf=True)
 

@@ -154,6 +154,7 @@ def _store(session: Session, assignment: Assignment, student: Student,
                                                    Sitting.student_id == student.id))
     if sitting is None:
         sitting = Sitting(assignment_id=assignment.id, student_id=student.id,
+                          year_level=student.year_level,
                           calibration_id=assignment.form.calibration_id, started_at=now,
                           attitude_item_ids=[q.item_id for q in columns
                                              if q.section == "attitude"])

@@ -12,19 +12,19 @@ import functools
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from app.db import SessionDep, StepRoute, in_step
 from app.delivery import paper_entry
 from app.errors import InvalidInput
-from app.pages import check_csrf, templates
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
+from app.people.policy import check_csrf, require_page
+from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
-EntryPage = Annotated[AuthSession | None, require_page("classes:write")]
+EntryPage = Annotated[AuthSession, require_page("classes:write")]
 
 
 def _page(request: Request, session: SessionDep, login: AuthSession, assignment_id: int, *,
@@ -46,8 +46,6 @@ def _page(request: Request, session: SessionDep, login: AuthSession, assignment_
 @router.get("/assignments/{assignment_id}/paper", response_class=HTMLResponse)
 def entry_grid(assignment_id: int, request: Request, session: SessionDep,
                login: EntryPage) -> Response:
-    if login is None:
-        return RedirectResponse("/login", status_code=303)
     return _page(request, session, login, assignment_id)
 
 
@@ -82,8 +80,6 @@ def _save(session: SessionDep, login: AuthSession, assignment_id: int,
 @router.post("/assignments/{assignment_id}/paper")
 async def save_grid(assignment_id: int, request: Request, session: SessionDep,
                     login: EntryPage) -> Response:
-    if login is None:
-        return RedirectResponse("/login", status_code=303)
     form = await request.form()
     check_csrf(login, str(form.get("csrf", "")))
     typed, which = _typed(form), str(form.get("save", "all"))

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import SessionDep, StepRoute
-from app.delivery import marking, player, sittings
-from app.delivery.models import Assignment, Result, Sitting
+from app.delivery import marking, player, result_store, sittings
+from app.delivery.models import Assignment, Sitting
+from app.delivery.results import ScoredResult
 from app.delivery.schemas import (
     AnswerAck,
     AnswerSave,
@@ -24,7 +24,6 @@ from app.delivery.schemas import (
     MarkingEntry,
     OpenAssignment,
     PlayerState,
-    ResultRead,
     SittingRead,
     SubmitRead,
 )
@@ -53,13 +52,11 @@ def assignment_read(session: Session, row: Assignment) -> AssignmentRead:
                           created_at=row.created_at)
 
 
-def result_read(session: Session, sitting: Sitting) -> ResultRead:
-    result = session.scalar(select(Result).where(Result.sitting_id == sitting.id))
-    if result is None:
+def result_read(session: Session, sitting: Sitting) -> ScoredResult:
+    scored = result_store.get(session, sitting=sitting)
+    if scored is None:
         raise NotFound(f"Sitting {sitting.id} has no result yet (status: {sitting.status}).")
-    return ResultRead(sitting_id=sitting.id, student_id=sitting.student_id,
-                      **{f: getattr(result, f) for f in ResultRead.model_fields
-                         if f not in ("sitting_id", "student_id")})
+    return scored
 
 
 @router.post("/assignments", response_model=AssignmentRead, status_code=201,
@@ -92,9 +89,9 @@ def list_sittings(assignment_id: int, session: SessionDep,
                         time_used_s=s.time_used_s, answered=answered[s.id]) for s in rows]
 
 
-@router.get("/sittings/{sitting_id}/result", response_model=ResultRead,
+@router.get("/sittings/{sitting_id}/result", response_model=ScoredResult,
             summary="The result of a sitting")
-def get_result(sitting_id: int, session: SessionDep, caller: ClassReader) -> ResultRead:
+def get_result(sitting_id: int, session: SessionDep, caller: ClassReader) -> ScoredResult:
     """θ and SE, scale score and SE, sublevel, sub-scores, attitude, flags and quadrants."""
     return result_read(session, sittings.get_sitting(session, caller=caller,
                                                      sitting_id=sitting_id))

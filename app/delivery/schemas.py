@@ -7,11 +7,16 @@ item revision and have no key field at all: a key can never reach a student's br
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-Response = str | float | list[str] | None
+ANSWER_MAX_CHARS = 4000
+"""The longest typed answer a student may save (about two pages of writing)."""
+Response = (Annotated[str, StringConstraints(max_length=ANSWER_MAX_CHARS)] | float
+            | Annotated[list[Annotated[str, StringConstraints(max_length=64)]],
+                        Field(max_length=50)]
+            | None)
 
 
 class AssignmentCreate(BaseModel):
@@ -131,7 +136,8 @@ class AnswerSave(BaseModel):
                      "same item supersedes an earlier one, never the other way round.")
     item_id: int = Field(description="The item answered.")
     response: Response = Field(None, description="Option id, list of option ids, number "
-                               "or text; null clears the answer.")
+                               f"or text (at most {ANSWER_MAX_CHARS} characters); null clears "
+                               "the answer.")
     flagged: bool = Field(False, description="Flag the item for review.")
     time_s: float = Field(0.0, ge=0, le=86_400, description="Seconds spent on the item so far.")
     answered_at: datetime | None = Field(None, description="When it was answered (device).")
@@ -143,30 +149,6 @@ class AnswerAck(BaseModel):
     stored: bool = Field(description="False when a save with this or a later sequence "
                          "number was already stored (nothing changed).")
     seq: int = Field(description="Sequence number of the answer now stored.")
-
-
-class ResultRead(BaseModel):
-    """A scored sitting. θ is in logits on the form's calibration (linked to the reference
-    scale); every score carries its standard error."""
-
-    sitting_id: int = Field(description="The sitting scored.")
-    student_id: int | None = Field(description="The student (empty once de-identified).")
-    calibration_id: int = Field(description="Calibration whose parameters scored it.")
-    theta: float = Field(description="Ability θ (EAP, logits).")
-    se: float = Field(description="Standard error of θ (posterior SD).")
-    scale_score: float | None = Field(description="Reporting-scale score A + B·θ.")
-    scale_se: float | None = Field(description="SE on the reporting scale (B·SE).")
-    sublevel: str | None = Field(description="Curriculum sublevel: highest cut ≤ score.")
-    raw_score: int = Field(description="Points scored on the achievement items.")
-    max_score: int = Field(description="Points available.")
-    subscores: dict[str, Any] = Field(description="`strand` and `depth` sub-scores: θ, SE, "
-                                      "scale score and SE, items, raw and max each.")
-    attitude_score: float | None = Field(description="Mean attitude item score (0–3).")
-    flags: list[str] = Field(description="Warnings, e.g. `fewer than 3 correct`.")
-    quadrants: list[dict[str, Any]] = Field(
-        description="Each item with its Individual Learning Pathway quadrant: Achieved, "
-        "Strengths, Gaps or To be achieved.")
-    scored_at: datetime = Field(description="When it was scored.")
 
 
 class MarkingEntry(BaseModel):

@@ -23,10 +23,12 @@ from app.assembly.models import FormItem
 from app.calibration import service as calibration
 from app.calibration.convert import to_item_parameters
 from app.calibration.models import Calibration, ItemParameter
+from app.calibration.scale import Scale
 from app.db import utcnow
-from app.delivery import estimates, sittings
-from app.delivery.estimates import Metric, Scale
+from app.delivery import estimates, result_store, sittings
+from app.delivery.estimates import Metric
 from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
+from app.delivery.results import ItemOutcome, ScoredResult, SubScores
 from app.itembank.keys import score_response
 from app.itembank.models import Item, ItemRevision
 from app.jobs import after_commit
@@ -59,7 +61,7 @@ def automark(session: Session, *, sitting: Sitting) -> int:
     return waiting
 
 
-def finish(session: Session, *, sitting: Sitting) -> Result | None:
+def finish(session: Session, *, sitting: Sitting) -> ScoredResult | None:
     """Mark what keys can mark; score the sitting when nothing waits for a teacher."""
     waiting = automark(session, sitting=sitting)
     sitting.automarked_at = sitting.automarked_at or utcnow()
@@ -69,7 +71,7 @@ def finish(session: Session, *, sitting: Sitting) -> Result | None:
     return None
 
 
-def score_handed_in(session: Session, *, sitting_id: int) -> Result | None:
+def score_handed_in(session: Session, *, sitting_id: int) -> ScoredResult | None:
     """The scoring job's work: mark and score one handed-in sitting. Idempotent: the sitting
     row is locked first, and one already scored (or not handed in) is left alone."""
     sitting = session.scalar(select(Sitting).options(selectinload(Sitting.assignment))
@@ -119,33 +121,36 @@ class _Row:
     time_s: float
 
 
-def score(session: Session, *, sitting: Sitting) -> Result:
+def score(session: Session, *, sitting: Sitting) -> ScoredResult:
     """Estimate and store the sitting's result (re-scoring replaces it)."""
     cal = calibration.get(session, calibration_id=sitting.calibration_id)
     rows, params = _scored_items(session, sitting, cal)
     x = np.array([r.score for r in rows], dtype=float)
     metric = Metric(cal.population_mean, cal.population_sd, cal.link_a, cal.link_b)
     theta, se, own = (float(v[0]) for v in estimates.estimate(params, x[None, :], metric))
-    scale = _scale(session, cal.subject_id)
-    scaled = scale.score(theta, se) if scale else None
-    result = session.scalar(select(Result).where(Result.sitting_id == sitting.id)) or Result(
+    scale = calibration.scale_of(session, subject_id=cal.subject_id)
+    scale_score = round(scale.score(theta), 1) if scale else None
+    sublevel = scale.sublevel(scale_score) if scale and scale_score is not None else ""
+    now = utcnow()
+    scored = ScoredResult(
+        sitting_id=sitting.id, assignment_id=sitting.assignment_id,
+        student_id=sitting.student_id, calibration_id=cal.id, theta=theta, se=se,
+        scale_score=scale_score, scale_se=round(scale.score_se(se), 1) if scale else None,
+        sublevel=sublevel or None,
+        raw_score=int(x.sum()), max_score=int(sum(r.max_score for r in rows)),
+        subscores=_subscores(params, x, rows, metric, scale),
+        attitude_score=_attitude(session, sitting),
+        flags=estimates.flags(x, np.array([r.max_score for r in rows]),
+                              [r.time_s for r in rows if r.time_s]),
+        quadrants=_quadrants(params, rows, own, metric, scale),
+        sat_at=sitting.submitted_at or now, scored_at=now)
+    row = session.scalar(select(Result).where(Result.sitting_id == sitting.id)) or Result(
         sitting_id=sitting.id)
-    result.calibration_id, result.theta, result.se = cal.id, theta, se
-    result.scale_score = round(scaled[0], 1) if scaled else None
-    result.scale_se = round(scaled[1], 1) if scaled else None
-    result.sublevel = scale.sublevel(scaled[0]) if scale and scaled else None
-    result.raw_score, result.max_score = int(x.sum()), int(sum(r.max_score for r in rows))
-    result.subscores = _subscores(params, x, rows, metric, scale)
-    result.quadrants = _quadrants(params, rows, own)
-    result.attitude_score = _attitude(session, sitting)
-    result.flags = estimates.flags(x, np.array([r.max_score for r in rows]),
-                                   [r.time_s for r in rows if r.time_s])
-    result.scored_at = utcnow()
-    session.add(result)
+    session.add(result_store.to_row(scored, row))
     sitting.status = "scored"
     _record_responses(session, sitting, rows)
     session.flush()
-    return result
+    return scored
 
 
 def _scored_items(session: Session, sitting: Sitting, cal: Calibration) -> tuple[list[_Row], Any]:
@@ -173,32 +178,31 @@ def _scored_items(session: Session, sitting: Sitting, cal: Calibration) -> tuple
     return rows, to_item_parameters(records)
 
 
-def _scale(session: Session, subject_id: int) -> Scale | None:
-    row, cuts = calibration.reporting_scale(session, subject_id=subject_id)
-    return None if row is None else Scale(row.intercept, row.slope, cuts)
-
-
 def _subscores(params: Any, x: np.ndarray, rows: list[_Row], metric: Metric,
-               scale: Scale | None) -> dict[str, Any]:
+               scale: Scale | None) -> SubScores:
     strands = {r.item.strand.code for r in rows if r.item.strand}
     by_strand = {s: [bool(r.item.strand and r.item.strand.code == s) for r in rows]
                  for s in strands}
     by_depth = {d: [r.item.depth == d for r in rows] for d in ("surface", "deep")}
-    return {"strand": estimates.subscores(params, x, by_strand, metric, scale),
-            "depth": estimates.subscores(params, x, by_depth, metric, scale)}
+    return SubScores(strand=estimates.subscores(params, x, by_strand, metric, scale),
+                     depth=estimates.subscores(params, x, by_depth, metric, scale))
 
 
-def _quadrants(params: Any, rows: list[_Row], theta_own: float) -> list[dict[str, Any]]:
+def _quadrants(params: Any, rows: list[_Row], theta_own: float, metric: Metric,
+               scale: Scale | None) -> list[ItemOutcome]:
     shares = estimates.expected_shares(params, theta_own)
-    return [{"position": r.position, "item": r.item.code,
-             "objective": r.item.objective.code if r.item.objective else None,
-             "objective_text": r.item.objective.text if r.item.objective else None,
-             "strand": r.item.strand.code if r.item.strand else None,
-             "sublevel": r.item.level.code if r.item.level else None,
-             "depth": r.item.depth, "score": r.score, "max_score": r.max_score,
-             "p_correct": round(float(share), 3),
-             "quadrant": estimates.quadrant_of(float(share), r.score, r.max_score)}
-            for r, share in zip(rows, shares, strict=True)]
+    places = metric.link_a * estimates.half_marks_theta(params) + metric.link_b
+    return [ItemOutcome(
+        position=r.position, item=r.item.code,
+        objective=r.item.objective.code if r.item.objective else None,
+        objective_text=r.item.objective.text if r.item.objective else None,
+        strand=r.item.strand.code if r.item.strand else None,
+        sublevel=r.item.level.code if r.item.level else None,
+        depth=r.item.depth, score=r.score, max_score=r.max_score,
+        p_correct=round(float(share), 3),
+        difficulty=round(scale.score(float(place)), 1) if scale else None,
+        quadrant=estimates.quadrant_of(float(share), r.score, r.max_score))
+        for r, share, place in zip(rows, shares, places, strict=True)]
 
 
 def _attitude(session: Session, sitting: Sitting) -> float | None:

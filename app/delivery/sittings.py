@@ -15,12 +15,12 @@ hand-in an update lock, so a save either lands before the hand-in or is refused 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager
 
 from app.assembly import service as assembly
 from app.assembly.models import Form, FormItem
@@ -39,9 +39,12 @@ GRACE = timedelta(minutes=2)  # a save in flight when time runs out still counts
 OPEN_STATES = ("not_started", "in_progress")
 
 
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def items_given_to_class(session: Session, class_id: int, since: datetime) -> list[str]:
+    """Codes of the items in tests given to a class that opened at or after ``since``."""
+    return list(session.scalars(select(Item.code).join(
+        FormItem, FormItem.item_id == Item.id).join(
+        Assignment, Assignment.form_id == FormItem.form_id).where(
+        Assignment.class_id == class_id, Assignment.opens_at >= since).distinct()))
 
 
 def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assignment:
@@ -64,8 +67,10 @@ def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assig
 
 
 def get_assignment(session: Session, *, caller: Caller, assignment_id: int) -> Assignment:
-    row = session.get(Assignment, assignment_id)
-    if row is None or not policy.sees_school(caller, row.school_id):
+    """An assignment of a class the caller reaches (its teachers, the school's leaders)."""
+    row = session.scalar(select(Assignment).where(
+        Assignment.id == assignment_id, policy.class_clause(caller, Assignment.class_id)))
+    if row is None:
         raise NotFound(f"No assignment {assignment_id}.")
     return row
 
@@ -90,21 +95,18 @@ def sittings_of(session: Session, *, assignment: Assignment) -> list[Sitting]:
 
 def get_sitting(session: Session, *, caller: Caller, sitting_id: int,
                 lock: Literal["share", "update"] | None = None) -> Sitting:
-    """A sitting the caller may see: a student only their own; staff their school's.
+    """A sitting the caller may see: a student only their own; staff those of the classes
+    they reach (:func:`app.people.policy.sitting_clause`).
 
     ``lock`` takes a row lock on PostgreSQL until the transaction ends (saves share it,
     a hand-in takes it exclusively); SQLite's write transactions are serial anyway."""
-    query = select(Sitting).options(joinedload(Sitting.assignment)).where(
-        Sitting.id == sitting_id)
+    query = select(Sitting).join(Assignment).options(contains_eager(Sitting.assignment)).where(
+        Sitting.id == sitting_id, policy.sitting_clause(
+            caller, student_column=Sitting.student_id, class_column=Assignment.class_id))
     if lock is not None:
         query = query.with_for_update(read=lock == "share", of=Sitting)
     sitting = session.scalar(query.execution_options(populate_existing=lock is not None))
     if sitting is None:
-        raise NotFound(f"No sitting {sitting_id}.")
-    if caller.student is not None:
-        if sitting.student_id != caller.student.id:
-            raise NotFound(f"No sitting {sitting_id}.")
-    elif not policy.sees_school(caller, sitting.assignment.school_id):
         raise NotFound(f"No sitting {sitting_id}.")
     return sitting
 
@@ -138,12 +140,15 @@ def start(session: Session, *, student: Student, assignment_id: int,
         class_student.c.student_id == student.id))
     if assignment is None or not in_class:
         raise NotFound(f"No test {assignment_id} for you.")
+    if assignment.mode != "screen":
+        raise Conflict("This test is sat on paper; your teacher enters your answers.")
     sitting = session.scalar(select(Sitting).where(Sitting.assignment_id == assignment.id,
                                                    Sitting.student_id == student.id))
     if sitting is None:
-        if not aware(assignment.opens_at) <= now < aware(assignment.closes_at):
+        if not assignment.opens_at <= now < assignment.closes_at:
             raise Conflict("This test is not open now.")
         sitting = Sitting(assignment_id=assignment.id, student_id=student.id,
+                          year_level=student.year_level,
                           calibration_id=assignment.form.calibration_id, status="not_started")
         session.add(sitting)
     if sitting.status == "not_started":
@@ -169,10 +174,9 @@ def attitude_item_ids(session: Session, form: Form) -> list[int]:
 def deadline(sitting: Sitting) -> datetime:
     """When the sitting's time runs out: its time limit or the window's end."""
     assignment = sitting.assignment
-    end = aware(assignment.closes_at)
+    end = assignment.closes_at
     if assignment.time_limit_minutes and sitting.started_at is not None:
-        end = min(end, aware(sitting.started_at)
-                  + timedelta(minutes=assignment.time_limit_minutes))
+        end = min(end, sitting.started_at + timedelta(minutes=assignment.time_limit_minutes))
     return end
 
 
@@ -270,7 +274,7 @@ def submit(session: Session, *, sitting: Sitting, now: datetime | None = None,
     if sitting.status != "in_progress":
         raise Conflict("This test has not been started.")
     sitting.status, sitting.submitted_at = "submitted", now
-    started = aware(sitting.started_at or now)
+    started = sitting.started_at or now
     sitting.time_used_s = max(0.0, (min(now, deadline(sitting)) - started).total_seconds())
     session.flush()
     if scoring == "now":
@@ -293,3 +297,4 @@ def student_name(session: Session, sitting: Sitting) -> str | None:
 
 
 privacy_hooks.register()
+assembly.answer_seen_items_with(items_given_to_class)

@@ -147,4 +147,4 @@ def import_items(file: Annotated[UploadFile, File(description="The file to impor
     any bad row is rejected (422) with every problem listed by row and field; nothing is written."""
     from app.itembank import transfer
 
-    return transfer.import_bank(session, file.file.read(), fmt=format).counts()
+    return transfer.import_bank(session, file.file, fmt=format).counts()

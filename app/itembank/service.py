@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from app.errors import Conflict, InvalidInput, NotFound
 from app.itembank.curricula import Codebook, get_subject
 from app.itembank.models import DEEP_SOLO, SURFACE_SOLO, CurriculumLevel, Item, ItemRevision
+from app.itembank.parameters import active_location_subquery
 from app.itembank.passages import get_passage
 from app.itembank.schemas import ItemCreate, ItemFilters, ItemUpdate
 
@@ -100,8 +101,6 @@ def get_all(session: Session, *, filters: ItemFilters, page: int, page_size: int
 
 
 def _filtered(session: Session, f: ItemFilters) -> Select[Item]:
-    from app.calibration.service import active_location_subquery  # avoid an import cycle
-
     query = select(Item)
     if f.subject:
         query = query.where(Item.subject_id == get_subject(session, code=f.subject).id)

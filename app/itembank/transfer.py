@@ -14,13 +14,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import AppError, InvalidInput
+from app.guard import check_json
 from app.itembank import passages as passage_service
 from app.itembank import service
 from app.itembank.curricula import Codebook
@@ -55,9 +56,12 @@ class _Parsed:
         self.problems.append({"row": where, "field": fld, "message": message})
 
 
-def import_bank(session: Session, data: bytes, *, fmt: str) -> ImportReport:
-    """Validate the whole file, then write it in one savepoint; any problem writes nothing."""
-    return _write(session, _parse_json(data) if fmt == "json" else _parse_csv(data))
+def import_bank(session: Session, data: bytes | BinaryIO, *, fmt: str) -> ImportReport:
+    """Validate the whole file, then write it in one savepoint; any problem writes nothing.
+
+    ``data`` may be an open binary file: a CSV is read row by row, never whole."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    return _write(session, _parse_json(source.read()) if fmt == "json" else _parse_csv(source))
 
 
 def import_bundle(session: Session, bundle: dict[str, Any]) -> ImportReport:
@@ -101,6 +105,11 @@ def _book(session: Session, item: ItemCreate) -> Codebook:
 
 def _parse_json(data: bytes) -> _Parsed:
     parsed = _Parsed()
+    hostile = check_json(data)  # too deep, integers beyond 64 bits, NUL characters
+    if hostile:
+        for problem in hostile:
+            parsed.problem("file", "", problem["message"])
+        return parsed
     try:
         bundle = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -126,20 +135,16 @@ def _parse_bundle(parsed: _Parsed, bundle: Any) -> None:
             _validate(parsed, f"{key}[{i}]", schema, row, target)
 
 
-def _parse_csv(data: bytes) -> _Parsed:
+def _parse_csv(source: BinaryIO) -> _Parsed:
     parsed = _Parsed()
+    reader = csv.DictReader(io.TextIOWrapper(source, encoding="utf-8-sig", newline=""))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        parsed.problem("file", "", "the file is not UTF-8 text")
-        return parsed
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("code", "subject", "response_type", "stem_html", "key")
-               if c not in (reader.fieldnames or [])]
-    if missing:
-        parsed.problem("line 1", ",".join(missing), "required column(s) missing from the header")
-        return parsed
-    try:
+        missing = [c for c in ("code", "subject", "response_type", "stem_html", "key")
+                   if c not in (reader.fieldnames or [])]
+        if missing:
+            parsed.problem("line 1", ",".join(missing),
+                           "required column(s) missing from the header")
+            return parsed
         for row in reader:
             where = f"line {reader.line_num}"
             if None in row:
@@ -148,6 +153,8 @@ def _parse_csv(data: bytes) -> _Parsed:
             _validate(parsed, where, ItemCreate, _csv_row(parsed, where, row), parsed.items)
     except csv.Error as exc:
         parsed.problem(f"line {reader.line_num}", "", f"not valid CSV: {exc}")
+    except UnicodeDecodeError:
+        parsed.problem(f"line {reader.line_num + 1}", "", "the file is not UTF-8 text")
     return parsed
 
 
@@ -159,6 +166,10 @@ def _csv_row(parsed: _Parsed, where: str, row: dict[str, str | None]) -> dict[st
     for name in _JSON_COLUMNS:
         if out.get(name, "") == "":
             out.pop(name, None)
+            continue
+        hostile = check_json(out[name].encode())
+        if hostile:
+            parsed.problem(where, name, hostile[0]["message"])
             continue
         try:
             out[name] = json.loads(out[name])

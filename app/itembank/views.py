@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.calibration import service as calibration
 from app.itembank.models import Item
+from app.itembank.parameters import active_parameters
 from app.itembank.schemas import ItemStaffRead, ParameterRead
 from app.itembank.service import export_dict
 
 
 def staff_reads(session: Session, items: list[Item]) -> list[ItemStaffRead]:
     """Items with keys and active-calibration parameters, one query for all parameters."""
-    params = calibration.active_parameters(session, item_ids=[i.id for i in items])
+    params = active_parameters(session, item_ids=[i.id for i in items])
     out = []
     for item in items:
         p = params.get(item.id)

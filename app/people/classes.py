@@ -1,18 +1,20 @@
 """Classes and groups: create, read, update, delete, membership and access codes.
 
-Staff see the classes of their own school; teachers change only the classes they teach.
-Regenerating a class's access code ends the student log-ins made with the old one.
+Leaders see and change the classes of their school; teachers the classes they teach (see
+:mod:`app.people.policy`). Who is in a class and who teaches it is a leader's decision. The
+access code is a convenience (it opens a log-in page naming the class) and is shown to the
+class's teachers only; regenerating it logs nobody out, as it never logged anybody in.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from app.people import policy
 from app.people.dependencies import Caller
-from app.people.models import SCHOOL_ROLES, ClassGroup, School, Staff, Student, StudentSession
+from app.people.models import SCHOOL_ROLES, ClassGroup, School, Staff, Student
 from app.people.security import access_code
 from app.people.student_schemas import ClassCreate, ClassRead, ClassUpdate, PersonBrief
 
@@ -25,7 +27,7 @@ def _load() -> list:
 def get(session: Session, *, caller: Caller, class_id: int) -> ClassGroup:
     """A class the caller may see, or NotFound."""
     group = session.scalar(select(ClassGroup).options(*_load()).where(
-        ClassGroup.id == class_id, policy.school_clause(caller, ClassGroup.school_id)))
+        ClassGroup.id == class_id, policy.class_clause(caller)))
     if group is None:
         raise NotFound(f"No class {class_id}.")
     return group
@@ -34,8 +36,7 @@ def get(session: Session, *, caller: Caller, class_id: int) -> ClassGroup:
 def get_all(session: Session, *, caller: Caller, mine: bool = False,
             period: str | None = None) -> list[ClassGroup]:
     """The classes the caller may see (``mine``: only those they teach)."""
-    query = select(ClassGroup).options(*_load()).where(
-        policy.school_clause(caller, ClassGroup.school_id))
+    query = select(ClassGroup).options(*_load()).where(policy.class_clause(caller))
     if mine and caller.staff is not None:
         query = query.where(ClassGroup.teachers.any(Staff.id == caller.staff.id))
     if period:
@@ -86,7 +87,8 @@ def remove(session: Session, *, caller: Caller, group: ClassGroup) -> None:
 
 def add_student(session: Session, *, caller: Caller, group: ClassGroup,
                 student: Student) -> ClassGroup:
-    ensure_may_write(caller, group)
+    """Put a student in a class (a leader's act: it moves a child between teachers)."""
+    ensure_may_change_membership(caller, group)
     if student.school_id != group.school_id:
         raise NotFound(f"No student {student.id}.")
     if student not in group.students:
@@ -97,11 +99,10 @@ def add_student(session: Session, *, caller: Caller, group: ClassGroup,
 
 def remove_student(session: Session, *, caller: Caller, group: ClassGroup,
                    student: Student) -> ClassGroup:
-    ensure_may_write(caller, group)
+    """Take a student out of a class (a leader's act)."""
+    ensure_may_change_membership(caller, group)
     if student in group.students:
         group.students.remove(student)
-    session.execute(delete(StudentSession).where(StudentSession.class_id == group.id,
-                                                 StudentSession.student_id == student.id))
     session.flush()
     return group
 
@@ -117,8 +118,8 @@ def get_teacher(session: Session, *, caller: Caller, staff_id: int) -> Staff:
 
 def add_teacher(session: Session, *, caller: Caller, group: ClassGroup, staff: Staff
                 ) -> ClassGroup:
-    """Add a leader or teacher of the class's own school as a teacher of it."""
-    ensure_may_write(caller, group)
+    """Add a leader or teacher of the class's own school as a teacher of it (leaders)."""
+    ensure_may_change_membership(caller, group)
     if staff.school_id != group.school_id or not staff.is_active:
         raise NotFound(f"No staff account {staff.id}.")
     if staff.role not in SCHOOL_ROLES:
@@ -131,7 +132,7 @@ def add_teacher(session: Session, *, caller: Caller, group: ClassGroup, staff: S
 
 def remove_teacher(session: Session, *, caller: Caller, group: ClassGroup, staff: Staff
                    ) -> ClassGroup:
-    ensure_may_write(caller, group)
+    ensure_may_change_membership(caller, group)
     if staff in group.teachers:
         group.teachers.remove(staff)
     session.flush()
@@ -139,12 +140,17 @@ def remove_teacher(session: Session, *, caller: Caller, group: ClassGroup, staff
 
 
 def regenerate_code(session: Session, *, caller: Caller, group: ClassGroup) -> ClassGroup:
-    """A new access code; log-ins made with the old one end."""
-    ensure_may_write(caller, group)
+    """A new access code (the class's teachers only); the old one no longer opens its page."""
+    ensure_may_see_logins(caller, group)
     group.access_code = new_access_code(session)
-    session.execute(delete(StudentSession).where(StudentSession.class_id == group.id))
     session.flush()
     return group
+
+
+def by_access_code(session: Session, *, code: str) -> ClassGroup | None:
+    """The class with this access code (for the student log-in page), or None."""
+    return session.scalar(select(ClassGroup).options(selectinload(ClassGroup.school)).where(
+        ClassGroup.access_code == code.strip().upper()[:12]))
 
 
 def new_access_code(session: Session) -> str:
@@ -160,11 +166,23 @@ def ensure_may_write(caller: Caller, group: ClassGroup) -> None:
         raise NotPermitted("Only a teacher of this class or a school leader may change it.")
 
 
+def ensure_may_change_membership(caller: Caller, group: ClassGroup) -> None:
+    if not policy.may_change_membership(caller, group):
+        raise NotPermitted("Moving students between classes and choosing a class's teachers "
+                           "are for school leaders.")
+
+
+def ensure_may_see_logins(caller: Caller, group: ClassGroup) -> None:
+    if not policy.may_see_logins(caller, group):
+        raise NotPermitted("Only the class's teachers see its code, log-in cards and "
+                           "students' passwords.")
+
+
 def to_read(caller: Caller, group: ClassGroup) -> ClassRead:
-    """The class as its reader may see it: the access code only for those who may change it."""
+    """The class as its reader may see it: the access code only for its teachers."""
     return ClassRead(
         id=group.id, name=group.name, period=group.period, school=group.school.code,
-        access_code=group.access_code if policy.may_write_class(caller, group) else None,
+        access_code=group.access_code if policy.may_see_logins(caller, group) else None,
         teachers=[PersonBrief(id=t.id, name=t.name) for t in group.teachers],
         students=[PersonBrief(id=s.id, name=f"{s.first_name} {s.last_name}")
                   for s in group.students])

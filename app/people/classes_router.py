@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import Response
 
 from app.db import SessionDep, StepRoute
-from app.people import classes, classlist, students
-from app.people.dependencies import Caller
+from app.errors import NotPermitted
+from app.people import classes, classlist, student_logins, students
+from app.people.dependencies import CSRF_HEADER, Caller
 from app.people.policy import require
+from app.people.security import same
 from app.people.student_schemas import ClassCreate, ClassRead, ClassUpdate, ImportCounts
 
 router = APIRouter(prefix="/api/v1/classes", tags=["classes"], route_class=StepRoute)
 ReadClasses = Annotated[Caller, require("classes:read")]
 WriteClasses = Annotated[Caller, require("classes:write")]
+Membership = Annotated[Caller, require("classes:membership")]
+Logins = Annotated[Caller, require("classes:logins")]
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.get("", response_model=list[ClassRead], summary="List classes and groups")
@@ -49,7 +55,7 @@ def import_class_list(
     problem listed as `{row, field, message}`. Re-importing updates; nothing is duplicated."""
     target = students.school_for(session, caller=caller, code=school)
     return ImportCounts(counts=classlist.import_class_list(
-        session, file.file.read(), caller=caller, school=target, period=period))
+        session, file.file, caller=caller, school=target, period=period))
 
 
 @router.get("/{class_id}", response_model=ClassRead, summary="One class, with its students")
@@ -73,7 +79,8 @@ def delete_class(class_id: int, session: SessionDep, caller: WriteClasses) -> No
 @router.put("/{class_id}/students/{student_id}", response_model=ClassRead,
             summary="Put a student in a class")
 def add_student(class_id: int, student_id: int, session: SessionDep,
-                caller: WriteClasses) -> ClassRead:
+                caller: Membership) -> ClassRead:
+    """School leaders only: putting a student in a class moves them between teachers."""
     group = classes.get(session, caller=caller, class_id=class_id)
     student = students.get(session, caller=caller, student_id=student_id)
     return classes.to_read(caller, classes.add_student(session, caller=caller, group=group,
@@ -83,7 +90,8 @@ def add_student(class_id: int, student_id: int, session: SessionDep,
 @router.delete("/{class_id}/students/{student_id}", response_model=ClassRead,
                summary="Take a student out of a class")
 def remove_student(class_id: int, student_id: int, session: SessionDep,
-                   caller: WriteClasses) -> ClassRead:
+                   caller: Membership) -> ClassRead:
+    """School leaders only."""
     group = classes.get(session, caller=caller, class_id=class_id)
     student = students.get(session, caller=caller, student_id=student_id)
     return classes.to_read(caller, classes.remove_student(session, caller=caller, group=group,
@@ -93,7 +101,8 @@ def remove_student(class_id: int, student_id: int, session: SessionDep,
 @router.put("/{class_id}/teachers/{staff_id}", response_model=ClassRead,
             summary="Add a teacher to a class")
 def add_teacher(class_id: int, staff_id: int, session: SessionDep,
-                caller: WriteClasses) -> ClassRead:
+                caller: Membership) -> ClassRead:
+    """School leaders only."""
     group = classes.get(session, caller=caller, class_id=class_id)
     teacher = classes.get_teacher(session, caller=caller, staff_id=staff_id)
     return classes.to_read(caller, classes.add_teacher(session, caller=caller, group=group,
@@ -103,7 +112,8 @@ def add_teacher(class_id: int, staff_id: int, session: SessionDep,
 @router.delete("/{class_id}/teachers/{staff_id}", response_model=ClassRead,
                summary="Remove a teacher from a class")
 def remove_teacher(class_id: int, staff_id: int, session: SessionDep,
-                   caller: WriteClasses) -> ClassRead:
+                   caller: Membership) -> ClassRead:
+    """School leaders only."""
     group = classes.get(session, caller=caller, class_id=class_id)
     teacher = classes.get_teacher(session, caller=caller, staff_id=staff_id)
     return classes.to_read(caller, classes.remove_teacher(session, caller=caller, group=group,
@@ -112,8 +122,50 @@ def remove_teacher(class_id: int, staff_id: int, session: SessionDep,
 
 @router.post("/{class_id}/access-code", response_model=ClassRead,
              summary="Give a class a new access code")
-def regenerate_access_code(class_id: int, session: SessionDep, caller: WriteClasses
-                           ) -> ClassRead:
-    """The old code stops working and students logged in with it are logged out."""
+def regenerate_access_code(class_id: int, session: SessionDep, caller: Logins) -> ClassRead:
+    """The class's teachers only. The code only opens a log-in page naming the class (it
+    never logged anyone in); the old one stops doing so."""
     group = classes.get(session, caller=caller, class_id=class_id)
     return classes.to_read(caller, classes.regenerate_code(session, caller=caller, group=group))
+
+
+@router.get("/{class_id}/logins.csv", summary="Fresh passwords for the class (CSV)",
+            response_class=Response,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "`student_number,password`, one line a student."}})
+def class_logins_csv(class_id: int, request: Request, session: SessionDep,
+                     caller: Logins) -> Response:
+    """**Sets** a fresh password for every student of the class and returns them once as
+    `student_number,password` for the school's systems (old passwords stop working and the
+    students' log-ins end). The class's teachers only; a browser log-in must send the
+    `X-CSRF-Token` header even though this is a GET, because it changes passwords."""
+    if caller.via_cookie and not same(request.headers.get(CSRF_HEADER, ""),
+                                      caller.login.csrf_token if caller.login else ""):
+        raise NotPermitted(f"Send the {CSRF_HEADER} header: this sets new passwords.")
+    group = classes.get(session, caller=caller, class_id=class_id)
+    rows = student_logins.set_class_passwords(session, caller=caller, group=group,
+                                              purpose="csv")
+    return Response(student_logins.as_csv(rows), media_type="text/csv", headers={
+        **NO_STORE, "Content-Disposition": f'attachment; filename="logins-{class_id}.csv"'})
+
+
+@router.post("/{class_id}/login-cards", summary="Print log-in cards (PDF, fresh passwords)",
+             response_class=Response,
+             responses={200: {"content": {"application/pdf": {"schema": {
+                 "type": "string", "format": "binary"}}},
+                 "description": "One card per student with cut lines (A4)."}})
+def class_login_cards(class_id: int, request: Request, session: SessionDep,
+                      caller: Logins) -> Response:
+    """**Sets** a fresh password for every student of the class and returns their log-in
+    cards as a PDF. The class's teachers only."""
+    group = classes.get(session, caller=caller, class_id=class_id)
+    rows = student_logins.set_class_passwords(session, caller=caller, group=group,
+                                              purpose="cards")
+    pdf = student_logins.cards_pdf(group, rows, login_url=login_url(request))
+    return Response(pdf, media_type="application/pdf", headers={
+        **NO_STORE, "Content-Disposition": f'inline; filename="login-cards-{class_id}.pdf"'})
+
+
+def login_url(request: Request) -> str:
+    """Where students log in, as printed on their cards."""
+    return str(request.base_url).rstrip("/") + "/student/login"

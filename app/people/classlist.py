@@ -17,7 +17,7 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import select
@@ -67,10 +67,11 @@ class _Parsed:
         self.problems.append({"row": where, "field": fld, "message": message})
 
 
-def import_class_list(session: Session, data: bytes, *, caller: Caller, school: School,
-                      period: str) -> dict[str, int]:
-    """Validate the whole file, then write it in one savepoint; any problem writes nothing."""
-    parsed = _parse(data)
+def import_class_list(session: Session, data: bytes | BinaryIO, *, caller: Caller,
+                      school: School, period: str) -> dict[str, int]:
+    """Validate the whole file, then write it in one savepoint; any problem writes nothing.
+    ``data`` may be an open binary file, read row by row rather than whole."""
+    parsed = _parse(io.BytesIO(data) if isinstance(data, bytes) else data)
     teachers = _check(session, parsed, school)
     if parsed.problems:
         raise InvalidInput(f"The class list was not imported: {len(parsed.problems)} "
@@ -103,24 +104,22 @@ def _write(session: Session, parsed: _Parsed, school: School, period: str,
     return counts
 
 
-def _parse(data: bytes) -> _Parsed:
+def _parse(source: BinaryIO) -> _Parsed:
     parsed = _Parsed()
+    reader = csv.DictReader(io.TextIOWrapper(source, encoding="utf-8-sig", newline=""))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        parsed.problem("file", "", "the file is not UTF-8 text")
-        return parsed
-    reader = csv.DictReader(io.StringIO(text))
-    parsed.columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
-    missing = [c for c in REQUIRED if c not in parsed.columns]
-    if missing:
-        parsed.problem("line 1", ",".join(missing), "required column(s) missing from the header")
-        return parsed
-    try:
+        parsed.columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+        missing = [c for c in REQUIRED if c not in parsed.columns]
+        if missing:
+            parsed.problem("line 1", ",".join(missing),
+                           "required column(s) missing from the header")
+            return parsed
         for raw in reader:
             _parse_row(parsed, f"line {reader.line_num}", raw)
     except csv.Error as exc:
         parsed.problem(f"line {reader.line_num}", "", f"not valid CSV: {exc}")
+    except UnicodeDecodeError:
+        parsed.problem(f"line {reader.line_num + 1}", "", "the file is not UTF-8 text")
     return parsed
 
 

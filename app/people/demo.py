@@ -1,8 +1,9 @@
-"""The demo school: staff, three classes of 25 students (Years 5–8) and their access codes.
+"""The demo school: staff, three classes of 25 students (Years 5–8) with their passwords.
 
 Loading is idempotent: accounts are found by e-mail, classes by name and period, students by
 student number; nothing is changed or duplicated when it is loaded again. All the people
-are made up.
+are made up. Demo students get *known* passwords (the same for every load, from the seed),
+so the demo's output can say how to log in as them; a real school's come from log-in cards.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.people import classes, service
+from app.db import utcnow
+from app.people import classes, service, student_passwords
 from app.people.demo_names import COMMUNITIES
 from app.people.models import ClassGroup, School, Staff, Student
+from app.people.security import hash_student_password, verify_password
+from app.people.student_passwords import WORDS
 
 SCHOOL = ("KETE-DEMO", "Te Kura o Kete (demo school)")
 PERIOD = "2026"
@@ -40,14 +44,29 @@ def load_demo_school(session: Session, seed: int = 2026) -> list[str]:
     staff = {email: _staff(session, school, email, name, role, password)
              for email, name, role, password in STAFF}
     rng, seen = random.Random(seed), set[tuple[str, str]]()
+    words = random.Random(seed + 1)
     rooms = []
     for name, teacher, years, first_number in CLASSES:
         room = _class(session, school, name, staff[teacher])
         for number, row in enumerate(_roster(rng, years, seen), start=first_number):
-            _enrol(session, school, room, str(number), row)
+            _enrol(session, school, room, str(number), row, demo_password(words))
         rooms.append(room)
     session.flush()
-    return _lines(school, rooms)
+    return _lines(school, rooms, seed)
+
+
+def demo_password(rng: random.Random) -> str:
+    """A known demo password in the students' format (``frog moon 47``)."""
+    return f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.randrange(10, 100)}"
+
+
+def demo_passwords(seed: int = 2026) -> dict[str, str]:
+    """Every demo student's known password, by student number."""
+    words, out = random.Random(seed + 1), {}
+    for *_rest, first_number in CLASSES:
+        for number in range(first_number, first_number + CLASS_SIZE):
+            out[str(number)] = demo_password(words)
+    return out
 
 
 def _staff(session: Session, school: School, email: str, name: str, role: str,
@@ -91,25 +110,34 @@ def _roster(rng: random.Random, years: tuple[int, int], seen: set[tuple[str, str
     return out
 
 
-def _enrol(session: Session, school: School, room: ClassGroup, number: str, row: dict) -> None:
+def _enrol(session: Session, school: School, room: ClassGroup, number: str, row: dict,
+           password: str) -> None:
     student = session.scalar(select(Student).where(Student.school_id == school.id,
                                                    Student.student_number == number))
     if student is None:
         student = Student(school=school, student_number=number, language="English", **row)
+        student.password_hash = hash_student_password(student_passwords.normalise(password))
+        student.password_set_at = utcnow()
         session.add(student)
     if student not in room.students:
         room.students.append(student)
 
 
-def _lines(school: School, rooms: list[ClassGroup]) -> list[str]:
+def _lines(school: School, rooms: list[ClassGroup], seed: int) -> list[str]:
     lines = [f"Demo school {school.code} ({school.name}) staff, at /login:"]
     lines += [f"  {role:<16} {email:<30} password: {password}"
               for email, _name, role, password in STAFF]
-    lines.append(f"Students log in at /student/login with school code {school.code}, "
-                 "their student number and their class code:")
+    lines.append(f"Students log in at /student/login with school code {school.code}, their "
+                 "student number and their own password, for example:")
+    known = demo_passwords(seed)
     for room in rooms:
-        numbers = sorted(s.student_number for s in room.students)[:2]
         teacher = ", ".join(t.name for t in room.teachers)
-        lines.append(f"  {room.name:<18} class code {room.access_code}  ({teacher}; "
-                     f"e.g. student numbers {' and '.join(numbers)})")
+        shown = [f"{s.student_number} / {known[s.student_number]}"
+                 for s in sorted(room.students, key=lambda s: s.student_number)[:8]
+                 if s.student_number in known and s.password_hash
+                 and verify_password(s.password_hash, student_passwords.normalise(
+                     known[s.student_number]))][:2]
+        lines.append(f"  {room.name:<18} ({teacher}): {'; '.join(shown) or 'passwords changed'}")
+    lines.append("  (each student has their own; a teacher prints the class's log-in cards "
+                 "on its class page)")
     return lines

@@ -34,14 +34,21 @@ class Caller:
     role: str
     staff: Staff | None = None
     student: Student | None = None
+    login: AuthSession | StudentSession | None = None
+    """The log-in the request came with (None when built outside a request)."""
 
     @classmethod
-    def of_staff(cls, staff: Staff) -> Caller:
-        return cls(role=staff.role, staff=staff)
+    def of_staff(cls, staff: Staff, login: AuthSession | None = None) -> Caller:
+        return cls(role=staff.role, staff=staff, login=login)
 
     @classmethod
-    def of_student(cls, student: Student) -> Caller:
-        return cls(role="student", student=student)
+    def of_student(cls, student: Student, login: StudentSession | None = None) -> Caller:
+        return cls(role="student", student=student, login=login)
+
+    @property
+    def via_cookie(self) -> bool:
+        """Whether the caller logged in with a browser cookie (not a bearer token)."""
+        return self.login is not None and self.login.kind == "cookie"
 
     @property
     def school_id(self) -> int | None:
@@ -78,10 +85,10 @@ def _caller(request: Request, session: Session,
         token = credentials.credentials
         staff_login = service.resolve(session, token=token, kind="bearer")
         if staff_login is not None:
-            return Caller.of_staff(staff_login.staff)
+            return Caller.of_staff(staff_login.staff, staff_login)
         student_login = logins.resolve_student(session, token=token, kind="bearer")
         if student_login is not None:
-            return Caller.of_student(student_login.student)
+            return Caller.of_student(student_login.student, student_login)
         raise NotAuthenticated("The bearer token is unknown or has expired; log in again.")
     login = cookie_login(request, session)
     if login is None:
@@ -91,8 +98,8 @@ def _caller(request: Request, session: Session,
         if not same(sent, login.csrf_token):
             raise NotPermitted(f"Missing or wrong {CSRF_HEADER} header for a cookie log-in.")
     if isinstance(login, AuthSession):
-        return Caller.of_staff(login.staff)
-    return Caller.of_student(login.student)
+        return Caller.of_staff(login.staff, login)
+    return Caller.of_student(login.student, login)
 
 
 def cookie_login(request: Request, session: SessionDep) -> AuthSession | StudentSession | None:

@@ -1,13 +1,17 @@
-"""Logging in, rate limited: staff with e-mail and password, students with codes.
+"""Logging in, throttled: staff with e-mail and password, students with their own password.
 
-A student logs in with their school's code, their student number and the access code of a
-class they are in; there is no e-mail or password. Every failure is counted against the
-account and the caller's address (see :mod:`app.people.ratelimit`).
+A student logs in with their school's code, their student number and their own password
+(printed on the log-in card their teacher gives them; see :mod:`app.people.student_passwords`).
+A class code is never a secret that logs anyone in.
+
+Unknown accounts, inactive accounts, students without a password and wrong passwords all
+take one argon2 verification and get the same answer, so neither the wording nor the time
+tells anyone which accounts exist. Every failure is counted (see :mod:`app.people.ratelimit`).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
@@ -15,63 +19,59 @@ from sqlalchemy.orm import Session, joinedload
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import NotAuthenticated
-from app.people import ratelimit, service
-from app.people.models import ClassGroup, School, Staff, Student, StudentSession, class_student
-from app.people.security import digest, new_token
+from app.people import identifiers, ratelimit, service, student_passwords
+from app.people.models import School, Staff, Student, StudentSession
+from app.people.security import digest, new_token, spend_verification_time, verify_password
 
-STUDENT_REFUSAL = "School code, student number or class code is not right."
+STUDENT_REFUSAL = "School code, student number or password is not right."
 
 
 def staff_login(session: Session, *, email: str, password: str, address: str | None) -> Staff:
-    """The staff member with these credentials; failures count towards a lock-out."""
-    keys = [ratelimit.account_key("staff", email), ratelimit.address_key(address)]
-    ratelimit.check(session, keys=keys)
+    """The staff member with these credentials; failures slow the account and address."""
+    keys = ratelimit.keys_for("staff", email, address)
+    ratelimit.claim(session, keys)
     try:
         staff = service.authenticate(session, email=email, password=password)
     except NotAuthenticated:
-        ratelimit.record_failure(session, keys=keys)
+        ratelimit.record_failure(session, keys)
         raise
-    ratelimit.clear(session, key=keys[0])
+    ratelimit.clear(session, key=keys.account)
     return staff
 
 
-def student_login(session: Session, *, school_code: str, student_number: str,
-                  class_code: str, address: str | None) -> tuple[Student, ClassGroup]:
-    """The student and the class whose code they gave; failures count towards a lock-out."""
-    account = f"{school_code.strip()}:{student_number.strip()}"
-    keys = [ratelimit.account_key("student", account), ratelimit.address_key(address)]
-    ratelimit.check(session, keys=keys)
-    found = _find_student(session, school_code=school_code, student_number=student_number,
-                          class_code=class_code)
-    if found is None:
-        ratelimit.record_failure(session, keys=keys)
+def student_account(school_code: str, student_number: str) -> str:
+    """The name a student's log-in is throttled under (both parts in log-in normal form)."""
+    return f"{identifiers.school_code(school_code)}:{identifiers.normalise(student_number)}"
+
+
+def student_login(session: Session, *, school_code: str, student_number: str, password: str,
+                  address: str | None) -> Student:
+    """The student with this number and password; failures slow the account and address."""
+    keys = ratelimit.keys_for("student", student_account(school_code, student_number), address)
+    ratelimit.claim(session, keys)
+    student = session.scalar(
+        select(Student).options(joinedload(Student.school)).join(School)
+        .where(School.code == identifiers.school_code(school_code),
+               Student.number_key == identifiers.normalise(student_number)))
+    typed = student_passwords.normalise(password)
+    if student is None or student.password_hash is None:
+        spend_verification_time(typed, student=True)
+        ok = False
+    else:
+        ok = verify_password(student.password_hash, typed)
+    if not ok or student is None:
+        ratelimit.record_failure(session, keys)
         raise NotAuthenticated(STUDENT_REFUSAL)
-    ratelimit.clear(session, key=keys[0])
-    return found
+    ratelimit.clear(session, key=keys.account)
+    return student
 
 
-def _find_student(session: Session, *, school_code: str, student_number: str,
-                  class_code: str) -> tuple[Student, ClassGroup] | None:
-    row = session.execute(
-        select(Student, ClassGroup)
-        .join(School, School.id == Student.school_id)
-        .join(class_student, class_student.c.student_id == Student.id)
-        .join(ClassGroup, ClassGroup.id == class_student.c.class_id)
-        .where(School.code == school_code.strip().upper(),
-               Student.student_number == student_number.strip(),
-               ClassGroup.access_code == class_code.strip().upper(),
-               ClassGroup.school_id == Student.school_id)
-    ).first()
-    return None if row is None else (row[0], row[1])
-
-
-def start_student_session(session: Session, *, student: Student, group: ClassGroup,
+def start_student_session(session: Session, *, student: Student,
                           kind: str) -> tuple[str, StudentSession]:
     """Open a student log-in (``cookie`` or ``bearer``); returns the raw token once."""
     token = new_token()
     login = StudentSession(
-        token_hash=digest(token), kind=kind, student=student, class_id=group.id,
-        csrf_token=new_token(),
+        token_hash=digest(token), kind=kind, student=student, csrf_token=new_token(),
         expires_at=utcnow() + timedelta(hours=get_settings().session_hours))
     session.add(login)
     session.flush()
@@ -85,10 +85,20 @@ def resolve_student(session: Session, *, token: str, kind: str) -> StudentSessio
         .where(StudentSession.token_hash == digest(token), StudentSession.kind == kind))
     if login is None:
         return None
-    expires = login.expires_at if login.expires_at.tzinfo else login.expires_at.replace(
-        tzinfo=UTC)
-    return login if expires >= datetime.now(UTC) else None
+    return login if login.expires_at >= utcnow() else None
 
 
 def end_student_session(session: Session, *, token: str) -> None:
     session.execute(delete(StudentSession).where(StudentSession.token_hash == digest(token)))
+
+
+def end_student_login(session: Session, *, login: StudentSession) -> None:
+    """End one student log-in (log-out, or revoking a bearer token)."""
+    session.execute(delete(StudentSession).where(StudentSession.id == login.id))
+
+
+def end_student_sessions(session: Session, *, student: Student) -> int:
+    """End every log-in of ``student`` (after their password is reset); how many."""
+    result = session.execute(delete(StudentSession).where(
+        StudentSession.student_id == student.id))
+    return int(getattr(result, "rowcount", 0) or 0)

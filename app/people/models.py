@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, Float, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.db import Base, utcnow
+from app.people.identifiers import normalise
 
 STAFF_ROLES = ("admin", "leader", "teacher", "psychometrician", "item_writer")
 SCHOOL_ROLES = ("leader", "teacher")
@@ -79,15 +80,23 @@ class_student = Table(
 class Student(Base):
     """A student of one school; ``student_number`` is the school management system's number.
 
-    Gender, ethnicity and language are optional and only used for group reports.
+    Gender, ethnicity and language are optional and only used for group reports. A student
+    logs in with their own password (``password_hash``, argon2; empty until a teacher prints
+    their log-in card). ``number_key`` is the student number in its log-in normal form
+    (:func:`app.people.identifiers.normalise`), unique within the school.
     """
 
     __tablename__ = "student"
-    __table_args__ = (UniqueConstraint("school_id", "student_number"),)
+    __table_args__ = (UniqueConstraint("school_id", "student_number"),
+                      UniqueConstraint("school_id", "number_key",
+                                       name="uq_student_school_id_number_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     student_number: Mapped[str] = mapped_column(String(40))
+    number_key: Mapped[str] = mapped_column(String(40))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_set_at: Mapped[datetime | None]
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     year_level: Mapped[int]
@@ -101,11 +110,17 @@ class Student(Base):
     classes: Mapped[list[ClassGroup]] = relationship(
         secondary=class_student, back_populates="students", order_by="ClassGroup.name")
 
+    @validates("student_number")
+    def _keep_number_key(self, _key: str, number: str) -> str:
+        self.number_key = normalise(number)
+        return number
+
 
 class ClassGroup(Base):
     """A class or group of one school for one period (e.g. "Room 12", "2026").
 
-    Students log in with its ``access_code``; teachers can see and regenerate it.
+    Its ``access_code`` is a convenience, never a secret that logs anyone in: the log-in
+    page it opens names the class and fills in the school code. Only its teachers see it.
     """
 
     __tablename__ = "class_group"
@@ -135,8 +150,6 @@ class StudentSession(Base):
     kind: Mapped[str] = mapped_column(String(10))
     student_id: Mapped[int] = mapped_column(
         ForeignKey("student.id", ondelete="CASCADE"), index=True)
-    class_id: Mapped[int] = mapped_column(
-        ForeignKey("class_group.id", ondelete="CASCADE"), index=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
@@ -144,14 +157,16 @@ class StudentSession(Base):
     student: Mapped[Student] = relationship()
 
 
-class LoginFailure(Base):
-    """One failed log-in for a key (``account:…`` or ``ip:…``); counted to lock accounts out."""
+class LoginThrottle(Base):
+    """Failed log-ins of one key: an account (``account:…``: failures in a row and until when
+    the next attempt waits) or an address (``ip:…``: a leaky bucket's level)."""
 
-    __tablename__ = "login_failure"
+    __tablename__ = "login_throttle"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(320), index=True)
-    failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    failures: Mapped[float] = mapped_column(Float, default=0.0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    blocked_until: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

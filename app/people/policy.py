@@ -11,14 +11,15 @@ permission from :data:`PERMISSIONS`::
                 caller: Annotated[Caller, require("calibrations:write")]) -> …:
 
 Use ``dependencies=[require("public")]`` for routes anyone may call. Staff HTML pages use
-``require_page``, which gives the log-in, or None so the page can redirect to ``/login``
-(a logged-in role without the permission gets 403); student pages ``require_student_page()``::
+``require_page``, which gives the log-in; without one it raises
+:class:`~app.errors.LoginRequired`, which the one error handler turns into a redirect to
+``/login`` (a logged-in role without the permission gets 403). Student pages use
+``require_student_page()`` (redirect to ``/student/login``)::
 
     @router.post("/calibration/runs/{run_id}/approve")
     def run_approve(run_id: int, session: SessionDep, csrf: Annotated[str, Form()],
-                    login: Annotated[AuthSession | None, require_page("calibrations:write")]):
-        if login is None or not same(csrf, login.csrf_token):
-            return RedirectResponse("/login", status_code=303)
+                    login: Annotated[AuthSession, require_page("calibrations:write")]):
+        check_csrf(login, csrf)
         …
         audit.record(session, actor=Caller.of_staff(login.staff), action="calibration.approve",
                      target=f"calibration-run:{run_id}")
@@ -27,11 +28,14 @@ A route without a policy fails ``tests/people/test_policy_matrix.py``, which wal
 route table; a new permission needs a row in :data:`PERMISSIONS` (the matrix test then checks
 every role against it). Sensitive actions also call :func:`app.people.audit.record`.
 
-**Rows.** A role allowed on an endpoint may still only reach some rows: staff of a school see
-that school's students and classes (:func:`school_clause`, :func:`sees_school`); bank-wide
-roles see no school's. Services call these helpers and answer NotFound for a row the caller
-may not see, exactly as for a row that does not exist. Changing a visible row one may not
-change (another teacher's class) is a 403 (:func:`may_write_class`, :func:`may_write_student`).
+**Rows.** A role allowed on an endpoint may still only reach some rows. Which rows is
+written once, below, as WHERE clauses (:func:`class_clause`, :func:`student_clause`,
+:func:`sitting_clause`, :func:`form_clause`, :func:`school_clause`) and predicates
+(:func:`may_write_class`, :func:`may_see_logins`, :func:`may_change_membership`,
+:func:`may_edit_form` …). Services put the clauses in their queries and answer NotFound for a
+row the caller may not see, exactly as for a row that does not exist; changing a visible row
+one may not change (a colleague's draft test) is a 403. Routers and pages never re-check:
+they call the service. ``tests/people/test_visibility.py`` checks the rules in words.
 """
 
 from __future__ import annotations
@@ -43,11 +47,11 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.routing import APIRoute
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.db import SessionDep, end_step
-from app.errors import NotPermitted
+from app.errors import LoginRequired, NotPermitted
 from app.people import logins, service
 from app.people.dependencies import SESSION_COOKIE, STUDENT_COOKIE, Caller, current_caller
 from app.people.models import (
@@ -58,7 +62,10 @@ from app.people.models import (
     Staff,
     Student,
     StudentSession,
+    class_student,
+    class_teacher,
 )
+from app.people.security import same
 
 PUBLIC = "public"
 STAFF = frozenset(STAFF_ROLES)
@@ -67,6 +74,7 @@ BANK_EDITORS = frozenset({"admin", "psychometrician", "item_writer"})
 PSYCHOMETRICS = frozenset({"admin", "psychometrician"})
 LEADERS = frozenset({"admin", "leader"})
 TEST_BUILDERS = frozenset({"admin", "leader", "teacher", "psychometrician"})
+TEACHERS = frozenset({"leader", "teacher"})  # school roles that can teach a class
 ROLES = (*STAFF_ROLES, "student")
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -85,14 +93,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "staff:read": LEADERS,                    # leaders: their own school's staff
     "staff:manage": LEADERS,
     "passwords:reset": LEADERS,
-    "students:read": SCHOOL_STAFF,            # own school only (admins: all)
+    "students:read": SCHOOL_STAFF,            # leaders: the school; teachers: their classes'
     "students:write": SCHOOL_STAFF,           # teachers: students in their own classes
     "students:export": LEADERS,
     "students:delete": LEADERS,
-    "classes:read": SCHOOL_STAFF,
+    "classes:read": SCHOOL_STAFF,             # leaders: the school; teachers: classes they teach
     "classes:write": SCHOOL_STAFF,            # teachers: their own classes
+    "classes:membership": LEADERS,            # moving students, choosing a class's teachers
+    "classes:logins": TEACHERS,               # codes, cards, passwords: the class's teachers
     "classlists:import": LEADERS,
     "audit:read": LEADERS,                    # leaders: their own school's events
+    "session:self": frozenset(ROLES),         # ending one's own log-in or token
+    "norms:read": STAFF,
+    "norms:write": PSYCHOMETRICS,
+    "results:read": SCHOOL_STAFF,             # teachers: their classes' results; leaders: all
+    "results:school": LEADERS,                # the console, cohorts, targets' progress
+    "targets:write": LEADERS,
+    "groups:write": SCHOOL_STAFF,             # teachers' own groups of their students
+    "cycles:read": SCHOOL_STAFF,              # own, team's and (leaders) the school's cycles
+    "cycles:write": SCHOOL_STAFF,
 }
 
 
@@ -138,33 +157,55 @@ def require(permission: str) -> Any:
 
 @cache
 def require_page(permission: str) -> Any:
-    """For staff pages: the log-in, or None when nobody is logged in (redirect to /login)."""
+    """For staff pages: the log-in; nobody logged in raises LoginRequired (→ /login)."""
     roles = _roles(permission)
 
-    def check(request: Request, session: SessionDep) -> AuthSession | None:
-        token = request.cookies.get(SESSION_COOKIE)
-        login = service.resolve(session, token=token, kind="cookie") if token else None
-        end_step(session)  # a short read of its own; the handler runs in another thread
-        if login is not None and login.staff.role not in roles:
-            raise _refuse(login.staff.role, permission)
-        return login
+    def check(request: Request, session: SessionDep) -> AuthSession:
+        try:
+            token = request.cookies.get(SESSION_COOKIE)
+            login = service.resolve(session, token=token, kind="cookie") if token else None
+            if login is None:
+                raise LoginRequired("/login")
+            if login.staff.role not in roles:
+                raise _refuse(login.staff.role, permission)
+            return login
+        finally:
+            end_step(session)  # a short read of its own; the handler runs in another thread
 
     return _mark(check, permission, page=True)
 
 
 @cache
 def require_student_page() -> Any:
-    """For student pages: the student's log-in, or None (redirect to /student/login)."""
-    def check(request: Request, session: SessionDep) -> StudentSession | None:
+    """For student pages: the student's log-in; none raises LoginRequired (→ /student/login)."""
+    def check(request: Request, session: SessionDep) -> StudentSession:
         token = request.cookies.get(STUDENT_COOKIE)
         login = logins.resolve_student(session, token=token, kind="cookie") if token else None
         end_step(session)  # a short read of its own; the handler runs in another thread
+        if login is None:
+            raise LoginRequired("/student/login")
         return login
 
     return _mark(check, "student:self", page=True)
 
 
-# --- rows: which school's data a caller may reach -------------------------------------------
+def check_csrf(login: AuthSession, sent: str) -> None:
+    """Refuse (403) a staff form whose CSRF token is not this log-in's."""
+    if not same(sent, login.csrf_token):
+        raise NotPermitted("This form has expired or did not come from Kete; reload the page "
+                           "and try again.")
+
+
+# --- rows: which rows a caller reaches ------------------------------------------------------
+#
+# Inside a school (decided here, once; services use these clauses, routers and pages never
+# re-check): leaders and admins reach the whole school (admins: every school). A teacher
+# reaches the classes they teach, the students in those classes, the assignments, sittings
+# and reports of those classes, and changes only the tests they made (they may read and
+# copy the school's other tests). A class's access code, log-in cards and student
+# passwords reach only its teachers. Moving students between classes and deciding who
+# teaches a class are a leader's acts. Rows the caller may not reach are NotFound, exactly
+# as rows that do not exist; a visible row the caller may not change is 403.
 
 def sees_school(caller: Caller, school_id: int | None) -> bool:
     """Admins see every school; school staff and students only their own."""
@@ -183,13 +224,67 @@ def school_clause(caller: Caller, column: InstrumentedAttribute[int] | Any
     return column == caller.school_id
 
 
+def _taught_class_ids(caller: Caller) -> Select[tuple[int]]:
+    staff_id = caller.staff.id if caller.staff is not None else -1
+    return select(class_teacher.c.class_id).where(class_teacher.c.staff_id == staff_id)
+
+
+def class_clause(caller: Caller, column: InstrumentedAttribute[int] | Any = None
+                 ) -> ColumnElement[bool]:
+    """WHERE ``column`` (a class id; default ``ClassGroup.id``) is a class the caller
+    reaches: the school's for leaders, every class for admins, taught ones for teachers."""
+    column = ClassGroup.id if column is None else column
+    if caller.role == "admin":
+        return true()
+    if caller.role == "leader" and caller.school_id is not None:
+        return column.in_(select(ClassGroup.id).where(ClassGroup.school_id == caller.school_id))
+    if caller.role == "teacher" and caller.staff is not None:
+        return column.in_(_taught_class_ids(caller))
+    return false()
+
+
+def student_clause(caller: Caller) -> ColumnElement[bool]:
+    """WHERE the ``Student`` row is one the caller reaches: their school's (leaders), every
+    school's (admins), or a student in a class they teach (teachers)."""
+    if caller.role == "admin":
+        return true()
+    if caller.role == "leader" and caller.school_id is not None:
+        return Student.school_id == caller.school_id
+    if caller.role == "teacher" and caller.staff is not None:
+        return Student.id.in_(select(class_student.c.student_id).where(
+            class_student.c.class_id.in_(_taught_class_ids(caller))))
+    return false()
+
+
+def sitting_clause(caller: Caller, *, student_column: Any, class_column: Any
+                   ) -> ColumnElement[bool]:
+    """WHERE a sitting (its student and its assignment's class) is the caller's to see:
+    a student's own; a class the caller reaches for staff."""
+    if caller.student is not None:
+        return student_column == caller.student.id
+    return class_clause(caller, class_column)
+
+
+def teaches(caller: Caller, group: ClassGroup) -> bool:
+    """Whether the caller is one of the class's teachers."""
+    return caller.staff is not None and any(t.id == caller.staff.id for t in group.teachers)
+
+
 def may_write_class(caller: Caller, group: ClassGroup) -> bool:
     """Leaders change any class of their school; teachers only the classes they teach."""
     if not sees_school(caller, group.school_id) or caller.staff is None:
         return False
-    if caller.role in LEADERS:
-        return True
-    return caller.role == "teacher" and any(t.id == caller.staff.id for t in group.teachers)
+    return caller.role in LEADERS or (caller.role == "teacher" and teaches(caller, group))
+
+
+def may_see_logins(caller: Caller, group: ClassGroup) -> bool:
+    """A class's access code, log-in cards and students' passwords: its teachers only."""
+    return sees_school(caller, group.school_id) and teaches(caller, group)
+
+
+def may_change_membership(caller: Caller, group: ClassGroup) -> bool:
+    """Who is in a class and who teaches it: a leader's act (admins too)."""
+    return caller.role in LEADERS and sees_school(caller, group.school_id)
 
 
 def may_write_student(caller: Caller, student: Student) -> bool:
@@ -198,7 +293,36 @@ def may_write_student(caller: Caller, student: Student) -> bool:
         return False
     if caller.role in LEADERS:
         return True
-    return caller.role == "teacher" and any(may_write_class(caller, g) for g in student.classes)
+    return caller.role == "teacher" and any(teaches(caller, g) for g in student.classes)
+
+
+def form_clause(caller: Caller, school_column: Any) -> ColumnElement[bool]:
+    """WHERE a test (form) is readable: its school's staff read it (to give or copy it);
+    bank-wide staff read the tests made outside any school; admins every test."""
+    if caller.role == "admin":
+        return true()
+    if caller.school_id is None:
+        return school_column.is_(None)
+    return school_column == caller.school_id
+
+
+def sees_form(caller: Caller, *, school_id: int | None) -> bool:
+    """The row-by-row twin of :func:`form_clause`."""
+    if caller.role == "admin":
+        return True
+    return school_id == caller.school_id if caller.staff is not None else False
+
+
+def may_edit_form(caller: Caller, *, school_id: int | None, created_by_id: int | None
+                  ) -> bool:
+    """Swap items in or accept a test: its author; a leader of its school; admins."""
+    if caller.staff is None:
+        return False
+    if caller.role == "admin":
+        return True
+    if caller.role == "leader" and school_id is not None:
+        return sees_school(caller, school_id)
+    return created_by_id == caller.staff.id
 
 
 def may_manage_staff(caller: Caller, staff: Staff) -> bool:

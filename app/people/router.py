@@ -12,8 +12,11 @@ from app.db import SessionDep, StepRoute
 from app.errors import AppError, NotAuthenticated, error_body
 from app.people import logins, service, staff, students
 from app.people.admin_router import router as admin_router
+from app.people.class_pages import router as class_pages_router
 from app.people.classes_router import router as classes_router
 from app.people.dependencies import Caller
+from app.people.models import AuthSession, StudentSession
+from app.people.network import client_address
 from app.people.policy import require
 from app.people.ratelimit import LockedOut
 from app.people.schemas import (
@@ -29,9 +32,10 @@ from app.people.students_router import router as students_router
 
 auth = APIRouter(prefix="/api/v1", tags=["authentication"], route_class=StepRoute)
 _REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "The credentials are not right."},
-    429: {"description": "Too many failed log-ins: locked out until the time given "
-                         "(also in the `Retry-After` header, in seconds)."}}
+    401: {"description": "The credentials are not right (the same words and the same time "
+                         "for unknown, inactive and wrong-password accounts)."},
+    429: {"description": "Too many failed log-ins: wait (the `Retry-After` header says how "
+                         "many seconds) and try again."}}
 
 
 def refusal(exc: AppError) -> JSONResponse:
@@ -48,32 +52,44 @@ def _token(token: str) -> TokenRead:
 @auth.post("/auth/token", response_model=TokenRead, responses=_REFUSALS,
            summary="Exchange e-mail and password for a token", dependencies=[require("public")])
 def issue_token(body: TokenRequest, request: Request, session: SessionDep) -> Any:
-    """A staff bearer token for API calls; valid for `KETE_SESSION_HOURS` hours. Repeated
-    failures lock the account (and the address) out for a while: 429 says until when."""
+    """A staff bearer token for API calls; valid for `KETE_SESSION_HOURS` hours. After a few
+    failures each further try on the account waits longer (up to a minute), and an address
+    with very many failures waits too: 429 with `Retry-After`."""
     try:
         member = logins.staff_login(session, email=body.email, password=body.password,
-                                    address=request.client.host if request.client else None)
+                                    address=client_address(request))
     except (NotAuthenticated, LockedOut) as exc:
         return refusal(exc)
     return _token(service.start_session(session, staff=member, kind="bearer")[0])
 
 
 @auth.post("/auth/student", response_model=TokenRead, responses=_REFUSALS,
-           summary="Student log-in with school, student number and class code",
+           summary="Student log-in with school code, student number and their own password",
            dependencies=[require("public")])
 def issue_student_token(body: StudentTokenRequest, request: Request,
                         session: SessionDep) -> Any:
     """A student bearer token. It reaches only the student's own things, never staff
-    endpoints. Failures are rate limited as for staff."""
+    endpoints. Each student has their own password (on the log-in card from their teacher);
+    a class code does not log anyone in. Failures are throttled as for staff."""
     try:
-        student, group = logins.student_login(
+        student = logins.student_login(
             session, school_code=body.school_code, student_number=body.student_number,
-            class_code=body.class_code, address=request.client.host if request.client else None)
+            password=body.password, address=client_address(request))
     except (NotAuthenticated, LockedOut) as exc:
         return refusal(exc)
-    token, _ = logins.start_student_session(session, student=student, group=group,
-                                            kind="bearer")
+    token, _ = logins.start_student_session(session, student=student, kind="bearer")
     return _token(token)
+
+
+@auth.delete("/auth/token", status_code=204, summary="Revoke this bearer token (log out)")
+def revoke_token(session: SessionDep, caller: Annotated[Caller, require("session:self")]
+                 ) -> None:
+    """Ends the log-in the request was made with (staff or student, token or cookie): the
+    token stops working at once. Cookie log-ins must send `X-CSRF-Token`."""
+    if isinstance(caller.login, AuthSession):
+        service.end_login(session, login=caller.login)
+    elif isinstance(caller.login, StudentSession):
+        logins.end_student_login(session, login=caller.login)
 
 
 @auth.get("/auth/me", response_model=StaffRead, summary="The account behind this token")
@@ -85,8 +101,10 @@ def me(caller: Annotated[Caller, require("account:self")]) -> StaffRead:
 @auth.post("/auth/password", status_code=204, summary="Change one's own password")
 def change_password(body: PasswordChange, session: SessionDep,
                     caller: Annotated[Caller, require("account:self")]) -> None:
+    """Every other log-in of the account (browser sessions and bearer tokens) ends; the one
+    making this request stays. Audited."""
     assert caller.staff is not None
-    staff.change_own_password(session, staff=caller.staff, current=body.current_password,
+    staff.change_own_password(session, caller=caller, current=body.current_password,
                               new=body.new_password)
 
 
@@ -98,5 +116,6 @@ def student_home(caller: Annotated[Caller, require("student:self")]) -> StudentH
 
 
 router = APIRouter(route_class=StepRoute)
-for _child in (auth, admin_router, students_router, classes_router, student_pages_router):
+for _child in (auth, admin_router, students_router, classes_router, student_pages_router,
+               class_pages_router):
     router.include_router(_child)

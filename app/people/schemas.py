@@ -19,11 +19,14 @@ class TokenRequest(BaseModel):
 
 
 class StudentTokenRequest(BaseModel):
-    """A student's log-in: no e-mail or password, three codes their teacher gives them."""
+    """A student's log-in, as printed on the log-in card their teacher gives them."""
+
+    model_config = ConfigDict(extra="forbid")
 
     school_code: str = Field(max_length=20, description="Their school's code, e.g. `KETE-DEMO`.")
     student_number: str = Field(max_length=40, description="Their student number at school.")
-    class_code: str = Field(max_length=12, description="Access code of a class they are in.")
+    password: str = Field(max_length=100, description="Their own password, e.g. `frog moon "
+                          "47` (case, spaces and hyphens do not matter).")
 
 
 class TokenRead(BaseModel):
@@ -47,11 +50,15 @@ class PasswordResetRead(BaseModel):
 
 
 class SchoolCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     code: str = SchoolCode
     name: str = Field(min_length=1, max_length=200, description="The school's name.")
 
 
 class SchoolUpdate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     name: str = Field(min_length=1, max_length=200, description="The school's name.")
 
 
@@ -64,6 +71,8 @@ class SchoolRead(BaseModel):
 
 
 class StaffCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$",
                        description="Log-in e-mail address (unique).")
     name: str = Field(min_length=1, max_length=200, description="Display name.")
@@ -76,6 +85,8 @@ class StaffCreate(BaseModel):
 
 
 class StaffUpdate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     name: str | None = Field(None, min_length=1, max_length=200, description="Display name.")
     role: Role | None = Field(None, description="New role (same limits as when creating).")
     is_active: bool | None = Field(None, description="False blocks log-in and ends sessions.")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.errors import InvalidInput, NotAuthenticated, NotFound, NotPermitted
 from app.people import audit, policy, ratelimit, service
 from app.people.dependencies import Caller
-from app.people.models import SCHOOL_ROLES, School, Staff
+from app.people.models import SCHOOL_ROLES, AuthSession, School, Staff
 from app.people.schemas import StaffCreate, StaffUpdate
 from app.people.security import hash_password, temporary_password, verify_password
 
@@ -68,11 +68,18 @@ def reset_password(session: Session, *, caller: Caller, staff: Staff) -> tuple[s
     return password, ended
 
 
-def change_own_password(session: Session, *, staff: Staff, current: str, new: str) -> None:
-    """Replace one's own password after checking the current one."""
+def change_own_password(session: Session, *, caller: Caller, current: str, new: str) -> None:
+    """Replace one's own password after checking the current one; every other log-in of
+    the account ends (the caller's own stays)."""
+    staff = caller.staff
+    assert staff is not None
     if not verify_password(staff.password_hash, current):
         raise NotAuthenticated("The current password is not right.")
     staff.password_hash = hash_password(new)
+    keep = caller.login if isinstance(caller.login, AuthSession) else None
+    ended = service.end_all_sessions(session, staff=staff, keep=keep)
+    audit.record(session, actor=caller, action="password.change", target=f"staff:{staff.id}",
+                 detail={"sessions_ended": ended}, school_id=staff.school_id)
     session.flush()
 
 

@@ -1,33 +1,31 @@
-"""Student pages: log in with school code, student number and class code; "your tests".
+"""Student pages: log in with school code, student number and their own password; "your tests".
 
-The student cookie is separate from the staff cookie; the log-in form is protected by a
-double-submit CSRF cookie like the staff one, and log-out by the session's CSRF token.
+``/student/login?class=CODE`` (a class's access code) names the class and fills in the school
+code: a convenience for the whiteboard, never a secret. The student cookie is separate from
+the staff cookie; the log-in form is protected by a double-submit CSRF cookie like the staff
+one, and log-out needs the session's CSRF token.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from app.config import get_settings
 from app.db import SessionDep, StepRoute
-from app.delivery.sittings import open_assignments
-from app.errors import NotAuthenticated
-from app.people import logins, students
+from app.errors import NotAuthenticated, NotPermitted
+from app.people import classes, logins
 from app.people.dependencies import STUDENT_COOKIE
-from app.people.models import StudentSession
-from app.people.policy import require, require_student_page
+from app.people.network import client_address
+from app.people.policy import require
 from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
+from app.ui.templates import templates
 
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 router = APIRouter(prefix="/student", include_in_schema=False, route_class=StepRoute)
 LOGIN_CSRF_COOKIE = "kete_student_login_csrf"
-StudentLogin = Annotated[StudentSession | None, require_student_page()]
 
 
 def _to(path: str) -> RedirectResponse:
@@ -35,11 +33,15 @@ def _to(path: str) -> RedirectResponse:
 
 
 @router.get("/login", response_class=HTMLResponse, dependencies=[require("public")])
-def login_form(request: Request, error: Annotated[str | None, Query(max_length=20)] = None,
-               until: Annotated[str | None, Query(pattern=r"^\d\d:\d\d$")] = None) -> Response:
+def login_form(request: Request, session: SessionDep,
+               error: Annotated[str | None, Query(max_length=20)] = None,
+               until: Annotated[str | None, Query(pattern=r"^\d\d:\d\d(:\d\d)?$")] = None,
+               class_code: Annotated[str | None, Query(alias="class", max_length=12)] = None,
+               ) -> Response:
     csrf = new_token()
-    response = templates.TemplateResponse(request, "student_login.html",
-                                          {"csrf": csrf, "error": error, "until": until})
+    room = classes.by_access_code(session, code=class_code) if class_code else None
+    response = templates.TemplateResponse(request, "student_login.html", {
+        "csrf": csrf, "error": error, "until": until, "room": room})
     response.set_cookie(LOGIN_CSRF_COOKIE, csrf, httponly=True, samesite="strict")
     return response
 
@@ -48,21 +50,20 @@ def login_form(request: Request, error: Annotated[str | None, Query(max_length=2
 def login(request: Request, session: SessionDep,
           school_code: Annotated[str, Form(max_length=20)],
           student_number: Annotated[str, Form(max_length=40)],
-          class_code: Annotated[str, Form(max_length=12)],
+          password: Annotated[str, Form(max_length=100)],
           csrf: Annotated[str, Form(max_length=100)]) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not same(cookie, csrf):
         return _to("/student/login?error=expired")
     try:
-        student, group = logins.student_login(
+        student = logins.student_login(
             session, school_code=school_code, student_number=student_number,
-            class_code=class_code, address=request.client.host if request.client else None)
+            password=password, address=client_address(request))
     except LockedOut as exc:
-        return _to(f"/student/login?error=locked&until={exc.retry_at:%H:%M}")
+        return _to(f"/student/login?error=locked&until={exc.retry_at:%H:%M:%S}")
     except NotAuthenticated:
         return _to("/student/login?error=credentials")
-    token, _ = logins.start_student_session(session, student=student, group=group,
-                                            kind="cookie")
+    token, _ = logins.start_student_session(session, student=student, kind="cookie")
     response = _to("/student")
     response.set_cookie(STUDENT_COOKIE, token, httponly=True, samesite="lax",
                         secure=get_settings().environment == "production",
@@ -71,23 +72,16 @@ def login(request: Request, session: SessionDep,
     return response
 
 
-@router.get("", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, login: StudentLogin) -> Response:
-    if login is None:
-        return _to("/student/login")
-    home = students.home(login.student)
-    home.tests = [t.model_dump() for t in open_assignments(session, student=login.student)]
-    context = {"student_login": login, "home": home}
-    return templates.TemplateResponse(request, "student_home.html", context)
-
-
 @router.post("/logout", dependencies=[require("public")])
 def logout(request: Request, session: SessionDep,
            csrf: Annotated[str, Form(max_length=100)]) -> Response:
     token = request.cookies.get(STUDENT_COOKIE, "")
     login = logins.resolve_student(session, token=token, kind="cookie") if token else None
-    if login is not None and same(csrf, login.csrf_token):
-        logins.end_student_session(session, token=token)
+    if login is not None:
+        if not same(csrf, login.csrf_token):
+            raise NotPermitted("This page has expired; go back to your tests and log out "
+                               "from there.")
+        logins.end_student_login(session, login=login)
     response = _to("/student/login")
     response.delete_cookie(STUDENT_COOKIE)
     return response

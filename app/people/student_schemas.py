@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 YearLevel = Field(ge=0, le=15, description="NZ year level (Year 1–13; 0 for new entrants).")
 
 
 class StudentFields(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     first_name: str = Field(min_length=1, max_length=100, description="Given name.")
     last_name: str = Field(min_length=1, max_length=100, description="Family name.")
     year_level: int = YearLevel
@@ -26,9 +28,22 @@ class StudentCreate(StudentFields):
                                 "(unique within the school).")
     school: str | None = Field(None, max_length=20,
                                description="School code; only admins name one.")
+    class_id: int | None = Field(None, ge=1, le=2**63 - 1,
+                                 description="The class the student joins; teachers must "
+                                 "name a class they teach.")
+
+
+class StudentPassword(BaseModel):
+    """A student's fresh password, shown once."""
+
+    student_number: str = Field(description="The student's number.")
+    password: str = Field(description="Their new password (e.g. `frog moon 47`; spaces and "
+                          "capitals do not matter when typing it).")
 
 
 class StudentUpdate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     first_name: str | None = Field(None, min_length=1, max_length=100, description="Given name.")
     last_name: str | None = Field(None, min_length=1, max_length=100,
                                   description="Family name.")
@@ -63,6 +78,8 @@ class StudentRead(StudentFields):
 
 
 class ClassCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     name: str = Field(min_length=1, max_length=100, description="Class or group name.")
     period: str = Field(min_length=1, max_length=40,
                         description="Year or term label, e.g. `2026` or `2026 T1`.")
@@ -71,6 +88,8 @@ class ClassCreate(BaseModel):
 
 
 class ClassUpdate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "  " is no name
+
     name: str | None = Field(None, min_length=1, max_length=100, description="New name.")
     period: str | None = Field(None, min_length=1, max_length=40, description="New label.")
 
@@ -83,7 +102,8 @@ class PersonBrief(BaseModel):
 class ClassRead(ClassBrief):
     school: str = Field(description="School code.")
     access_code: str | None = Field(
-        description="Code students log in with; shown to the class's teachers and leaders.")
+        description="The class's access code: it opens a log-in page naming the class "
+        "(`/student/login?class=CODE`); never a password. Shown to the class's teachers only.")
     teachers: list[PersonBrief] = Field(description="Teachers of the class.")
     students: list[PersonBrief] = Field(description="Students in the class, by family name.")
 

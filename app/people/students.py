@@ -1,7 +1,9 @@
 """Students of a school: create, read, update and list, within what the caller may see.
 
-A student of another school is NotFound with the same message as a student that does not
-exist, so nobody learns what another school holds.
+Leaders reach every student of their school, teachers the students in classes they teach
+(:func:`app.people.policy.student_clause`). A student the caller may not reach is NotFound
+with the same message as a student that does not exist. A teacher adds a new student
+straight into a class they teach; moving an existing student is a leader's act.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import Conflict, NotFound, NotPermitted
-from app.people import policy, service
+from app.people import classes, policy, service
 from app.people.dependencies import Caller
+from app.people.identifiers import normalise
 from app.people.models import ClassGroup, School, Student, class_student
 from app.people.student_schemas import ClassBrief, StudentCreate, StudentHome, StudentUpdate
 
@@ -24,7 +27,7 @@ def _load() -> list:
 def get(session: Session, *, caller: Caller, student_id: int) -> Student:
     """A student the caller may see, or NotFound."""
     student = session.scalar(select(Student).options(*_load()).where(
-        Student.id == student_id, policy.school_clause(caller, Student.school_id)))
+        Student.id == student_id, policy.student_clause(caller)))
     if student is None:
         raise NotFound(f"No student {student_id}.")
     return student
@@ -33,20 +36,25 @@ def get(session: Session, *, caller: Caller, student_id: int) -> Student:
 def get_all(session: Session, *, caller: Caller, class_id: int | None = None,
             year_level: int | None = None, q: str | None = None) -> list[Student]:
     """The students the caller may see, filtered, by family then given name."""
-    query = select(Student).options(*_load()).where(
-        policy.school_clause(caller, Student.school_id))
+    query = select(Student).options(*_load()).where(policy.student_clause(caller))
     if class_id is not None:
         query = query.where(Student.id.in_(select(class_student.c.student_id).where(
             class_student.c.class_id == class_id)))
     if year_level is not None:
         query = query.where(Student.year_level == year_level)
     if q:
-        pattern = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(Student.first_name).like(pattern),
-                                func.lower(Student.last_name).like(pattern),
-                                func.lower(Student.student_number).like(pattern)))
+        pattern = f"%{like_literal(q.lower())}%"
+        query = query.where(or_(func.lower(Student.first_name).like(pattern, escape="\\"),
+                                func.lower(Student.last_name).like(pattern, escape="\\"),
+                                func.lower(Student.student_number).like(pattern,
+                                                                        escape="\\")))
     return list(session.scalars(query.order_by(Student.last_name, Student.first_name,
                                                Student.id)))
+
+
+def like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern with ``%``, ``_`` and ``\\`` matching only themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def school_for(session: Session, *, caller: Caller, code: str | None) -> School:
@@ -64,15 +72,25 @@ def school_for(session: Session, *, caller: Caller, code: str | None) -> School:
 
 
 def create(session: Session, *, caller: Caller, data: StudentCreate) -> Student:
-    """A new student; student numbers are unique within a school."""
+    """A new student, in ``data.class_id`` if given (teachers must name a class they teach);
+    student numbers are unique within a school (in their log-in normal form)."""
     school = school_for(session, caller=caller, code=data.school)
+    group = classes.get(session, caller=caller, class_id=data.class_id) if data.class_id else None
+    if group is not None:
+        classes.ensure_may_write(caller, group)
+        if group.school_id != school.id:
+            raise NotFound(f"No class {data.class_id}.")
+    elif caller.role not in policy.LEADERS:
+        raise NotPermitted("Name the class you teach that the new student joins (class_id).")
     number = data.student_number.strip()
     if session.scalar(select(Student.id).where(Student.school_id == school.id,
-                                               Student.student_number == number)):
+                                               Student.number_key == normalise(number))):
         raise Conflict(f"{school.code} already has a student numbered {number}.")
     student = Student(school=school, student_number=number,
-                      **data.model_dump(exclude={"school", "student_number"}))
+                      **data.model_dump(exclude={"school", "student_number", "class_id"}))
     session.add(student)
+    if group is not None:
+        group.students.append(student)
     session.flush()
     return get(session, caller=caller, student_id=student.id)
 

@@ -7,10 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from app.db import SessionDep, StepRoute
-from app.people import privacy, students
+from app.people import privacy, student_logins, students
 from app.people.dependencies import Caller
 from app.people.policy import require
-from app.people.student_schemas import StudentCreate, StudentRead, StudentUpdate
+from app.people.student_schemas import (
+    StudentCreate,
+    StudentPassword,
+    StudentRead,
+    StudentUpdate,
+)
 
 router = APIRouter(prefix="/api/v1/students", tags=["students"], route_class=StepRoute)
 
@@ -32,6 +37,8 @@ def list_students(
 @router.post("", response_model=StudentRead, status_code=201, summary="Add a student")
 def create_student(body: StudentCreate, session: SessionDep,
                    caller: Annotated[Caller, require("students:write")]) -> StudentRead:
+    """Leaders add a student to the school (in a class or not); teachers add a new student
+    to a class they teach (`class_id`)."""
     return StudentRead.of(students.create(session, caller=caller, data=body))
 
 
@@ -65,3 +72,15 @@ def export_student(student_id: int, session: SessionDep,
     data (sittings and results once they exist). Audited."""
     student = students.get(session, caller=caller, student_id=student_id)
     return privacy.export_student(session, caller=caller, student=student)
+
+
+@router.post("/{student_id}/password", response_model=StudentPassword,
+             summary="Give a student a new password")
+def reset_student_password(student_id: int, session: SessionDep,
+                           caller: Annotated[Caller, require("classes:logins")]
+                           ) -> StudentPassword:
+    """A fresh password for the student, shown once; their old one stops working and their
+    log-ins end. Teachers of one of the student's classes only. Audited."""
+    student = students.get(session, caller=caller, student_id=student_id)
+    fresh = student_logins.reset_student(session, caller=caller, student=student)
+    return StudentPassword(student_number=student.student_number, password=fresh.password)

@@ -1,108 +1,83 @@
-"""Plain input data for reports: results, norms and the reporting scale (no SQLAlchemy).
+"""What the report builders read: a scored result with who sat it, and the norms.
 
-The delivery and calibration packages turn their rows into these dataclasses; the report
-builders (``individual``, ``group``, ``progress``) only ever see these.
+Results are delivery's typed :class:`~app.delivery.results.ScoredResult`, unchanged; a
+:class:`StudentResult` only adds the student's name and year, the test's name and the strand
+names. The reporting scale is calibration's :class:`~app.calibration.scale.Scale`.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Literal
 
-Quadrant = Literal["Achieved", "Strengths", "Gaps", "To be achieved"]
-QUADRANTS: tuple[Quadrant, ...] = ("Achieved", "Strengths", "Gaps", "To be achieved")
+from app.delivery.results import Flag, ItemOutcome, Quadrant, ScoredResult
+
+QUADRANTS: tuple[Quadrant, ...] = (Quadrant.ACHIEVED, Quadrant.STRENGTHS, Quadrant.GAPS,
+                                   Quadrant.TO_BE_ACHIEVED)
 TimeOfYear = Literal["start", "end"]
-FLAG_TEXT = {
-    "too_little_information": "Too little information: the score rests on few answers, so "
-                              "treat it with caution.",
-    "rapid_guessing": "Rapid guessing: some answers came too fast to have been read; the "
-                      "score may understate what this student knows.",
-}
-"""Plain words for the flags scoring raises (unknown flags are shown by their code)."""
-
-
-@dataclass(frozen=True)
-class ItemOutcome:
-    """One item a student met, judged against the student's own score (its quadrant)."""
-
-    code: str
-    objective_code: str
-    objective: str
-    strand: str
-    sublevel: str
-    depth: Literal["surface", "deep"]
-    score: int
-    max_score: int
-    difficulty: float
-    """Item difficulty on the reporting scale (where a student has a 50% chance)."""
-    p_success: float
-    """The student's modelled probability of success on this item."""
-    quadrant: Quadrant
-
-    @property
-    def correct(self) -> bool:
-        """Full marks."""
-        return self.score >= self.max_score
 
 
 @dataclass(frozen=True)
 class StudentResult:
-    """One scored sitting: a student's scores (each with its SE) and item outcomes."""
+    """One scored sitting (with a scale score) and who sat it."""
 
     student_id: str
     name: str
     year_level: int
     test_name: str
-    sat_on: date
-    theta: float
-    se: float
-    scale_score: float
-    scale_se: float
-    sublevel: str
-    strands: dict[str, tuple[float, float]] = field(default_factory=dict)
-    """Strand → (scale score, SE)."""
-    depth: dict[str, tuple[float, float]] = field(default_factory=dict)
-    """``surface``/``deep`` → (scale score, SE)."""
-    attitude: float | None = None
-    """Mean attitude item score, 0 (negative) to 3 (positive); None if not asked."""
-    flags: tuple[str, ...] = ()
-    items: tuple[ItemOutcome, ...] = ()
+    scored: ScoredResult
+    strand_names: Mapping[str, str] = field(default_factory=dict)
+    """Strand code → its name, for display."""
 
+    @property
+    def sat_on(self) -> date:
+        return self.scored.sat_at.date()
 
-@dataclass(frozen=True)
-class Scale:
-    """A subject's reporting scale ``intercept + slope·θ`` and the sublevel cut scores."""
+    @property
+    def scale_score(self) -> float:
+        assert self.scored.scale_score is not None  # sources leave out unscaled results
+        return self.scored.scale_score
 
-    name: str
-    intercept: float
-    slope: float
-    cuts: dict[str, float]
-    """Sublevel → the scale score at which it begins."""
+    @property
+    def scale_se(self) -> float:
+        assert self.scored.scale_se is not None
+        return self.scored.scale_se
 
-    def score(self, theta: float) -> float:
-        """Scale score for ability θ."""
-        return self.intercept + self.slope * theta
+    @property
+    def sublevel(self) -> str:
+        return self.scored.sublevel or "—"
 
-    def bands(self) -> list[tuple[str, float, float]]:
-        """(sublevel, start, end) in ascending order; the last band is one band-width wide."""
-        ordered = sorted(self.cuts.items(), key=lambda kv: kv[1])
-        out = []
-        for k, (name, start) in enumerate(ordered):
-            end = ordered[k + 1][1] if k + 1 < len(ordered) else start + (
-                start - ordered[k - 1][1] if k else self.slope)
-            out.append((name, start, end))
-        return out
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        return self.scored.flags
 
-    def sublevel(self, score: float) -> str:
-        """The sublevel a scale score falls in ("below 2B" under the lowest cut)."""
-        name = f"below {min(self.cuts, key=self.cuts.__getitem__)}" if self.cuts else "—"
-        for level, start in sorted(self.cuts.items(), key=lambda kv: kv[1]):
-            if score >= start:
-                name = level
-        return name
+    @property
+    def attitude(self) -> float | None:
+        """Mean attitude item score, 0 (negative) to 3 (positive); None if not asked."""
+        return self.scored.attitude_score
+
+    @property
+    def items(self) -> tuple[ItemOutcome, ...]:
+        return self.scored.quadrants
+
+    def strand_name(self, code: str | None) -> str:
+        """A strand's name (its code if unknown, "—" for none)."""
+        return self.strand_names.get(code, code) if code else "—"
+
+    @property
+    def strands(self) -> dict[str, tuple[float, float]]:
+        """Strand name → (scale score, SE)."""
+        return {self.strand_name(code): (s.scale_score, s.scale_se)
+                for code, s in self.scored.subscores.strand.items()
+                if s.scale_score is not None and s.scale_se is not None}
+
+    @property
+    def depth(self) -> dict[str, tuple[float, float]]:
+        """``surface``/``deep`` → (scale score, SE)."""
+        return {name: (s.scale_score, s.scale_se) for name, s in self.scored.subscores.depth.items()
+                if s.scale_score is not None and s.scale_se is not None}
 
 
 @dataclass(frozen=True)
@@ -163,12 +138,3 @@ def demo_norms() -> Norms:
         cells[(year, "start")] = NormCell(middle - DEMO_GROWTH / 2, DEMO_SD)
         cells[(year, "end")] = NormCell(middle + DEMO_GROWTH / 2, DEMO_SD)
     return Norms(subject="mathematics", cells=cells)
-
-
-def demo_scale(subject: str = "mathematics") -> Scale:
-    """The demo bank's reporting scale and cut scores (the same data ``kete demo`` loads)."""
-    path = Path(__file__).parents[1] / "itembank" / "demo" / "scale.json"
-    spec = json.loads(path.read_text(encoding="utf-8"))[subject]
-    return Scale(name=spec["name"], intercept=float(spec["intercept"]),
-                 slope=float(spec["slope"]),
-                 cuts={k: float(v) for k, v in spec["cuts"].items()})

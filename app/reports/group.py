@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from app.reports import pdf
-from app.reports.data import FLAG_TEXT, Norms, Scale, StudentResult, TimeOfYear
+from app.calibration.scale import Scale
+from app.reports.data import Norms, StudentResult, TimeOfYear
 from app.reports.individual import norm_sentence, strip_range, time_of_year
-from app.reports.report_charts import profile_chart, scale_strip
+from app.ui import pdf
+from app.ui.scale_charts import profile_chart, scale_strip
+from app.ui.templates import render
 
 WHOLE_CLASS = 0.5
 """An objective at least this share of the class has yet to achieve is taught to everyone."""
@@ -81,10 +83,12 @@ def group_pathway(results: list[StudentResult]) -> list[PathwayLine]:
     about: dict[str, tuple[str, str, str]] = {}
     for r in results:
         for item in r.items:
-            met.setdefault(item.objective_code, set()).add(r.student_id)
-            about[item.objective_code] = (item.objective, item.strand, item.sublevel)
-            if item.quadrant in ("Gaps", "To be achieved"):
-                yet.setdefault(item.objective_code, set()).add(r.student_id)
+            code = item.objective or "—"
+            met.setdefault(code, set()).add(r.student_id)
+            about[code] = (item.objective_text or "", r.strand_name(item.strand),
+                           item.sublevel or "—")
+            if not item.quadrant.correct:
+                yet.setdefault(code, set()).add(r.student_id)
     names = {r.student_id: r.name for r in results}
     lines = [PathwayLine(code, *about[code],
                          students=tuple(sorted(names[s] for s in yet.get(code, set()))),
@@ -148,7 +152,7 @@ def build_class(results: list[StudentResult], scale: Scale, norms: Norms, *, cla
         levels=tuple(level_rows(results, scale)), pathway=tuple(pathway),
         whole_class=tuple(p for p in pathway if p.share >= WHOLE_CLASS),
         small_groups=tuple(p for p in pathway if SMALL_GROUP <= p.share < WHOLE_CLASS),
-        flagged=tuple((r.name, "; ".join(FLAG_TEXT.get(f, f).split(":")[0] for f in r.flags))
+        flagged=tuple((r.name, "; ".join(f.short for f in r.flags))
                       for r in results if r.flags),
         below_norm=tuple(r.name for r in results
                          if norm and r.scale_score < norm.mean - norm.sd),
@@ -167,7 +171,7 @@ def _profile_chart(rows: list[tuple[str, float, float]]) -> Markup | None:
 
 def render_class_html(view: ClassView, *, pdf_version: bool = False) -> str:
     """The class report as HTML (``pdf_version`` for the print layout)."""
-    return pdf.render_html("class.html", view=view, pdf=pdf_version)
+    return render("reports/class.html", view=view, pdf=pdf_version)
 
 
 def render_class_pdf(view: ClassView) -> bytes:

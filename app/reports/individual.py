@@ -11,27 +11,22 @@ from datetime import date
 
 from markupsafe import Markup
 
-from app.reports import pdf
-from app.reports.data import (
-    FLAG_TEXT,
-    QUADRANTS,
-    ItemOutcome,
-    NormCell,
-    Norms,
-    Quadrant,
-    Scale,
-    StudentResult,
-    TimeOfYear,
-)
-from app.reports.report_charts import nice_range, profile_chart, scale_strip
+from app.calibration.scale import Scale
+from app.delivery.results import ItemOutcome, Quadrant
+from app.reports.data import QUADRANTS, NormCell, Norms, StudentResult, TimeOfYear
+from app.ui import pdf
+from app.ui.scale_charts import nice_range, profile_chart, scale_strip
+from app.ui.templates import render
 
 QUADRANT_MEANING: dict[Quadrant, str] = {
-    "Achieved": "Items easier than your level that you got right — you have these.",
-    "Strengths": "Items harder than your level that you got right — beyond what we expected.",
-    "Gaps": "Items easier than your level that you got wrong — check these first.",
-    "To be achieved": "Items harder than your level that you got wrong — teach these next.",
+    Quadrant.ACHIEVED: "Items easier than your level that you got right — you have these.",
+    Quadrant.STRENGTHS: "Items harder than your level that you got right — beyond what we "
+                        "expected.",
+    Quadrant.GAPS: "Items easier than your level that you got wrong — check these first.",
+    Quadrant.TO_BE_ACHIEVED: "Items harder than your level that you got wrong — teach these "
+                             "next.",
 }
-WHAT_NEXT_ORDER: tuple[Quadrant, ...] = ("To be achieved", "Gaps")
+WHAT_NEXT_ORDER: tuple[Quadrant, ...] = (Quadrant.TO_BE_ACHIEVED, Quadrant.GAPS)
 STAGE = {"B": "Basic", "P": "Proficient", "A": "Advanced"}
 MAX_NEXT_STEPS = 8
 
@@ -127,17 +122,23 @@ def strip_range(values: list[float], norm: NormCell | None) -> tuple[float, floa
     return start, end
 
 
-def quadrant_objectives(items: tuple[ItemOutcome, ...], quadrant: Quadrant) -> list[ObjectiveLine]:
+def quadrant_objectives(result: StudentResult, quadrant: Quadrant) -> list[ObjectiveLine]:
     """The objectives behind one quadrant's items, easiest first."""
     grouped: dict[str, list[ItemOutcome]] = {}
-    for item in items:
+    for item in result.items:
         if item.quadrant == quadrant:
-            grouped.setdefault(item.objective_code, []).append(item)
-    lines = [ObjectiveLine(code=code, text=its[0].objective, strand=its[0].strand,
-                           sublevel=its[0].sublevel, items=tuple(i.code for i in its),
-                           quadrant=quadrant, easiest=min(i.difficulty for i in its))
+            grouped.setdefault(item.objective or "—", []).append(item)
+    lines = [ObjectiveLine(code=code, text=its[0].objective_text or "",
+                           strand=result.strand_name(its[0].strand),
+                           sublevel=its[0].sublevel or "—", items=tuple(i.item for i in its),
+                           quadrant=quadrant, easiest=min(_difficulty(i) for i in its))
              for code, its in grouped.items()]
     return sorted(lines, key=lambda line: (line.easiest, line.code))
+
+
+def _difficulty(item: ItemOutcome) -> float:
+    assert item.difficulty is not None  # sources fill in old results' difficulties
+    return item.difficulty
 
 
 def next_steps(quadrants: tuple[QuadrantView, ...]) -> list[ObjectiveLine]:
@@ -177,7 +178,7 @@ def build_individual(result: StudentResult, scale: Scale, norms: Norms, *,
     when = when or time_of_year(result.sat_on)
     norm = norms.get(result.year_level, when)
     quadrants = tuple(QuadrantView(q, QUADRANT_MEANING[q],
-                                   tuple(quadrant_objectives(result.items, q)))
+                                   tuple(quadrant_objectives(result, q)))
                       for q in QUADRANTS)
     steps = next_steps(quadrants)
     rows = profile_rows(result, scale)
@@ -186,12 +187,12 @@ def build_individual(result: StudentResult, scale: Scale, norms: Norms, *,
         sat_on=result.sat_on, scale_score=result.scale_score, scale_se=result.scale_se,
         sublevel=result.sublevel, level_text=level_text(result.sublevel),
         norm_text=norm_sentence(result.year_level, when, norm),
-        flags=tuple(FLAG_TEXT.get(f, f) for f in result.flags),
+        flags=tuple(f.meaning for f in result.flags),
         score_chart=_score_chart(result, scale, norm, when), profile=tuple(rows),
         profile_chart=_profile_chart(result, rows), attitude_text=attitude_sentence(
             result.attitude), quadrants=quadrants, next_steps=tuple(steps[:MAX_NEXT_STEPS]),
         more_steps=max(len(steps) - MAX_NEXT_STEPS, 0),
-        items_right=sum(i.correct for i in result.items), items_total=len(result.items),
+        items_right=result.scored.items_right, items_total=len(result.items),
         scale_name=scale.name)
 
 
@@ -222,7 +223,7 @@ def _profile_chart(result: StudentResult, rows: list[ProfileRow]) -> Markup | No
 
 def render_individual_html(view: IndividualView, *, pdf_version: bool = False) -> str:
     """The Individual Learning Pathway as HTML (``pdf_version`` for the print layout)."""
-    return pdf.render_html("individual.html", view=view, pdf=pdf_version)
+    return render("reports/individual.html", view=view, pdf=pdf_version)
 
 
 def render_individual_pdf(view: IndividualView) -> bytes:

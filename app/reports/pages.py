@@ -19,21 +19,17 @@ from app.delivery import sittings
 from app.delivery.schemas import AssignmentCreate
 from app.errors import AppError, InvalidInput, NotFound
 from app.itembank.models import Subject
-from app.pages import check_csrf, templates
-from app.people import classes
+from app.people import classes, policy
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
-from app.people.policy import require_page
-from app.reports import group, individual, progress, sources
+from app.people.policy import check_csrf, require_page
+from app.reports import group, individual, sources
+from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
-ClassPage = Annotated[AuthSession | None, require_page("classes:read")]
-AssignPage = Annotated[AuthSession | None, require_page("forms:write")]
+ClassPage = Annotated[AuthSession, require_page("classes:read")]
+AssignPage = Annotated[AuthSession, require_page("forms:write")]
 Format = Annotated[Literal["html", "pdf"], Query(description="html or pdf")]
-
-
-def _to_login() -> RedirectResponse:
-    return RedirectResponse("/login", status_code=303)
 
 
 def _pdf(body: bytes, name: str) -> Response:
@@ -43,8 +39,6 @@ def _pdf(body: bytes, name: str) -> Response:
 
 @router.get("/classes", response_class=HTMLResponse)
 def class_list(request: Request, session: SessionDep, login: ClassPage) -> Response:
-    if login is None:
-        return _to_login()
     caller = Caller.of_staff(login.staff)
     rooms = classes.get_all(session, caller=caller, mine=caller.role == "teacher")
     return templates.TemplateResponse(request, "classes.html", {"login": login, "rooms": rooms})
@@ -53,8 +47,6 @@ def class_list(request: Request, session: SessionDep, login: ClassPage) -> Respo
 @router.get("/classes/{class_id}", response_class=HTMLResponse)
 def class_page(class_id: int, request: Request, session: SessionDep, login: ClassPage,
                message: str | None = None) -> Response:
-    if login is None:
-        return _to_login()
     caller = Caller.of_staff(login.staff)
     try:
         room = classes.get(session, caller=caller, class_id=class_id)
@@ -72,7 +64,8 @@ def class_page(class_id: int, request: Request, session: SessionDep, login: Clas
         "login": login, "room": room, "assignments": given, "counts": counts,
         "a_sittings": a_sittings,
         "accepted": accepted, "message": message,
-        "progress": (scored[-1], scored[0]) if len(scored) >= 2 else None})
+        "may_see_logins": policy.may_see_logins(caller, room),
+        "progress": _progress_pair(scored)})
 
 
 @router.post("/classes/{class_id}/assign")
@@ -82,8 +75,6 @@ def assign(class_id: int, session: SessionDep, login: AssignPage,
            days: Annotated[int, Form(ge=1, le=60)] = 14,
            minutes: Annotated[int | None, Form(ge=1, le=240)] = None,
            mode: Annotated[Literal["screen", "paper"], Form()] = "screen") -> Response:
-    if login is None:
-        return _to_login()
     check_csrf(login, csrf)
     now = utcnow()
     try:
@@ -103,8 +94,6 @@ def assign(class_id: int, session: SessionDep, login: AssignPage,
 def individual_report(sitting_id: int, session: SessionDep, login: ClassPage,
                       format: Format = "html") -> Response:
     """A student's Individual Learning Pathway."""
-    if login is None:
-        return _to_login()
     sitting = sittings.get_sitting(session, caller=Caller.of_staff(login.staff),
                                    sitting_id=sitting_id)
     scale = sources.scale_of(session, sitting.assignment.form.subject_id)
@@ -122,8 +111,6 @@ def individual_report(sitting_id: int, session: SessionDep, login: ClassPage,
 def class_report(assignment_id: int, session: SessionDep, login: ClassPage,
                  format: Format = "html") -> Response:
     """The class report for one assigned test."""
-    if login is None:
-        return _to_login()
     assignment = sittings.get_assignment(session, caller=Caller.of_staff(login.staff),
                                          assignment_id=assignment_id)
     scale = sources.scale_of(session, assignment.form.subject_id)
@@ -138,31 +125,13 @@ def class_report(assignment_id: int, session: SessionDep, login: ClassPage,
     return HTMLResponse(group.render_class_html(view))
 
 
-@router.get("/reports/progress")
-def progress_report(session: SessionDep, login: ClassPage,
-                    pre: Annotated[int | None, Query(description="Earlier assignment.")] = None,
-                    post: Annotated[int | None, Query(description="Later assignment.")] = None,
-                    format: Format = "html") -> Response:
-    """Progress between two assignments of a class: effect size against the 0.40 hinge."""
-    if login is None:
-        return _to_login()
-    if pre is None or post is None:
-        raise InvalidInput("Choose the earlier (pre) and later (post) test to compare.")
-    caller = Caller.of_staff(login.staff)
-    first = sittings.get_assignment(session, caller=caller, assignment_id=pre)
-    second = sittings.get_assignment(session, caller=caller, assignment_id=post)
-    if first.form.subject_id != second.form.subject_id:
-        raise InvalidInput("Progress compares two tests of the same subject.")
-    scale = sources.scale_of(session, second.form.subject_id)
-    view = progress.build_progress(
-        sources.assignment_results(session, first, scale),
-        sources.assignment_results(session, second, scale),
-        sources.norms_of(_subject(session, second.form.subject_id), scale),
-        title=f"{first.form.name} → {second.form.name}",
-        years=sources.years_between(first.opens_at.date(), second.opens_at.date()))
-    if format == "pdf":
-        return _pdf(progress.render_progress_pdf(view), f"progress-{pre}-{post}")
-    return HTMLResponse(progress.render_progress_html(view))
+def _progress_pair(scored: list) -> tuple | None:
+    """The class's first and latest scored tests of the latest test's subject (the progress
+    page opens on them; any two can be chosen there)."""
+    if not scored:
+        return None
+    same = [a for a in scored if a.form.subject_id == scored[0].form.subject_id]
+    return (same[-1], same[0]) if len(same) >= 2 else None
 
 
 def _subject(session: SessionDep, subject_id: int) -> str:

@@ -1,8 +1,9 @@
-"""Scored sittings in the database → the plain report data the builders read.
+"""Where the report builders' inputs come from: delivery's scored results, people's names,
+calibration's scale and the norms.
 
 Norms: Kete has no normed sample yet, so each subject's norms are those its reference
 calibration implies (θ ~ N(0, 1) spread over Years 4–10, a year's growth of d = 0.40);
-reports say they are illustrative.
+reports say they are illustrative. :func:`norms_of` is the one place norms are looked up.
 """
 
 from __future__ import annotations
@@ -14,72 +15,77 @@ from sqlalchemy.orm import Session
 
 from app.calibration import service as calibration
 from app.calibration.models import ItemParameter
-from app.delivery.models import Assignment, Result, Sitting
+from app.calibration.scale import Scale
+from app.delivery import result_store
+from app.delivery.models import Assignment, Sitting
+from app.delivery.results import ScoredResult
 from app.errors import Conflict
-from app.itembank.models import Item, Objective
+from app.itembank.models import Item, Strand
 from app.people.models import Student
-from app.reports.data import ItemOutcome, Norms, Scale, StudentResult, reference_norms
+from app.reports.data import Norms, StudentResult, reference_norms
 
 
 def scale_of(session: Session, subject_id: int) -> Scale:
-    """The subject's reporting scale and cut scores as report data."""
-    row, cuts = calibration.reporting_scale(session, subject_id=subject_id)
-    if row is None:
+    """The subject's reporting scale and cut scores."""
+    scale = calibration.scale_of(session, subject_id=subject_id)
+    if scale is None:
         raise Conflict("This subject has no reporting scale yet, so no report can be drawn.")
-    return Scale(name=row.name, intercept=row.intercept, slope=row.slope, cuts=dict(cuts))
+    return scale
 
 
 def norms_of(subject: str, scale: Scale) -> Norms:
+    """The norms a subject's results are compared with (see the module notes)."""
     return reference_norms(subject, scale.intercept, scale.slope)
 
 
 def student_result(session: Session, sitting: Sitting, scale: Scale) -> StudentResult | None:
-    """A scored sitting as report data (None if it has no result or no student any more)."""
-    result = session.scalar(select(Result).where(Result.sitting_id == sitting.id))
-    student = session.get(Student, sitting.student_id) if sitting.student_id else None
-    if result is None or student is None or result.scale_score is None:
-        return None
-    assignment = sitting.assignment
-    return StudentResult(
-        student_id=str(student.id), name=f"{student.first_name} {student.last_name}",
-        year_level=student.year_level, test_name=assignment.form.name,
-        sat_on=(sitting.submitted_at or assignment.opens_at).date(),
-        theta=result.theta, se=result.se, scale_score=result.scale_score,
-        scale_se=result.scale_se or result.se * scale.slope,
-        sublevel=result.sublevel or scale.sublevel(result.scale_score),
-        strands=_pairs(result.subscores.get("strand", {})),
-        depth=_pairs(result.subscores.get("depth", {})),
-        attitude=result.attitude_score, flags=tuple(str(f) for f in result.flags),
-        items=_outcomes(session, result, scale))
-
-
-def _pairs(entries: dict) -> dict[str, tuple[float, float]]:
-    return {name: (float(e["scale_score"]), float(e["scale_se"])) for name, e in entries.items()
-            if e.get("scale_score") is not None and e.get("scale_se") is not None}
-
-
-def _outcomes(session: Session, result: Result, scale: Scale) -> tuple[ItemOutcome, ...]:
-    codes = [q["item"] for q in result.quadrants]
-    location = {code: loc for code, loc in session.execute(
-        select(Item.code, ItemParameter.location).join(
-            ItemParameter, ItemParameter.item_id == Item.id).where(
-            ItemParameter.calibration_id == result.calibration_id, Item.code.in_(codes)))}
-    texts = {o.code: o.text for o in session.scalars(select(Objective).where(
-        Objective.code.in_([q["objective"] for q in result.quadrants if q["objective"]])))}
-    return tuple(ItemOutcome(
-        code=q["item"], objective_code=q["objective"] or "—",
-        objective=q.get("objective_text") or texts.get(q["objective"] or "", ""),
-        strand=q["strand"] or "—", sublevel=q["sublevel"] or "—",
-        depth=q["depth"] or "surface", score=int(q["score"]), max_score=int(q["max_score"]),
-        difficulty=scale.score(float(location.get(q["item"], 0.0))),
-        p_success=float(q["p_correct"]), quadrant=q["quadrant"]) for q in result.quadrants)
+    """A scored sitting as report input (None if unscored, unscaled or de-identified)."""
+    scored = result_store.get(session, sitting=sitting)
+    return None if scored is None else _with_student(session, scored, sitting.assignment,
+                                                     scale)
 
 
 def assignment_results(session: Session, assignment: Assignment, scale: Scale
                        ) -> list[StudentResult]:
-    sittings = session.scalars(select(Sitting).where(Sitting.assignment_id == assignment.id)
-                               .order_by(Sitting.id))
-    return [r for r in (student_result(session, s, scale) for s in sittings) if r is not None]
+    """Every scored, scaled result of an assignment whose student is still known."""
+    out = []
+    for scored in result_store.of_assignment(session, assignment_id=assignment.id):
+        result = _with_student(session, scored, assignment, scale)
+        if result is not None:
+            out.append(result)
+    return out
+
+
+def _with_student(session: Session, scored: ScoredResult, assignment: Assignment,
+                  scale: Scale) -> StudentResult | None:
+    student = session.get(Student, scored.student_id) if scored.student_id else None
+    if student is None or scored.scale_score is None:
+        return None
+    return StudentResult(
+        student_id=str(student.id), name=f"{student.first_name} {student.last_name}",
+        year_level=student.year_level, test_name=assignment.form.name,
+        scored=_with_difficulties(session, scored, scale),
+        strand_names=_strand_names(session, assignment.form.subject_id))
+
+
+def _strand_names(session: Session, subject_id: int) -> dict[str, str]:
+    return {code: name for code, name in session.execute(
+        select(Strand.code, Strand.name).where(Strand.subject_id == subject_id))}
+
+
+def _with_difficulties(session: Session, scored: ScoredResult, scale: Scale) -> ScoredResult:
+    """Results scored before item difficulties were stored get them from the calibration's
+    item locations (tolerated old rows; new results carry their own)."""
+    missing = [q.item for q in scored.quadrants if q.difficulty is None]
+    if not missing:
+        return scored
+    location = dict(session.execute(select(Item.code, ItemParameter.location).join(
+        ItemParameter, ItemParameter.item_id == Item.id).where(
+        ItemParameter.calibration_id == scored.calibration_id, Item.code.in_(missing))).all())
+    items = tuple(q if q.difficulty is not None else q.model_copy(update={
+        "difficulty": round(scale.score(float(location.get(q.item, 0.0))), 1)})
+        for q in scored.quadrants)
+    return scored.model_copy(update={"quadrants": items})
 
 
 def years_between(first: date, second: date) -> float:

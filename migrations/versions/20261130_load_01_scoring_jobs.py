@@ -4,8 +4,8 @@
 hand-in whose job never ran from one waiting for a teacher's marks. ``periodic_run`` holds
 one row per periodic job and minute: the scheduler that inserts it first runs the job.
 
-Revision ID: 20261130_load_01
-Revises: 0005
+Revision ID: load_01
+Revises: trust_01
 Create Date: 2026-11-30 12:00:00
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '20261130_load_01'
-down_revision: str | None = '0005'
+revision: str = 'load_01'
+down_revision: str | None = 'trust_01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

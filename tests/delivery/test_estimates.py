@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.calibration.scale import Scale
 from app.delivery import estimates
-from app.delivery.estimates import Metric, Scale
+from app.delivery.estimates import Metric
+from app.delivery.results import Flag
+from app.irt.models import expected_score
 from app.irt.parameters import ItemParameters
 from app.irt.simulate import simulate_responses
 
@@ -45,10 +48,12 @@ def test_the_link_moves_theta_and_scales_the_se() -> None:
 
 
 def test_sublevel_is_the_highest_cut_at_or_below_the_score() -> None:
-    scale = Scale(1500, 100, [("3B", 1400.0), ("3P", 1450.0), ("3A", 1500.0)])
+    scale = Scale.of("s", 1500, 100, [("3P", 1450.0), ("3B", 1400.0), ("3A", 1500.0)])
     assert scale.sublevel(1450.0) == "3P" and scale.sublevel(1449.9) == "3B"
-    assert scale.sublevel(1399.0) is None and scale.sublevel(2000.0) == "3A"
-    assert scale.score(0.5, 0.3) == pytest.approx((1550.0, 30.0))
+    assert scale.sublevel(1399.0) == "below 3B" and scale.sublevel(2000.0) == "3A"
+    assert scale.rank("below 3B") == -1 < scale.rank("3B") < scale.rank("3A")
+    assert (scale.score(0.5), scale.score_se(0.3)) == pytest.approx((1550.0, 30.0))
+    assert Scale.of("s", 1500, 100, {}).sublevel(1400.0) == ""
 
 
 @pytest.mark.parametrize(("p", "score", "quadrant"), [
@@ -61,6 +66,20 @@ def test_quadrants(p: float, score: int, quadrant: str) -> None:
 def test_flags() -> None:
     ones = np.ones(10)
     assert estimates.flags(np.array([1, 1, 0, 0.0]), ones[:4], [20, 30]) == [
-        "fewer than 3 correct"]
-    assert estimates.flags(ones, ones, [3, 4, 4]) == ["all correct", "rapid guessing"]
+        Flag.FEW_CORRECT]
+    assert estimates.flags(ones, ones, [3, 4, 4]) == [Flag.ALL_CORRECT, Flag.RAPID_GUESSING]
+    two = np.full(4, 2.0)  # part marks: one of two marks counts as right, as in the quadrants
+    assert estimates.flags(np.array([1, 1, 2, 0.0]), two, []) == []
     assert estimates.flags(np.array([1, 1, 1, 0.0]), ones[:4], []) == []
+
+
+def test_half_marks_theta_is_where_the_expected_share_is_one_half() -> None:
+    params = ItemParameters.from_records([
+        {"item_id": "rasch", "model": "rasch", "b": 0.4},
+        {"item_id": "3pl", "model": "3pl", "a": 1.2, "b": 0.5, "c": 0.25},
+        {"item_id": "gpcm", "model": "gpcm", "a": 0.9, "steps": [-0.6, 0.8]}])
+    place = estimates.half_marks_theta(params)
+    assert place[0] == pytest.approx(0.4, abs=1e-6)
+    assert place[1] < 0.5  # guessing puts P = 0.5 below b
+    shares = np.diagonal(expected_score(params, place)) / params.max_score
+    assert shares == pytest.approx(0.5, abs=1e-6)

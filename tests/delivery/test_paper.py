@@ -19,7 +19,7 @@ from app.itembank import passages
 from app.itembank import service as items
 from app.itembank.schemas import ItemCreate, PassageCreate
 from app.people.dependencies import SESSION_COOKIE, Caller
-from app.reports.pdf import _document
+from app.ui.pdf import document
 from tests.delivery import builders
 from tests.factories import item_data
 from tests.people import builders as people
@@ -91,10 +91,10 @@ def test_the_booklet_is_a4_in_order_and_holds_no_key(session: Session,
                    "accepted", "partial", "teacher_marked"):
         assert secret not in html
     assert html.count('class="box ticked"') == 1  # the cover's example, never an answer
-    document = _document(html, "https://kete.invalid/")
-    width, height = document.pages[0].width, document.pages[0].height
+    doc = document(html, "https://kete.invalid/")
+    width, height = doc.pages[0].width, doc.pages[0].height
     assert (round(width), round(height)) == pytest.approx(A4_CSS_PX, abs=1)
-    assert len(document.pages) >= 2
+    assert len(doc.pages) >= 2
     assert paper.render_booklet_pdf(booklet).startswith(b"%PDF")
 
 
@@ -206,7 +206,7 @@ def test_other_schools_teachers_and_screen_tests_are_refused(
     assert client.get(f"/assignments/{assignment.id}/paper").status_code == 404
     colleague = people.bearer(session, world.other_teacher)  # same school, not their class
     assert client.post(url.format(assignment.id), json=body,
-                       headers=colleague).status_code == 403
+                       headers=colleague).status_code == 404
     mine = people.bearer(session, world.teacher)
     assert client.post(url.format(screen.id), json=body, headers=mine).status_code == 409
     outsider = body | {"student_id": other.students[0].id}

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.delivery import marking, player, scoring, sittings
+from app.delivery import marking, player, result_store, scoring, sittings
 from app.delivery.models import Answer, Result, ScoredResponse, Sitting
+from app.delivery.results import Flag, Quadrant
 from app.delivery.schemas import AnswerSave, AssignmentCreate
-from app.errors import Conflict, NotFound, NotPermitted
+from app.errors import Conflict, NotFound
 from app.people import privacy
 from app.people.dependencies import Caller
 from tests.delivery import builders
@@ -44,7 +45,7 @@ def test_only_accepted_forms_go_to_classes_the_caller_teaches(session: Session,
     with pytest.raises(Conflict):
         sittings.assign(session, caller=teacher, data=data(draft.id, world.room.id))
     accepted = builders.form(session, staff=world.teacher, codes=builders.codes(5))
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotFound):  # a colleague's class is not the teacher's to see
         sittings.assign(session, caller=teacher, data=data(accepted.id, world.other_room.id))
     other = people.tenant(session, "SIT-B")
     with pytest.raises(NotFound):
@@ -103,20 +104,22 @@ def test_submit_scores_the_sitting(session: Session, world: people.Tenant) -> No
         sittings.save_answer(session, sitting=sitting, data=_save(f"a{k}", 100 + k, att,
                                                                   "CD"[k]))
     sittings.submit(session, sitting=sitting)
-    result = session.scalar(select(Result).where(Result.sitting_id == sitting.id))
+    result = result_store.get(session, sitting=sitting)
     assert sitting.status == "scored" and result is not None
     assert -1.0 < result.theta < 1.0 and 0.2 < result.se < 0.6
     assert result.scale_score == pytest.approx(1500 + 100 * result.theta, abs=0.1)
     assert result.scale_se == pytest.approx(100 * result.se, abs=0.1)
     assert result.sublevel is not None and result.raw_score == 15 and result.max_score == 30
-    assert result.attitude_score == pytest.approx(2.5) and result.flags == []
-    quadrants = {q["quadrant"] for q in result.quadrants}
-    assert quadrants <= {"Achieved", "Strengths", "Gaps", "To be achieved"}
-    assert result.quadrants[0]["quadrant"] == "Achieved"
-    assert result.quadrants[-1]["quadrant"] == "To be achieved"
-    assert set(result.subscores["strand"]) == {"NA", "GM"}
-    assert set(result.subscores["depth"]) == {"surface", "deep"}
-    assert result.subscores["strand"]["NA"]["se"] > result.se
+    assert result.attitude_score == pytest.approx(2.5) and result.flags == ()
+    assert result.quadrants[0].quadrant == Quadrant.ACHIEVED
+    assert result.quadrants[-1].quadrant == Quadrant.TO_BE_ACHIEVED
+    assert result.items_right == 15 == sum(q.quadrant.correct for q in result.quadrants)
+    for q in result.quadrants:  # an item is easier exactly when it sits at or below the score
+        assert q.difficulty is not None
+        assert (q.difficulty <= result.scale_score + 0.1) == q.quadrant.easier, q
+    assert set(result.subscores.strand) == {"NA", "GM"}
+    assert set(result.subscores.depth) == {"surface", "deep"}
+    assert result.subscores.strand["NA"].se > result.se
     recorded = session.scalar(select(func.count()).where(
         ScoredResponse.person_key == f"sitting:{sitting.id}", ScoredResponse.source == "sitting"))
     assert recorded == 30
@@ -131,8 +134,10 @@ def test_too_little_information_is_flagged(session: Session, world: people.Tenan
         sittings.save_answer(session, sitting=sitting, data=_save(f"s{seq}", seq, fi.item_id,
                                                                   "B", time_s=2))
     sittings.submit(session, sitting=sitting)
-    result = session.scalar(select(Result).where(Result.sitting_id == sitting.id))
-    assert result is not None and set(result.flags) == {"all correct", "rapid guessing"}
+    result = result_store.get(session, sitting=sitting)
+    assert result is not None and set(result.flags) == {Flag.ALL_CORRECT, Flag.RAPID_GUESSING}
+    stored = session.scalar(select(Result.flags).where(Result.sitting_id == sitting.id))
+    assert sorted(stored) == ["all_correct", "rapid_guessing"]  # one vocabulary, stored too
 
 
 def test_open_answers_wait_for_the_teacher(session: Session, world: people.Tenant) -> None:

@@ -8,8 +8,12 @@ from sqlalchemy.orm import Session
 
 from app.people import classes, logins, service
 from app.people.models import ClassGroup, School, Staff, Student
+from app.people.security import hash_student_password
+from app.people.student_passwords import normalise
 
 PASSWORD = "a-long-test-password"
+STUDENT_PASSWORD = "kiwi moon 42"
+"""Every built student's own password (in the generated format)."""
 
 
 def school(session: Session, code: str = "KURA-A") -> School:
@@ -41,7 +45,8 @@ def cookie_and_csrf(session: Session, member: Staff) -> tuple[str, str]:
 def student(session: Session, at: School, number: str = "1001", *, first: str = "Aroha",
             last: str = "Ngata", year: int = 6) -> Student:
     row = Student(school=at, student_number=number, first_name=first, last_name=last,
-                  year_level=year)
+                  year_level=year,
+                  password_hash=hash_student_password(normalise(STUDENT_PASSWORD)))
     session.add(row)
     session.flush()
     return row
@@ -59,8 +64,10 @@ def group(session: Session, at: School, name: str = "Room 1", *,
     return row
 
 
-def student_bearer(session: Session, pupil: Student, room: ClassGroup) -> dict[str, str]:
-    token, _ = logins.start_student_session(session, student=pupil, group=room, kind="bearer")
+def student_bearer(session: Session, pupil: Student, room: ClassGroup | None = None
+                   ) -> dict[str, str]:
+    """A bearer header for ``pupil`` (``room`` is ignored: log-ins belong to no class)."""
+    token, _ = logins.start_student_session(session, student=pupil, kind="bearer")
     return {"Authorization": f"Bearer {token}"}
 
 

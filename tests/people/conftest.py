@@ -15,6 +15,9 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Argon2 with minimal cost: hashes still start ``$argon2`` and verify as in production."""
     monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=64,
                                                             parallelism=1))
+    monkeypatch.setattr(security, "_student_hasher", PasswordHasher(time_cost=1, memory_cost=64,
+                                                                    parallelism=1))
     monkeypatch.setattr(security, "_DUMMY_HASH", [])
+    monkeypatch.setattr(security, "_DUMMY_STUDENT_HASH", [])
     monkeypatch.setattr(ratelimit, "LIMITS", ratelimit.Limits())
     yield

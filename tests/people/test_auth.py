@@ -87,8 +87,27 @@ def test_logout_ends_the_session(client: TestClient, session: Session) -> None:
 
 
 def test_pages_need_a_login(client: TestClient) -> None:
-    for path in ("/", "/bank", "/bank/MA-1"):
-        assert client.get(path, follow_redirects=False).status_code == 303
+    """The page policy raises LoginRequired once; the one handler sends each to its log-in."""
+    for path in ("/", "/bank", "/bank/MA-1", "/classes", "/tests", "/reports/sittings/1"):
+        response = client.get(path, follow_redirects=False)
+        assert (response.status_code, response.headers["location"]) == (303, "/login"), path
+    for path in ("/student", "/student/sittings/1"):
+        response = client.get(path, follow_redirects=False)
+        assert (response.status_code, response.headers["location"]) == (303, "/student/login")
+    assert client.get("/api/v1/items").status_code == 401  # the API answers, never redirects
+
+
+def test_page_errors_are_pages_and_api_errors_json(client: TestClient, session: Session) -> None:
+    _staff(session)
+    _page_login(client)
+    page = client.get("/progress?from_assignment=1")  # a page route's own error
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "Choose both tests" in page.text
+    invalid = client.get("/progress?from_assignment=x&to_assignment=2")  # validation error
+    assert invalid.status_code == 422 and "from_assignment" in invalid.text
+    assert "<html" in invalid.text
+    api = client.get("/api/v1/items/NOPE", headers={"Authorization": "Bearer nope"})
+    assert api.status_code == 401 and api.json()["error"] == "NotAuthenticated"
 
 
 def test_bank_pages_render_items_and_empty_states(client: TestClient, session: Session) -> None:

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from app.people.models import StudentSession
 from tests.people import builders
+from tests.people.builders import STUDENT_PASSWORD
 
 
-def _student_token(client: TestClient, school: str, number: str, code: str) -> dict[str, str]:
+def _student_token(client: TestClient, school: str, number: str,
+                   password: str = STUDENT_PASSWORD) -> dict[str, str]:
     response = client.post("/api/v1/auth/student", json={
-        "school_code": school, "student_number": number, "class_code": code})
+        "school_code": school, "student_number": number, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
@@ -33,54 +35,99 @@ def test_leader_and_teacher_manage_students_and_classes(client: TestClient,
     assert group.status_code == 201, group.text
     class_id = group.json()["id"]
     assert [t["name"] for t in group.json()["teachers"]] == [a.teacher.name]
-    joined = client.put(f"/api/v1/classes/{class_id}/students/{created.json()['id']}",
-                        headers=teacher).json()
+    # moving a student into a class is a leader's act
+    path = f"/api/v1/classes/{class_id}/students/{created.json()['id']}"
+    assert client.put(path, headers=teacher).status_code == 403
+    joined = client.put(path, headers=leader).json()
     assert [s["name"] for s in joined["students"]] == ["Wiremu Parata"]
-    co = client.put(f"/api/v1/classes/{class_id}/teachers/{a.other_teacher.id}", headers=teacher)
+    co = client.put(f"/api/v1/classes/{class_id}/teachers/{a.other_teacher.id}", headers=leader)
     assert len(co.json()["teachers"]) == 2
+    # a teacher adds a new student straight into a class they teach, never elsewhere
+    new = {**body, "student_number": "2002", "first_name": "Hana"}
+    assert client.post("/api/v1/students", json=new, headers=teacher).status_code == 403
+    assert client.post("/api/v1/students", json={**new, "class_id": a.other_room.id},
+                       headers=teacher).status_code == 404
+    added = client.post("/api/v1/students", json={**new, "class_id": class_id}, headers=teacher)
+    assert added.status_code == 201 and added.json()["classes"][0]["id"] == class_id
     mine = client.get("/api/v1/classes", params={"mine": True}, headers=teacher).json()
     assert {c["name"] for c in mine} == {"Room 1", "Kākano"}
     assert client.delete(f"/api/v1/classes/{class_id}", headers=teacher).status_code == 204
-    found = client.get("/api/v1/students", params={"q": "parata"}, headers=teacher).json()
-    assert [s["classes"] for s in found] == [[]]
+    found = client.get("/api/v1/students", params={"q": "parata"}, headers=leader).json()
+    assert [s["classes"] for s in found] == [[], []]
+    # once the class is gone, its students are no longer the teacher's
+    assert client.get("/api/v1/students", params={"q": "parata"}, headers=teacher).json() == []
 
 
-def test_student_logs_in_with_codes_and_reaches_only_their_own_things(
+def test_search_treats_percent_and_underscore_literally(client: TestClient,
+                                                        session: Session) -> None:
+    a = builders.tenant(session, "KURA-A")
+    leader = builders.bearer(session, a.leader)
+    for q, expected in (("%", 0), ("_", 0), ("\\", 0), ("tan", 1), ("KURA-A-", 2)):
+        found = client.get("/api/v1/students", params={"q": q}, headers=leader).json()
+        assert len(found) == expected, q
+
+
+def test_student_logs_in_with_their_own_password_and_reaches_only_their_own_things(
         client: TestClient, session: Session) -> None:
     a = builders.tenant(session, "KURA-A")
     b = builders.tenant(session, "KURA-B")
     me = a.students[0]
-    auth = _student_token(client, "kura-a", me.student_number, a.room.access_code.lower())
+    auth = _student_token(client, " ＫＵＲＡ-a ", me.student_number, "Kiwi-Moon 42")
     home = client.get("/api/v1/student/me", headers=auth).json()
     assert (home["first_name"], home["tests"]) == ("Mere", [])
     assert [c["name"] for c in home["classes"]] == ["Room 1"]
     for path in ("/api/v1/auth/me", "/api/v1/items", f"/api/v1/students/{me.id}",
                  f"/api/v1/students/{a.students[1].id}", f"/api/v1/classes/{a.room.id}"):
         assert client.get(path, headers=auth).status_code == 403, path
-    for school, number, code in [("KURA-A", me.student_number, a.other_room.access_code),
-                                 ("KURA-A", me.student_number, b.room.access_code),
-                                 ("KURA-B", me.student_number, a.room.access_code),
-                                 ("KURA-A", "nobody", a.room.access_code)]:
+    for school, number, password in [("KURA-A", me.student_number, "kiwi moon 43"),
+                                     ("KURA-B", me.student_number, STUDENT_PASSWORD),
+                                     ("KURA-A", b.students[0].student_number, STUDENT_PASSWORD),
+                                     ("KURA-A", "nobody", STUDENT_PASSWORD)]:
         refused = client.post("/api/v1/auth/student", json={
-            "school_code": school, "student_number": number, "class_code": code})
+            "school_code": school, "student_number": number, "password": password})
         assert refused.status_code == 401
-        assert refused.json()["detail"] == "School code, student number or class code is not right."
+        assert refused.json()["detail"] == "School code, student number or password is not right."
 
 
-def test_new_access_code_ends_old_log_ins(client: TestClient, session: Session) -> None:
+def test_a_classmates_number_with_the_class_code_does_not_log_in(
+        client: TestClient, session: Session) -> None:
     a = builders.tenant(session, "KURA-A")
-    pupil, old = a.students[0], a.room.access_code
-    auth = _student_token(client, "KURA-A", pupil.student_number, old)
-    teacher = builders.bearer(session, a.teacher)
+    classmate = a.students[1]
+    old_style = {"school_code": "KURA-A", "student_number": classmate.student_number,
+                 "class_code": a.room.access_code}
+    assert client.post("/api/v1/auth/student", json=old_style).status_code == 422
+    as_password = {"school_code": "KURA-A", "student_number": classmate.student_number,
+                   "password": a.room.access_code}
+    assert client.post("/api/v1/auth/student", json=as_password).status_code == 401
+    client.get("/student/login")
+    csrf = client.cookies.get("kete_student_login_csrf")
+    page = client.post("/student/login", data={**as_password, "csrf": csrf},
+                       follow_redirects=False)
+    assert page.headers["location"] == "/student/login?error=credentials"
+
+
+def test_a_student_without_a_password_cannot_log_in(client: TestClient,
+                                                    session: Session) -> None:
+    a = builders.tenant(session, "KURA-A")
+    a.students[0].password_hash = None
+    session.flush()
+    assert client.post("/api/v1/auth/student", json={
+        "school_code": "KURA-A", "student_number": a.students[0].student_number,
+        "password": ""}).status_code == 401
+
+
+def test_class_code_only_opens_the_class_log_in_page(client: TestClient,
+                                                    session: Session) -> None:
+    a = builders.tenant(session, "KURA-A")
+    page = client.get("/student/login", params={"class": a.room.access_code.lower()}).text
+    assert "Room 1" in page and 'value="KURA-A"' in page
+    teacher, old = builders.bearer(session, a.teacher), a.room.access_code
     new = client.post(f"/api/v1/classes/{a.room.id}/access-code", headers=teacher).json()
     assert new["access_code"] != old
-    assert client.get("/api/v1/student/me", headers=auth).status_code == 401
-    assert client.post("/api/v1/auth/student", json={
-        "school_code": "KURA-A", "student_number": pupil.student_number,
-        "class_code": old}).status_code == 401
-    again = _student_token(client, "KURA-A", pupil.student_number, new["access_code"])
-    client.delete(f"/api/v1/classes/{a.room.id}/students/{pupil.id}", headers=teacher)
-    assert client.get("/api/v1/student/me", headers=again).status_code == 401
+    assert "Room 1" not in client.get("/student/login", params={"class": old}).text
+    other = builders.bearer(session, a.other_teacher)
+    assert client.post(f"/api/v1/classes/{a.room.id}/access-code",
+                       headers=other).status_code == 404
 
 
 def _csrf(html: str) -> str:
@@ -93,14 +140,14 @@ def test_student_pages_log_in_show_tests_and_log_out(client: TestClient,
                                                      session: Session) -> None:
     a = builders.tenant(session, "KURA-A")
     form = {"school_code": "KURA-A", "student_number": a.students[0].student_number,
-            "class_code": a.room.access_code}
+            "password": STUDENT_PASSWORD}
     assert client.get("/student", follow_redirects=False).headers["location"] == "/student/login"
     client.get("/student/login")
     forged = client.post("/student/login", data={**form, "csrf": "forged"},
                          follow_redirects=False)
     assert forged.headers["location"] == "/student/login?error=expired"
     csrf = _csrf(client.get("/student/login").text)
-    wrong = client.post("/student/login", data={**form, "class_code": "ZZZZZZ", "csrf": csrf},
+    wrong = client.post("/student/login", data={**form, "password": "ZZZZZZ", "csrf": csrf},
                         follow_redirects=False)
     assert wrong.headers["location"] == "/student/login?error=credentials"
     csrf = _csrf(client.get("/student/login").text)
@@ -111,6 +158,8 @@ def test_student_pages_log_in_show_tests_and_log_out(client: TestClient,
     page = client.get("/student").text
     assert "Kia ora, Mere" in page and "No tests assigned yet" in page
     assert client.get("/", follow_redirects=False).headers["location"] == "/login"
+    assert client.post("/student/logout", data={"csrf": "forged"}).status_code == 403
+    assert client.get("/student", follow_redirects=False).status_code == 200
     client.post("/student/logout", data={"csrf": _csrf(page)})
     assert session.scalars(select(StudentSession)).all() == []
     assert client.get("/student", follow_redirects=False).status_code == 303

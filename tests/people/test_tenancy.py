@@ -36,7 +36,9 @@ def test_teacher_cannot_reach_another_schools_students(
     _same_as_missing(client, "GET", "/api/v1/students/{id}", theirs, auth)
     _same_as_missing(client, "PATCH", "/api/v1/students/{id}", theirs, auth,
                      json={"first_name": "Changed"})
-    _same_as_missing(client, "PUT", f"/api/v1/classes/{a.room.id}/students/{{id}}", theirs, auth)
+    leader = builders.bearer(session, a.leader)
+    _same_as_missing(client, "PUT", f"/api/v1/classes/{a.room.id}/students/{{id}}", theirs,
+                     leader)
     listed = client.get("/api/v1/students", headers=auth).json()
     assert {s["student_number"] for s in listed} == {"KURA-A-1", "KURA-A-2"}
     assert client.get("/api/v1/students", params={"class_id": b.room.id},
@@ -47,17 +49,20 @@ def test_teacher_cannot_reach_another_schools_classes(
         client: TestClient, session: Session, schools: tuple[Tenant, Tenant]) -> None:
     a, b = schools
     auth = builders.bearer(session, a.teacher)
-    for method, path, body in [
-        ("GET", "/api/v1/classes/{id}", {}),
-        ("PATCH", "/api/v1/classes/{id}", {"json": {"name": "Mine now"}}),
-        ("DELETE", "/api/v1/classes/{id}", {}),
-        ("POST", "/api/v1/classes/{id}/access-code", {}),
-        ("PUT", "/api/v1/classes/{id}/students/" + str(a.students[0].id), {}),
-        ("PUT", "/api/v1/classes/{id}/teachers/" + str(a.teacher.id), {}),
+    leader = builders.bearer(session, a.leader)
+    for method, path, body, who in [
+        ("GET", "/api/v1/classes/{id}", {}, auth),
+        ("PATCH", "/api/v1/classes/{id}", {"json": {"name": "Mine now"}}, auth),
+        ("DELETE", "/api/v1/classes/{id}", {}, auth),
+        ("POST", "/api/v1/classes/{id}/access-code", {}, auth),
+        ("GET", "/api/v1/classes/{id}/logins.csv", {}, auth),
+        ("POST", "/api/v1/classes/{id}/login-cards", {}, auth),
+        ("PUT", "/api/v1/classes/{id}/students/" + str(a.students[0].id), {}, leader),
+        ("PUT", "/api/v1/classes/{id}/teachers/" + str(a.teacher.id), {}, leader),
     ]:
-        _same_as_missing(client, method, path, b.room.id, auth, **body)
+        _same_as_missing(client, method, path, b.room.id, who, **body)
     _same_as_missing(client, "PUT", f"/api/v1/classes/{a.room.id}/teachers/{{id}}",
-                     b.teacher.id, auth)
+                     b.teacher.id, leader)
     listed = client.get("/api/v1/classes", headers=auth).json()
     assert {c["school"] for c in listed} == {"KURA-A"}
 
@@ -105,18 +110,21 @@ def test_teachers_write_only_their_own_classes(
     a, _ = schools
     auth = builders.bearer(session, a.teacher)
     mine = client.get(f"/api/v1/classes/{a.room.id}", headers=auth).json()
-    theirs = client.get(f"/api/v1/classes/{a.other_room.id}", headers=auth).json()
-    assert mine["access_code"] and theirs["access_code"] is None  # same school: visible
-    refused = client.patch(f"/api/v1/classes/{a.other_room.id}", headers=auth,
-                           json={"name": "Taken"})
-    assert refused.status_code == 403
+    assert mine["access_code"]
+    for method in ("GET", "PATCH"):  # a colleague's class is not the teacher's to see
+        assert client.request(method, f"/api/v1/classes/{a.other_room.id}", headers=auth,
+                              json={"name": "Taken"}).status_code == 404
     renamed = client.patch(f"/api/v1/classes/{a.room.id}", headers=auth, json={"name": "Rm 9"})
     assert renamed.json()["name"] == "Rm 9"
     stranger = builders.student(session, a.school, "A-99")
     assert client.patch(f"/api/v1/students/{stranger.id}", headers=auth,
-                        json={"year_level": 8}).status_code == 403
+                        json={"year_level": 8}).status_code == 404
     own = client.patch(f"/api/v1/students/{a.students[0].id}", headers=auth,
                        json={"year_level": 8})
     assert own.status_code == 200 and own.json()["year_level"] == 8
-    added = client.put(f"/api/v1/classes/{a.room.id}/students/{stranger.id}", headers=auth)
+    moved = client.put(f"/api/v1/classes/{a.room.id}/students/{stranger.id}", headers=auth)
+    assert moved.status_code == 403  # a leader's act
+    added = client.put(f"/api/v1/classes/{a.room.id}/students/{stranger.id}",
+                       headers=builders.bearer(session, a.leader))
     assert added.status_code == 200 and len(added.json()["students"]) == 3
+    assert added.json()["access_code"] is None  # the leader does not teach it

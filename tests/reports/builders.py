@@ -1,39 +1,50 @@
-"""Hand-made report data: a maths class with known quadrants, strands and scores."""
+"""Hand-made report data: a maths class with known quadrants, strands and scores.
+
+Results are delivery's own :class:`ScoredResult` (flags are :class:`Flag` members, so a test
+cannot use a code scoring never emits).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
-from app.reports.data import ItemOutcome, Quadrant, StudentResult
+from app.delivery.results import Flag, ItemOutcome, Quadrant, ScoredResult, SubScore, SubScores
+from app.reports.data import StudentResult
 
+STRANDS = {"NA": "Number and algebra", "GM": "Geometry and measurement", "ST": "Statistics"}
 OBJECTIVES = {
-    "NA3-1": ("Use a range of additive strategies with whole numbers", "Number and algebra", "3P"),
-    "NA3-3": ("Know basic multiplication and division facts", "Number and algebra", "3A"),
-    "NA4-2": ("Understand operations on fractions", "Number and algebra", "4B"),
-    "GM3-1": ("Measure length, area and volume with standard units", "Geometry and measurement",
-              "3B"),
-    "GM4-3": ("Describe transformations: reflection, rotation, translation",
-              "Geometry and measurement", "4P"),
-    "ST3-1": ("Read and interpret bar graphs and tables", "Statistics", "3B"),
-    "ST4-2": ("Compare distributions using summary statistics", "Statistics", "4A"),
+    "NA3-1": ("Use a range of additive strategies with whole numbers", "NA", "3P"),
+    "NA3-3": ("Know basic multiplication and division facts", "NA", "3A"),
+    "NA4-2": ("Understand operations on fractions", "NA", "4B"),
+    "GM3-1": ("Measure length, area and volume with standard units", "GM", "3B"),
+    "GM4-3": ("Describe transformations: reflection, rotation, translation", "GM", "4P"),
+    "ST3-1": ("Read and interpret bar graphs and tables", "ST", "3B"),
+    "ST4-2": ("Compare distributions using summary statistics", "ST", "4A"),
 }
 
 
-def item(code: str, objective: str, quadrant: Quadrant, difficulty: float,
-         depth: str = "surface") -> ItemOutcome:
-    """One item outcome; correct follows the quadrant."""
+def item(code: str, objective: str, quadrant: str, difficulty: float,
+         depth: str = "surface", *, score: int | None = None, max_score: int = 1,
+         position: int = 1) -> ItemOutcome:
+    """One item outcome; the score follows the quadrant unless given."""
     text, strand, sublevel = OBJECTIVES[objective]
-    right = quadrant in ("Achieved", "Strengths")
-    return ItemOutcome(code=code, objective_code=objective, objective=text, strand=strand,
-                       sublevel=sublevel, depth=depth,  # type: ignore[arg-type]
-                       score=1 if right else 0, max_score=1, difficulty=difficulty,
-                       p_success=0.5, quadrant=quadrant)
+    quad = Quadrant(quadrant)
+    return ItemOutcome(position=position, item=code, objective=objective, objective_text=text,
+                       strand=strand, sublevel=sublevel, depth=depth,  # type: ignore[arg-type]
+                       score=(max_score if quad.correct else 0) if score is None else score,
+                       max_score=max_score, p_correct=0.7 if quad.easier else 0.3,
+                       difficulty=difficulty, quadrant=quad)
+
+
+def _sub(score: float, se: float) -> SubScore:
+    return SubScore(theta=(score - 1500) / 75, se=se / 75, scale_score=score, scale_se=se,
+                    n_items=4, raw=2, max=4)
 
 
 def result(name: str = "Aroha Ngata", score: float = 1480.0, *, student_id: str | None = None,
            year: int = 6, items: tuple[ItemOutcome, ...] | None = None,
-           flags: tuple[str, ...] = (), sublevel: str = "4B", sat_on: date = date(2026, 3, 9),
-           attitude: float | None = 2.3) -> StudentResult:
+           flags: tuple[Flag, ...] = (), sublevel: str = "4B", sat_on: date = date(2026, 3, 9),
+           attitude: float | None = 2.3, subscores: bool = True) -> StudentResult:
     """A maths result; by default two items in each quadrant."""
     default = (
         item("M101", "NA3-1", "Achieved", 1420), item("M102", "ST3-1", "Achieved", 1395),
@@ -43,14 +54,21 @@ def result(name: str = "Aroha Ngata", score: float = 1480.0, *, student_id: str 
         item("M107", "ST4-2", "To be achieved", 1510, "deep"),
         item("M108", "NA4-2", "To be achieved", 1550, "deep"),
     )
-    return StudentResult(
-        student_id=student_id or name, name=name, year_level=year,
-        test_name="Term 1 number and measurement", sat_on=sat_on, theta=(score - 1500) / 75,
-        se=0.25, scale_score=score, scale_se=18.0, sublevel=sublevel,
-        strands={"Number and algebra": (score - 14, 24.0),
-                 "Geometry and measurement": (score + 31, 26.0), "Statistics": (score + 3, 30.0)},
-        depth={"surface": (score + 12, 21.0), "deep": (score - 20, 25.0)},
-        attitude=attitude, flags=flags, items=items if items is not None else default)
+    outcomes = items if items is not None else default
+    sat = datetime.combine(sat_on, time(9, 30), tzinfo=UTC)
+    scored = ScoredResult(
+        sitting_id=abs(hash(name)) % 10_000, assignment_id=1, student_id=1, calibration_id=1,
+        theta=(score - 1500) / 75, se=0.24, scale_score=score, scale_se=18.0, sublevel=sublevel,
+        raw_score=sum(o.score for o in outcomes), max_score=sum(o.max_score for o in outcomes),
+        subscores=SubScores(
+            strand={"NA": _sub(score - 14, 24.0), "GM": _sub(score + 31, 26.0),
+                    "ST": _sub(score + 3, 30.0)},
+            depth={"surface": _sub(score + 12, 21.0), "deep": _sub(score - 20, 25.0)},
+        ) if subscores else SubScores(),
+        attitude_score=attitude, flags=flags, quadrants=outcomes, sat_at=sat, scored_at=sat)
+    return StudentResult(student_id=student_id or name, name=name, year_level=year,
+                         test_name="Term 1 number and measurement", scored=scored,
+                         strand_names=STRANDS)
 
 
 def a_class() -> list[StudentResult]:
@@ -62,7 +80,7 @@ def a_class() -> list[StudentResult]:
     return [result("Aroha Ngata", 1480, items=gap, sublevel="4B"),
             result("Ben Tui", 1452, items=gap, sublevel="3A"),
             result("Caleb Wong", 1512, items=plain, sublevel="4P"),
-            result("Dana Fifita", 1415, items=plain, sublevel="3P", flags=("rapid_guessing",)),
+            result("Dana Fifita", 1415, items=plain, sublevel="3P", flags=(Flag.RAPID_GUESSING,)),
             result("Eru Parata", 1530, items=plain, sublevel="4A"),
             result("Fatima Ali", 1498, items=plain[:3], sublevel="4P")]
 

@@ -6,7 +6,8 @@ import itertools
 
 import numpy as np
 
-from app.reports.data import demo_norms, demo_scale
+from app.calibration.scale import demo_scale
+from app.reports.data import demo_norms
 
 
 def test_demo_norms_mix_to_the_reference_population() -> None:

@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from app.reports.data import demo_norms, demo_scale
+from app.calibration.scale import demo_scale
+from app.reports.data import demo_norms
 from app.reports.group import build_class, class_profile, group_pathway, render_class_html
 from tests.reports.builders import a_class, result
 

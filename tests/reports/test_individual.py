@@ -6,7 +6,9 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from typing import Any
 
-from app.reports.data import demo_norms, demo_scale
+from app.calibration.scale import demo_scale
+from app.delivery.results import Flag
+from app.reports.data import demo_norms
 from app.reports.individual import (
     IndividualView,
     build_individual,
@@ -45,8 +47,8 @@ def test_what_next_is_to_be_achieved_then_gaps_each_objective_once() -> None:
 
 
 def test_flags_are_spelled_out_and_shown_first() -> None:
-    view = view_of(flags=("rapid_guessing", "something_new"))
-    assert view.flags[0].startswith("Rapid guessing") and view.flags[1] == "something_new"
+    view = view_of(flags=(Flag.RAPID_GUESSING, Flag.FEW_CORRECT))
+    assert view.flags[0].startswith("Rapid guessing") and "Fewer than 3" in view.flags[1]
     html = render_individual_html(view)
     assert html.index("Read this result with care") < html.index("Where the score sits")
 
@@ -73,9 +75,8 @@ def test_charts_are_well_formed_and_labelled() -> None:
 
 def test_all_correct_and_no_subscores_degrade_gracefully() -> None:
     items = (item("E", "NA3-1", "Achieved", 1400),)
-    r = result(items=items, attitude=None)
-    r = r.__class__(**{**r.__dict__, "strands": {}, "depth": {}})
-    view = build_individual(r, demo_scale(), demo_norms())
+    view = build_individual(result(items=items, attitude=None, subscores=False), demo_scale(),
+                            demo_norms())
     html = render_individual_html(view)
     assert view.next_steps == () and view.profile_chart is None
     assert "set a harder test" in html and "Not asked" in html

@@ -159,3 +159,11 @@ def _step_halving(family: ItemFamily, psi: np.ndarray, step: np.ndarray, f_old: 
     new_psi = np.where(take[:, None], cand, psi)
     moved = np.where(take, np.abs(t[:, None] * step).max(axis=1), 0.0)
     return new_psi, np.where(take, f_new, f_old), moved
+
+
+def gradient(family: ItemFamily, psi: np.ndarray, counts: np.ndarray,
+             theta: np.ndarray) -> np.ndarray:
+    """Gradient ``(n, n_par)`` of ``f`` (log-likelihood of the counts plus log prior)."""
+    probs, jac = family.probs_jacobian(psi, theta)
+    ratio = np.where(probs > 0, counts / np.maximum(probs, _TINY), 0.0)
+    return np.einsum("nqk,nqkp->np", ratio, jac) + family.log_prior(psi)[1]

@@ -2,7 +2,9 @@
 
 A :class:`Quadrature` is a fixed set of nodes ``x_q`` with integration weights ``w_q``; the prior
 mass of node ``q`` under N(μ, σ²) is ``π_q ∝ w_q · φ((x_q − μ)/σ)``, normalised to sum to 1.
-The nodes never move when μ and σ are estimated: only the masses change (Bock & Aitkin, 1981).
+Within one EM run the nodes stay put and only the masses change (Bock & Aitkin, 1981); the
+estimator re-centres its default grid (:func:`centred`) on the estimated population between
+runs (see :mod:`.mml`).
 """
 
 from __future__ import annotations
@@ -42,3 +44,11 @@ def gauss_legendre(n_nodes: int = 41, lower: float = -4.5, upper: float = 4.5) -
     x, w = roots_legendre(n_nodes)
     half = 0.5 * (upper - lower)
     return Quadrature(half * x + 0.5 * (upper + lower), np.log(w * half))
+
+
+def centred(mean: float = 0.0, sd: float = 1.0, n_nodes: int = 61,
+            bound: float = 6.0) -> Quadrature:
+    """Equally spaced nodes on ``mean ± bound·sd``: the default grid, which follows the
+    (estimated) population; ``centred()`` is :func:`rectangular`'s [−6, 6]."""
+    nodes = mean + sd * np.linspace(-bound, bound, n_nodes)
+    return Quadrature(nodes, np.zeros(n_nodes))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from app.reports.data import demo_scale
-from app.reports.report_charts import nice_range, profile_chart, quadrant_scatter, scale_strip
+from app.calibration.scale import demo_scale
+from app.ui.scale_charts import nice_range, profile_chart, quadrant_scatter, scale_strip
 
 
 def test_nice_range_uses_round_steps() -> None:

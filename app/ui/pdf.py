@@ -1,38 +1,20 @@
-"""Jinja rendering of report templates, and PDFs from the same HTML via WeasyPrint.
+"""PDFs from the same HTML as the pages, via WeasyPrint.
 
-Report templates live in ``app/reports/templates`` and extend the site's ``base.html``, so a
-report page and its PDF come from one template. PDFs fetch only Kete's own ``/static`` files:
-no other URL (e.g. one pasted into an item) is ever fetched while printing.
+A report page and its PDF come from one template (:mod:`app.ui.templates`). PDFs fetch only
+Kete's own ``/static`` files: no other URL (e.g. one pasted into an item) is ever fetched
+while printing.
 """
 
 from __future__ import annotations
 
 import mimetypes
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 APP = Path(__file__).resolve().parents[1]
 STATIC = APP / "static"
 BASE_URL = "https://kete.invalid/"
 """Relative and root-relative links in a report resolve here; the fetcher maps ``/static``."""
-
-
-@cache
-def environment() -> Environment:
-    """The report templates first, then the site templates they extend."""
-    loader = ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
-                           FileSystemLoader(APP / "templates")])
-    return Environment(loader=loader, autoescape=select_autoescape(["html"]),
-                       trim_blocks=True, lstrip_blocks=True)
-
-
-def render_html(template: str, **context: Any) -> str:
-    """Render one report template; ``pdf=True`` in the context marks the print version."""
-    context.setdefault("pdf", False)
-    return environment().get_template(template).render(**context)
 
 
 def _static_fetcher() -> Any:
@@ -53,7 +35,7 @@ def _static_fetcher() -> Any:
     return StaticOnly(fail_on_errors=False)
 
 
-def _document(html: str, base_url: str) -> Any:
+def document(html: str, base_url: str) -> Any:
     from weasyprint import HTML  # imported late: it loads Pango/Cairo, which pages never need
 
     return HTML(string=html, base_url=base_url, url_fetcher=_static_fetcher()).render()
@@ -61,9 +43,9 @@ def _document(html: str, base_url: str) -> Any:
 
 def render_pdf(html: str, *, base_url: str = BASE_URL) -> bytes:
     """An A4 PDF of a report's HTML (page size, margins and page numbers come from report.css)."""
-    return bytes(_document(html, base_url).write_pdf())
+    return bytes(document(html, base_url).write_pdf())
 
 
 def page_count(html: str, *, base_url: str = BASE_URL) -> int:
     """How many pages the PDF of ``html`` has."""
-    return len(_document(html, base_url).pages)
+    return len(document(html, base_url).pages)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from app.reports.charts import Frame, line_chart, wright_map
+from app.ui.charts import Frame, line_chart, wright_map
 
 
 def test_line_chart_is_accessible_and_escapes_text() -> None:

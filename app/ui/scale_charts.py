@@ -1,6 +1,6 @@
 """Report charts: scale strips, score profiles and the achievement × progress quadrant.
 
-Built on the primitives in :mod:`app.reports.charts` (same frame, accessible header, axes).
+Built on the primitives in :mod:`app.ui.charts` (same frame, accessible header, axes).
 Text always carries the meaning; fills and dash patterns differ too, so they read in greyscale.
 """
 
@@ -11,7 +11,7 @@ from html import escape
 
 import numpy as np
 
-from app.reports.charts import Frame, _open, axes
+from app.ui.charts import Frame, _open, axes
 
 LEVEL_FILLS = ("#ecece6", "#ffffff")
 PROFILE_FILLS = {"above": "#0b6e4f", "below": "#c2410c", "about the same as": "#8a8f93"}

@@ -1,0 +1,326 @@
+"""Oakes' second term: ``Σ_i Cov(s_i | y_i)``, the posterior covariance of the persons'
+complete-data scores, summed over persons (see :mod:`.standard_errors`).
+
+An estimated item's score at node ``q`` is ``Σ_c b_c(q)·R_ic(q)`` with residuals
+``R_ic(q) = 1[y_i = c] − P_c(θ_q)`` (``c ≥ 1``, one *residual column* each). So
+
+    Σ_i E(s sᵀ | y_i)  =  Σ_q b(q) K_q b(q)ᵀ,    K_q = Σ_i W_iq R_i(q) R_i(q)ᵀ,
+
+and ``Σ_i s̄_i s̄_iᵀ`` with ``s̄_i = Σ_q W_iq s_iq`` makes the covariance. Two shortcuts keep this
+at the cost of a few Gram products:
+
+* **canonical columns.** For Rasch, 2PL, PCM and GPCM items (exponential-family logits) the
+  free part of ``b_c(q)`` is linear in θ: ``u_c + θ_q v_c``. Then only the three moments
+  ``Σ_q θ_q^m K_q`` (m = 0, 1, 2) are needed, and each is one weighted Gram product of the
+  0/1 score indicators plus low-rank corrections. 3PL and GRM columns take the per-node path.
+* **persons in blocks sharing items.** Persons are sorted by the set of estimated items they
+  saw (a hash), so a block's dense matrices span few columns, and the terms that depend only on
+  which items were presented are computed once per distinct set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from app.irt.estimation.estep import _posterior
+from app.irt.estimation.layout import ItemLayout
+from app.irt.estimation.responses import ResponseMatrix
+
+EPS_W = 1e-10  # posterior weights below this are left out of per-node products
+_CELLS = 2_000_000  # persons × residual columns per block
+
+
+@dataclass
+class Residuals:
+    """Residual columns (one per estimated item and category ``c ≥ 1``), sorted by item.
+
+    ``probs`` ``(n_rc, Q)`` is ``P_c(θ_q)``; ``b`` ``(n_rc, Q, p_max)`` the score coefficients
+    (zero for fixed parameters); ``canonical`` ``(n_rc,)`` marks columns whose ``b`` is
+    ``u + θ·v`` exactly, with ``u``, ``v`` ``(n_rc, p_max)``.
+    """
+
+    item: np.ndarray
+    first: np.ndarray  # (n_items,) first column of each item, −1 when not estimated
+    count: np.ndarray  # (n_items,) columns per item
+    probs: np.ndarray
+    b: np.ndarray
+    canonical: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+
+
+def residuals(layout: ItemLayout, nodes: np.ndarray) -> Residuals:
+    """The residual columns of every item with a free parameter, at ``nodes``."""
+    p_max = max((blk.family.n_par for blk in layout.blocks), default=1)
+    items, probs, bs = [], [], []
+    for blk in layout.blocks:
+        fam = blk.family
+        p, jac = fam.probs_jacobian(blk.psi, nodes)  # (n, Q, K), (n, Q, K, p)
+        g = jac / np.where(p > 0, p, 1.0)[..., None]
+        b = (g[:, :, 1:, :] - g[:, :, :1, :]) * blk.free[:, None, None, :]
+        for local in np.flatnonzero(blk.free.any(axis=1)):
+            m = int(fam.n_cat[local]) - 1
+            items.append(np.full(m, blk.items[local]))
+            probs.append(p[local, :, 1:m + 1].T)
+            pad = np.zeros((m, nodes.size, p_max))
+            pad[:, :, : fam.n_par] = b[local, :, :m, :].transpose(1, 0, 2)
+            bs.append(pad)
+    first = np.full(layout.n_items, -1, dtype=np.int64)
+    count = np.zeros(layout.n_items, dtype=np.int64)
+    if not items:
+        empty = np.zeros((0, p_max))
+        return Residuals(np.zeros(0, dtype=np.int64), first, count, np.zeros((0, nodes.size)),
+                         np.zeros((0, nodes.size, p_max)), np.zeros(0, bool), empty, empty)
+    item = np.concatenate(items)  # blocks are sorted by item within, not across: sort
+    order = np.argsort(item, kind="stable")
+    item, b_all = item[order], np.concatenate(bs)[order]
+    uniq, at, n = np.unique(item, return_index=True, return_counts=True)
+    first[uniq], count[uniq] = at, n
+    canonical, u, v = _linear_in_theta(b_all, nodes)
+    return Residuals(item, first, count, np.concatenate(probs)[order], b_all, canonical, u, v)
+
+
+def _linear_in_theta(b: np.ndarray, nodes: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which columns have ``b(q) = u + θ_q v`` (to rounding), and ``u``, ``v``."""
+    v = (b[:, -1, :] - b[:, 0, :]) / (nodes[-1] - nodes[0])
+    u = b[:, 0, :] - nodes[0] * v
+    fitted = u[:, None, :] + nodes[None, :, None] * v[:, None, :]
+    scale = 1.0 + np.abs(b).max(axis=(1, 2))
+    canonical = np.abs(fitted - b).max(axis=(1, 2)) <= 1e-9 * scale
+    return canonical, u, v
+
+
+def person_blocks(data: ResponseMatrix, res: Residuals) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Blocks of persons ``(persons, run starts)`` sorted by the set of estimated items they
+    saw; within a block, persons from one run start to the next saw the same set. Whole runs
+    are grouped while persons × (columns of the runs, an upper bound of the union) stays
+    under :data:`_CELLS`."""
+    if data.n_persons == 0:
+        return []
+    weights = np.random.default_rng(0).integers(1, 2**62, size=data.n_items, dtype=np.int64)
+    use = res.first[data.item] >= 0
+    key = np.zeros(data.n_persons, dtype=np.int64)
+    np.add.at(key, data.person[use], weights[data.item[use]])
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+    ends = np.r_[starts[1:], order.size]
+    widths = _run_widths(data, res, order[starts])
+    blocks, first, persons, columns = [], 0, 0, 0
+    for k in range(starts.size):
+        size = int(ends[k] - starts[k])
+        wider = min(columns + int(widths[k]), res.item.size)
+        if k > first and (persons + size) * max(wider, 1) > _CELLS:
+            blocks.append(_block(order, starts, ends, first, k))
+            first, persons, wider = k, 0, int(widths[k])
+        persons, columns = persons + size, wider
+    blocks.append(_block(order, starts, ends, first, starts.size))
+    return blocks
+
+
+def _block(order: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: int,
+           stop: int) -> tuple[np.ndarray, np.ndarray]:
+    lo = starts[first]
+    return order[lo:ends[stop - 1]], starts[first:stop] - lo
+
+
+def _run_widths(data: ResponseMatrix, res: Residuals, persons: np.ndarray) -> np.ndarray:
+    """Residual columns seen by each of ``persons`` (one per run)."""
+    pointer = data.person_pointer()
+    rows = response_rows(persons, pointer)
+    owner = np.repeat(np.arange(persons.size), np.diff(pointer)[persons])
+    return np.bincount(owner, weights=res.count[data.item[rows]], minlength=persons.size)
+
+
+def response_rows(persons: np.ndarray, pointer: np.ndarray) -> np.ndarray:
+    """Positions in the response arrays of every response of ``persons``, in that order."""
+    starts, stops = pointer[persons], pointer[persons + 1]
+    lengths = stops - starts
+    return np.arange(int(lengths.sum())) + np.repeat(stops - lengths.cumsum(), lengths)
+
+
+class ScoreCovariance:
+    """Accumulates, block by block, the E-step counts and ``Σ s̄ s̄ᵀ − Σ E(s sᵀ)``.
+
+    ``matrix`` ``(n_free, n_free)`` (latent rows last); ``counts`` ``(n_columns, Q)``,
+    ``node_mass`` ``(Q,)`` and ``residual_mass`` ``(n_rc, Q)`` (``Σ_i W_iq R_ic(q)``) are what
+    the other terms need.
+    """
+
+    def __init__(self, layout: ItemLayout, res: Residuals, index: np.ndarray, n_free: int,
+                 t: np.ndarray) -> None:
+        self.layout, self.res, self.index, self.t = layout, res, index, t
+        self.n_latent = t.shape[1]
+        self.matrix = np.zeros((n_free, n_free))
+        self.counts = np.zeros((layout.n_columns, t.shape[0]))
+        self.node_mass = np.zeros(t.shape[0])
+        self.residual_mass = np.zeros((res.item.size, t.shape[0]))
+        self.column_item = np.repeat(np.arange(layout.n_items), layout.n_cat)
+        self.column_score = np.arange(layout.n_columns) - layout.offsets[self.column_item]
+
+    def add(self, indicator: sp.csr_matrix, persons: np.ndarray, runs: np.ndarray,
+            log_p: np.ndarray, log_prior: np.ndarray, nodes: np.ndarray) -> None:
+        """One block of persons (see :func:`person_blocks`); ``indicator`` is the float64
+        one-hot indicator of all persons (:meth:`ResponseMatrix.indicator`)."""
+        y = indicator[persons]
+        w, _ = _posterior(y, log_p, log_prior)
+        self.counts += np.asarray(y.T @ w)
+        self.node_mass += w.sum(axis=0)
+        local = np.repeat(np.arange(persons.size), np.diff(y.indptr))
+        block = _Block.build(self.res, w, local, self.column_item[y.indices],
+                             self.column_score[y.indices])
+        if block is None:
+            if self.n_latent:
+                self._add_outer(np.zeros(0, dtype=np.int64), w @ self.t)
+            return
+        self.residual_mass[block.cols] += block.observed.T @ w - block.probs * (
+            block.presence.T @ w)
+        gram = block.expected_outer(nodes, runs)
+        self._scatter(block, gram, block.mean_scores(), w)
+
+    def _scatter(self, block: _Block, gram: np.ndarray, sbar: np.ndarray,
+                 w: np.ndarray) -> None:
+        """Add ``−Σ E(s sᵀ)`` (item part) and ``+Σ s̄ s̄ᵀ`` (with latent part) of a block."""
+        union, p_max = block.union, gram.shape[0]
+        starts = np.searchsorted(block.cols, self.res.first[union])
+        single = block.cols.size == union.size  # one column per item: nothing to sum
+
+        def per_item(x: np.ndarray, axis: int) -> np.ndarray:
+            return x if single else np.add.reduceat(x, starts, axis=axis)
+
+        rows = self.index[union]  # (n_u, p_max)
+        free = [(p, np.flatnonzero(rows[:, p] >= 0)) for p in range(p_max)]
+        free = [(p, ia) for p, ia in free if ia.size]
+        for pa, ia in free:
+            for pc, ic in free:
+                summed = per_item(per_item(gram[pa, pc], 0), 1)
+                self.matrix[np.ix_(rows[ia, pa], rows[ic, pc])] -= summed[np.ix_(ia, ic)]
+        parts = [per_item(sbar[:, :, p], 1)[:, ia] for p, ia in free]
+        self._add_outer(np.concatenate([rows[ia, p] for p, ia in free]),
+                        np.concatenate([*parts, w @ self.t], axis=1))
+
+    def _add_outer(self, item_rows: np.ndarray, sbar: np.ndarray) -> None:
+        """``+ Σ_i s̄_i s̄_iᵀ`` for item rows ``item_rows`` followed by the latent rows."""
+        n = self.matrix.shape[0]
+        targets = np.concatenate([item_rows, np.arange(n - self.n_latent, n)])
+        self.matrix[np.ix_(targets, targets)] += sbar.T @ sbar
+
+
+@dataclass
+class _Block:
+    """Dense residual data of one block: its residual columns ``cols`` and, per person,
+    ``presence`` and ``observed`` 0/1 indicators ``(n, n_l)``, posterior ``w`` ``(n, Q)``."""
+
+    res: Residuals
+    union: np.ndarray
+    cols: np.ndarray
+    presence: np.ndarray
+    observed: np.ndarray
+    w: np.ndarray
+
+    @property
+    def probs(self) -> np.ndarray:
+        return self.res.probs[self.cols]
+
+    @classmethod
+    def build(cls, res: Residuals, w: np.ndarray, local: np.ndarray, item: np.ndarray,
+              score: np.ndarray) -> _Block | None:
+        est = res.first[item] >= 0
+        if not est.all():
+            local, item, score = local[est], item[est], score[est]
+        if item.size == 0:
+            return None
+        seen = np.zeros(res.first.size, dtype=bool)
+        seen[item] = True
+        union = np.flatnonzero(seen)
+        cols = np.concatenate([np.arange(res.first[j], res.first[j] + res.count[j])
+                               for j in union])
+        where = np.full(res.item.size, -1, dtype=np.int64)
+        where[cols] = np.arange(cols.size)
+        n_l = cols.size
+        start = local * n_l + where[res.first[item]]  # flat index of each item's first column
+        presence = np.zeros(w.shape[0] * n_l)
+        observed = np.zeros(w.shape[0] * n_l)
+        count = res.count[item]
+        presence[start] = 1.0
+        for c in range(1, int(count.max())):
+            presence[start[c < count] + c] = 1.0
+        hit = score > 0
+        observed[start[hit] + score[hit] - 1] = 1.0
+        presence, observed = presence.reshape(-1, n_l), observed.reshape(-1, n_l)
+        return cls(res, union, cols, presence, observed, w)
+
+    def mean_scores(self) -> np.ndarray:
+        """``s̄`` per person and residual column, ``(n, n_l, p_max)`` (summed per item later):
+        ``Σ_q W_iq b_c(q) R_ic(q) = O ∘ (W bᵀ) − M ∘ (W (b∘P)ᵀ)``."""
+        b = self.res.b[self.cols]  # (n_l, Q, p)
+        probs = self.probs
+        out = np.zeros((self.w.shape[0], self.cols.size, b.shape[2]))
+        for p in np.flatnonzero(np.abs(b).max(axis=(0, 1)) > 0):
+            out[:, :, p] = (self.observed * (self.w @ b[:, :, p].T)
+                            - self.presence * (self.w @ (b[:, :, p] * probs).T))
+        return out
+
+    def expected_outer(self, nodes: np.ndarray, runs: np.ndarray) -> np.ndarray:
+        """``Σ_i Σ_q W_iq b(q) R_i(q) R_i(q)ᵀ b(q)ᵀ`` per residual-column pair and parameter
+        pair, ``(p_max, p_max, n_l, n_l)``."""
+        res, p_max = self.res, self.res.b.shape[2]
+        n_l = self.cols.size
+        gram = np.zeros((p_max, p_max, n_l, n_l))
+        canon = np.flatnonzero(res.canonical[self.cols])
+        other = np.flatnonzero(~res.canonical[self.cols])
+        if canon.size:
+            moments = self._moment_grams(canon, nodes, runs)
+            u, v = res.u[self.cols[canon]], res.v[self.cols[canon]]
+            part = (_outer(u, u, moments[0]) + _outer(u, v, moments[1])
+                    + _outer(v, u, moments[1]) + _outer(v, v, moments[2]))
+            gram[:, :, canon[:, None], canon[None, :]] = part
+        if other.size:
+            self._per_node(gram, canon, other)
+        return gram
+
+    def _moment_grams(self, canon: np.ndarray, nodes: np.ndarray,
+                      runs: np.ndarray) -> list[np.ndarray]:
+        """``Σ_q θ_q^m K_q`` on the canonical columns for m = 0, 1, 2 (module docstring):
+        ``OᵀD_mO − OᵀA_m − A_mᵀO + T_m`` with ``D_m = diag(Σ_q W θ^m)``,
+        ``A_m = M ∘ (W θ^m Pᵀ)`` and ``T_m`` the presented-pairs term, per run of persons."""
+        obs, pres = self.observed[:, canon], self.presence[:, canon]
+        probs = self.probs[canon]
+        out = []
+        for m in range(3):
+            wm = self.w * nodes**m
+            gram = (obs * wm.sum(axis=1)[:, None]).T @ obs
+            a = pres * (wm @ probs.T)
+            cross = obs.T @ a
+            gram -= cross + cross.T
+            run_mass = np.add.reduceat(wm, runs, axis=0)  # (n_runs, Q)
+            for k, lo in enumerate(runs):
+                seen = np.flatnonzero(pres[lo])
+                if seen.size:
+                    pk = probs[seen]
+                    gram[np.ix_(seen, seen)] += (pk * run_mass[k]) @ pk.T
+            out.append(gram)
+        return out
+
+    def _per_node(self, gram: np.ndarray, canon: np.ndarray, other: np.ndarray) -> None:
+        """The pairs that involve a non-canonical (3PL, GRM) column, node by node."""
+        b = self.res.b[self.cols]
+        probs = self.probs
+        for q in np.flatnonzero(self.w.max(axis=0) > EPS_W):
+            keep = np.flatnonzero(self.w[:, q] > EPS_W)
+            r = self.observed[keep] - self.presence[keep] * probs[:, q]
+            k = (r * self.w[keep, q][:, None]).T @ r[:, other]  # (n_l, n_other)
+            part = _outer(b[:, q, :], b[other, q, :], k)  # (p, p, n_l, n_other)
+            gram[:, :, :, other] += part
+            if canon.size:
+                gram[:, :, other[:, None], canon[None, :]] += part[:, :, canon, :].transpose(
+                    1, 0, 3, 2)
+
+
+def _outer(x: np.ndarray, y: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """``out[p, r, a, c] = x[a, p] · y[c, r] · k[a, c]``."""
+    return x.T[:, None, :, None] * y.T[None, :, None, :] * k[None, None]

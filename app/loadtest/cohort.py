@@ -79,12 +79,21 @@ def import_cohort(http: httpx.Client, *, leader: Staff, teacher: Staff, size: in
 
 def student_logins(http: httpx.Client, *, headers: dict[str, str], class_id: int,
                    school: str, numbers: list[str]) -> list[dict[str, str]]:
-    """What each student types to log in: school code, student number, class code."""
-    room = _check(http.get(f"/api/v1/classes/{class_id}", headers=headers), "reading the class")
-    code = room.get("access_code")
-    if not code:
-        raise SetupError("the teacher cannot see the class's access code")
-    return [{"school_code": school, "student_number": n, "class_code": code} for n in numbers]
+    """What each student types to log in (school code, student number, their password), from
+    the class's ``logins.csv`` — which sets fresh passwords, as a teacher printing the
+    class's log-in cards does."""
+    response = http.get(f"/api/v1/classes/{class_id}/logins.csv", headers=headers)
+    if response.status_code >= 400:
+        raise SetupError(f"the class's log-ins: HTTP {response.status_code} "
+                         f"{response.text[:500]}")
+    passwords = {row["student_number"]: row["password"]
+                 for row in csv.DictReader(io.StringIO(response.text))}
+    missing = [n for n in numbers if n not in passwords]
+    if missing:
+        raise SetupError(f"logins.csv has no password for {len(missing)} student(s), "
+                         f"e.g. {missing[0]}")
+    return [{"school_code": school, "student_number": n, "password": passwords[n]}
+            for n in numbers]
 
 
 def give_test(http: httpx.Client, *, headers: dict[str, str], class_id: int, items: int,

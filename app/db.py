@@ -206,9 +206,19 @@ def _ending_step(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             raise
         for session in sessions:
             end_step(session)
+            session.info["kete_handler_done"] = True
         return result
 
     return run
+
+
+@event.listens_for(Session, "after_begin")
+def _late_transaction(session: Session, _transaction: Any, _connection: Any) -> None:
+    """Warn when a request's session starts a transaction after its handler's step ended:
+    a lazy load while the response is built holds a connection across a hand-off."""
+    if session.info.pop("kete_handler_done", False):
+        log.warning("a transaction began after the handler's step ended (a lazy load while "
+                    "the response was built?); load what the response needs in the handler")
 
 
 class StepRoute(APIRoute):

@@ -143,6 +143,7 @@ def client(session: Session) -> Iterator[TestClient]:
         # The test's rows so far join the outer transaction; the request's steps then
         # commit (release) or roll back savepoints of their own, as they would in production.
         session.commit()
+        session.info.pop("kete_handler_done", None)  # the previous request's, not this one's
         try:
             yield session
         except BaseException:

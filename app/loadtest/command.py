@@ -41,6 +41,7 @@ class Plan:
     health_concurrency: int
     kill_after: float | None
     restart: str | None
+    drop_after: float | None
     score_timeout: float
     database_url: str
     seed: int
@@ -78,12 +79,21 @@ async def burst(http: httpx.AsyncClient, plan: Plan, cohort: Cohort, record: Rec
                                      resaves=plan.resaves, rng=random.Random(seed))
 
     began = time.monotonic()
-    killer = asyncio.create_task(kill_and_restart(plan)) if plan.kill_after else None
+    faults = [asyncio.create_task(kill_and_restart(plan))] if plan.kill_after else []
+    if plan.drop_after is not None:
+        faults.append(asyncio.create_task(drop_connections(plan)))
     outcomes = await asyncio.gather(*(one(login, rng.randrange(1 << 30))
                                       for login in cohort.logins))
-    if killer is not None:
-        await killer
+    await asyncio.gather(*faults)
     return list(outcomes), time.monotonic() - began
+
+
+async def drop_connections(plan: Plan) -> None:
+    assert plan.drop_after is not None
+    await asyncio.sleep(plan.drop_after)
+    dropped = await asyncio.to_thread(server.drop_connections, plan.database_url)
+    typer.echo(f"  dropped {dropped} database connection(s) (pg_terminate_backend) at "
+               f"{plan.drop_after:.1f} s")
 
 
 async def kill_and_restart(plan: Plan) -> None:
@@ -130,7 +140,7 @@ async def run(plan: Plan, cohort: Cohort) -> None:
         health_concurrency=plan.health_concurrency, health_seconds=plan.health_seconds,
         health_cpu=health_cpu, record=record, outcomes=outcomes, wall=wall,
         burst_cpu=burst_cpu, scored_after=scored_after, check=checked,
-        killed=plan.kill_after is not None))
+        faults=plan.kill_after is not None or plan.drop_after is not None))
 
 
 def load_command(
@@ -165,6 +175,9 @@ def load_command(
     = None,
     restart: Annotated[str | None, typer.Option(
         help="Shell command that starts the server again (with --kill-after).")] = None,
+    drop_connections_after: Annotated[float | None, typer.Option(
+        help="Terminate the server's PostgreSQL connections this many seconds into the "
+        "burst (pg_terminate_backend); the server must recover by itself.")] = None,
     score_timeout: Annotated[float, typer.Option(
         help="Seconds to wait for every sitting to be scored.")] = 300.0,
     seed: Annotated[int, typer.Option(help="Seed of the students' choices.")] = 1,
@@ -174,7 +187,8 @@ def load_command(
     Needs a server with a calibrated bank and the staff accounts given (`kete demo` has
     both). Prints saves/s against /health measured in the same run, latency percentiles,
     errors by class, time until every sitting is scored, and the check of every
-    acknowledged answer against the database."""
+    acknowledged answer against the database. Faults on demand: --kill-after (with
+    --restart) and --drop-connections-after."""
     from app.config import get_settings
 
     if kill_after is not None and not restart:
@@ -182,7 +196,8 @@ def load_command(
                                  "the server again")
     plan = Plan(url.rstrip("/"), students, answers, concurrency or students, resaves,
                 timeout, give_up, health_seconds, health_concurrency, kill_after, restart,
-                score_timeout, database_url or get_settings().database_url, seed)
+                drop_connections_after, score_timeout,
+                database_url or get_settings().database_url, seed)
     try:
         server.wait_healthy(plan.url, timeout=5)
         cohort = prepare(plan.url, leader=Staff(leader, leader_password),

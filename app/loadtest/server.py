@@ -72,3 +72,20 @@ def wait_healthy(base_url: str, timeout: float = 120.0) -> float:
             pass
         time.sleep(0.1)
     raise TimeoutError(f"{base_url}/health did not answer within {timeout:.0f} s")
+
+
+def drop_connections(database_url: str) -> int:
+    """``pg_terminate_backend`` every other connection to the server's PostgreSQL database
+    (a fault to recover from); returns how many were dropped."""
+    from sqlalchemy import create_engine, text
+
+    if not database_url.startswith("postgresql"):
+        raise RuntimeError("--drop-connections-after needs the server's database on PostgreSQL")
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            return len(conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                "datname = current_database() AND pid <> pg_backend_pid()")).all())
+    finally:
+        engine.dispose()

@@ -6,12 +6,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
-from app.errors import AppError
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 cli = typer.Typer(help="Kete: item bank, test builder and reports on one IRT scale.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -244,6 +244,7 @@ def items_export(
 def _session() -> Iterator[Session]:
     """A session that commits on success; AppErrors become clean CLI errors."""
     from app.db import get_sessionmaker
+    from app.errors import AppError  # here, not at the top: batch commands skip the web stack
 
     session = get_sessionmaker()()
     try:
@@ -286,3 +287,7 @@ def main() -> None:
         cli()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":  # python -m app.cli (the calibration benchmark times it so)
+    main()

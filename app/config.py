@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     job_threads: int = Field(
         1, ge=1, le=32, description="Job-worker threads (in the web process when "
         "KETE_INPROCESS_WORKER is true; per `kete worker` otherwise).")
+    cat_max_exposure: float = Field(
+        0.25, gt=0, le=1, description="Item-level adaptive tests: the largest share of a "
+        "test's students any one item is given to (eligibility exposure control); 1 is off.")
+    variety_information_floor: float = Field(
+        0.95, ge=0.5, le=1.0, description="Teachers' tests: the share of the most informative "
+        "test's information (at every point) a test may give up no more than, so that it can "
+        "share fewer items with other teachers' recent tests (1 turns variety off).",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

@@ -71,7 +71,8 @@ def _load_bank(session: Session, bank: dict[str, Any], echo: Callable[[str], Any
         calibration.set_scale(session, subject=subject, name=scale["name"],
                               intercept=scale["intercept"], slope=scale["slope"],
                               cuts=scale["cuts"])
-    report = import_bundle(session, {"passages": bank["passages"], "items": bank["items"]})
+    report = import_bundle(session, {"passages": bank["passages"], "families": bank["families"],
+                                     "items": bank["items"]})
     echo("demo bank: " + ", ".join(f"{k.replace('_', ' ')} {v}"
                                    for k, v in report.counts().items()))
     _load_simulated_parameters(session, bank)

@@ -11,11 +11,20 @@ from app.calibration.models import (
     ReportingScale,
 )
 from app.db import Base
-from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
+from app.delivery.models import (
+    Answer,
+    Assignment,
+    ItemExposure,
+    Result,
+    Route,
+    ScoredResponse,
+    Sitting,
+)
 from app.impact.models import ImpactCycle, StudentGroup, Target, Team
 from app.itembank.models import (
     CurriculumLevel,
     Item,
+    ItemFamily,
     ItemRevision,
     Objective,
     Passage,
@@ -49,6 +58,8 @@ __all__ = [
     "FormItem",
     "ImpactCycle",
     "Item",
+    "ItemExposure",
+    "ItemFamily",
     "ItemParameter",
     "ItemRevision",
     "LoginThrottle",
@@ -59,6 +70,7 @@ __all__ = [
     "PeriodicRun",
     "ReportingScale",
     "Result",
+    "Route",
     "School",
     "ScoredResponse",
     "Sitting",

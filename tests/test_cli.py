@@ -79,7 +79,8 @@ def test_params_import_and_export_csv(database: str, tmp_path: Path) -> None:
     exported = runner.invoke(cli, ["params", "export", "--subject", "maths", "--out", str(out)])
     assert exported.exit_code == 0, exported.output
     lines = out.read_text().splitlines()
-    assert lines[1].startswith("MA-1,2pl,1.2,-0.5,") and lines[2].startswith("MA-2,3pl,0.9,0.7,0.2")
+    assert lines[0] == "# population mean=0.0 sd=1.0"  # the calibration's population
+    assert lines[2].startswith("MA-1,2pl,1.2,-0.5,") and lines[3].startswith("MA-2,3pl,0.9,0.7,0.2")
     missing = tmp_path / "missing.csv"
     missing.write_text("item_id,model,a,b\nNOPE,2pl,1,0\n")
     refused = runner.invoke(cli, ["params", "import", str(missing), "--subject", "maths",

@@ -15,10 +15,11 @@ import numpy as np
 
 from app.assembly.check import CheckReport, check_form
 from app.assembly.explain import Explanation, explain_infeasible
-from app.assembly.model import MipModel, ModelOptions, add_diversity, build_model
+from app.assembly.model import ModelOptions, build_model
 from app.assembly.order import order_form
-from app.assembly.solve import MipResult, SolveOptions, solve_mip, solve_relaxation
-from app.assembly.spec import Include, MaximinInformation, Spec, TargetInformation
+from app.assembly.solve import SolveOptions, solve_mip
+from app.assembly.spec import Diversity, Include, MaximinInformation, Spec, TargetInformation
+from app.assembly.variety import vary
 from app.irt.models import test_information
 
 _MESSAGES = {"optimal": "optimal within the gap", "time_limit": "time limit reached; best form "
@@ -47,6 +48,18 @@ class AssemblyResult:
     check: CheckReport | None = None
     explanation: Explanation | None = None
     message: str = ""
+    best: float | None = None
+    """The most informative form's objective when the form was varied (else ``None``): a
+    varied form's objective is at least ``floor ×`` this (maximin)."""
+    best_items: tuple[int, ...] = ()
+    """That most informative form's items (unordered), when the form was varied."""
+
+    @property
+    def best_gap(self) -> float | None:
+        """The most informative form's relative gap to the proven bound (varied forms)."""
+        if self.best is None or self.bound is None:
+            return None
+        return abs(self.bound - self.best) / max(abs(self.best), 1e-9)
 
     @property
     def ok(self) -> bool:
@@ -69,63 +82,43 @@ def form_objective(spec: Spec, info_at_points: np.ndarray) -> float:
 
 def assemble(spec: Spec, options: SolveOptions | None = None,
              model_options: ModelOptions | None = None, explain: bool = True) -> AssemblyResult:
-    """Solve, order and check one form (or explain why there is none)."""
+    """Solve, order and check one form (or explain why there is none).
+
+    With an active :class:`~app.assembly.spec.Diversity` (and nothing fixed or preferred, as in
+    a swap) the form is the most varied one within the stated loss of the best form's
+    information (``variety.py``); ``best`` then holds the best form's objective.
+    """
     options = options or SolveOptions()
     model_options = model_options or ModelOptions()
     start = time.perf_counter()
     model = build_model(spec, model_options)
-    solve_options, paid, lp_bound = options, 0.0, None
-    if spec.diversity.active and not model_options.prefer:
-        solve_options, paid, lp_bound = _diversify(spec, model, options)
-    result = solve_mip(model, solve_options)
+    result = solve_mip(model, options)
     if result.values is None:
         explanation = None
         if result.status == "infeasible" and explain:
             explanation = explain_infeasible(spec, model_options, options.time_limit)
         return AssemblyResult(result.status, seconds=time.perf_counter() - start,
                               explanation=explanation, message=_MESSAGES[result.status])
-    chosen = np.flatnonzero(result.values[:spec.pool.n_items] > 0.5)
+    best: float | None = None
+    best_items: tuple[int, ...] = ()
+    found = result
+    if spec.diversity.active and not (model_options.prefer or model_options.fixed_in):
+        best_items = tuple(int(i) for i in np.flatnonzero(result.values[:spec.pool.n_items] > 0.5))
+        best_tif = model.info[:, list(best_items)].sum(axis=1)
+        best = form_objective(spec, best_tif)
+        found = vary(spec, model, best_tif, result, options)
+    assert found.values is not None  # vary() returns the best form when it finds none
+    chosen = np.flatnonzero(found.values[:spec.pool.n_items] > 0.5)
     ordered = tuple(order_form(spec, chosen.tolist()))
     tif = model.info[:, chosen].sum(axis=1)
     objective = form_objective(spec, tif)
-    bound = _bound(model, result, paid, lp_bound, model_options)
+    bound = None if result.bound is None or model_options.prefer else result.bound
     abs_gap = None if bound is None else abs(bound - objective)
     gap = None if abs_gap is None else abs_gap / max(abs(objective), 1e-9)
-    return AssemblyResult(result.status, ordered, objective, bound, gap, abs_gap,
+    return AssemblyResult(found.status, ordered, objective, bound, gap, abs_gap,
                           time.perf_counter() - start, tuple(float(v) for v in tif),
-                          check_form(spec, ordered), message=_MESSAGES[result.status])
-
-
-def _diversify(spec: Spec, model: MipModel, options: SolveOptions
-               ) -> tuple[SolveOptions, float, float | None]:
-    """Spend ``share_of_gap`` of the gap on exposure/diversity costs; the solver gets the rest.
-
-    Returns the solver options, the most the costs can take off the objective, and the LP bound
-    used to size them (maximin only).
-    """
-    share = spec.diversity.share_of_gap
-    costs = spec.diversity.costs(spec.pool.n_items)
-    if model.sense == "min":
-        gap = options.mip_abs_gap if options.mip_abs_gap is not None else model.abs_gap
-        paid = add_diversity(model, costs, share * gap, spec.max_items())
-        return replace(options, mip_abs_gap=(1 - share) * gap), paid, None
-    lp = solve_relaxation(model, options)
-    if lp.objective is None:
-        return options, 0.0, None
-    paid = add_diversity(model, costs, share * options.mip_rel_gap * lp.objective,
-                         spec.max_items())
-    return replace(options, mip_rel_gap=(1 - share) * options.mip_rel_gap), paid, lp.objective
-
-
-def _bound(model: MipModel, result: MipResult, paid: float, lp_bound: float | None,
-           options: ModelOptions) -> float | None:
-    """The proven bound on the objective itself (not on objective ∓ diversity costs)."""
-    if result.bound is None or options.prefer:
-        return None
-    if model.sense == "max":
-        bound = result.bound + paid
-        return min(bound, lp_bound) if lp_bound is not None else bound
-    return max(0.0, result.bound - paid)
+                          check_form(spec, ordered), message=_MESSAGES[found.status], best=best,
+                          best_items=best_items)
 
 
 def swap_item(spec: Spec, form: tuple[int, ...] | list[int], item: int,
@@ -168,13 +161,14 @@ def parallel_form(spec: Spec, form: tuple[int, ...] | list[int],
 
     The new form targets the first form's information at :func:`parallel_points`; unless
     ``options`` say otherwise, deviations within 2% of the mean target count as matched (the
-    solver stops there rather than proving the last hundredth). Items the spec *requires*
+    solver stops there rather than proving the last hundredth); it is not varied (its items are
+    new by construction, and matching matters more). Items the spec *requires*
     (Include) necessarily appear in both forms.
     """
     thetas = parallel_points(spec)
     targets = test_information(spec.pool.params.subset(list(form)), np.asarray(thetas))
     target_spec = replace(spec, objective=TargetInformation(
-        thetas=thetas, targets=tuple(float(t) for t in targets)))
+        thetas=thetas, targets=tuple(float(t) for t in targets)), diversity=Diversity())
     required = {m for r in spec.requirements if isinstance(r, Include) and r.level == "item"
                 for m in r.members}
     stimuli = {int(spec.pool.stimulus_of[i]) for i in form} - {-1}

@@ -9,8 +9,7 @@ column: ``y`` for maximin information, ``d`` for minimax deviation from target i
   bound is ``lb·z_s ≤ Σ_{i∈s} x_i ≤ ub·z_s``;
 * counts, shares and sums are rows with lower and upper bounds; enemies ``Σ x ≤ 1``; include
   ``Σ x ≥ |M|``; exclude ``Σ x ≤ 0``; all-or-none ``x_first = x_j``;
-* exposure/diversity: :func:`add_diversity` subtracts a small cost per item, worth at most a
-  share of the gap, so the form stays within the gap of optimal.
+* variety (exposure) is a second solve over the same rows (``variety.py``).
 
 Each requirement row is tagged with its requirement's position, which the elastic model in
 ``explain.py`` uses to add slack per requirement.
@@ -76,6 +75,8 @@ class MipModel:
     row_owner: np.ndarray  # requirement position per row, -1 for structural/objective rows
     sense: str = "max"
     info: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    objective_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    """Maximin: the row ``Σ_i I_i(θ_k) x_i − w_k·y ≥ 0`` of each point θ_k."""
     abs_gap: float = 1e-6
     scale: float = 1.0  # size of the objective (for penalties and preference weights)
 
@@ -206,8 +207,10 @@ def _add_objective(rows: _Rows, model: MipModel, spec: Spec, options: ModelOptio
     n_max = spec.max_items()
     if isinstance(obj, MaximinInformation):
         weights = np.ones(len(obj.thetas)) if obj.weights is None else np.asarray(obj.weights)
+        first = len(rows.lower)
         for k in range(info.shape[0]):
             rows.add(cols, np.append(info[k], -weights[k]), 0.0, None)
+        model.objective_rows = np.arange(first, len(rows.lower))
         top = -np.sort(-info, axis=1)[:, :n_max].sum(axis=1) / weights
         scale, model.sense = float(top.min()), "max"
     elif isinstance(obj, TargetInformation):
@@ -222,21 +225,3 @@ def _add_objective(rows: _Rows, model: MipModel, spec: Spec, options: ModelOptio
     model.cost[last] = 1.0
     if options.prefer:
         model.cost[list(options.prefer)] += sign * options.prefer_weight * scale
-
-
-def add_diversity(model: MipModel, costs: np.ndarray, allowance: float, n_max: int) -> float:
-    """Add ``∓ Σ p_i x_i`` to the objective, with ``p ∝ costs`` scaled so that the ``n_max``
-    largest ``p_i`` sum to ``allowance``.
-
-    No form with at most ``n_max`` items pays more than ``allowance``, so the objective of the
-    returned form is within ``allowance`` (plus the solver's gap) of optimal. Returns that most
-    any form can pay (for correcting the proven bound).
-    """
-    costs = np.asarray(costs, dtype=float)
-    top = float(np.sort(costs)[::-1][:max(n_max, 1)].sum())
-    if top <= 0:
-        return 0.0
-    penalty = allowance * costs / top
-    sign = 1.0 if model.sense == "max" else -1.0
-    model.cost[:model.n_items] -= sign * penalty
-    return allowance

@@ -11,12 +11,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import Base, utcnow
 from app.itembank.models import Item
 
+FORM_KINDS = ("linear", "mst", "cat")
+
 
 class Form(Base):
     """A test built from a teacher's request: ``draft`` until accepted, then fixed.
 
     It pins the calibration and each item's revision it was built with, so scores of its
     sittings are always computed on the scale it was built on.
+
+    ``kind`` is ``linear`` (everyone sits the items in order), ``mst`` (a multistage test:
+    ``design`` holds its panels — modules of item codes per stage and routing cut points) or
+    ``cat`` (item-by-item adaptive: ``design`` holds its length, stopping rule and exposure
+    cap). An adaptive form's items are every item its sittings may be given (all panels' items,
+    or the CAT's pool); each sitting's route says which it was given.
     """
 
     __tablename__ = "form"
@@ -36,6 +44,8 @@ class Form(Base):
     tif_svg: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     accepted_at: Mapped[datetime | None]
+    kind: Mapped[str] = mapped_column(String(8), default="linear", server_default="linear")
+    design: Mapped[dict[str, Any] | None] = mapped_column(default=None)
 
     items: Mapped[list[FormItem]] = relationship(
         back_populates="form", order_by="FormItem.position", cascade="all, delete-orphan")

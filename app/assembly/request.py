@@ -1,10 +1,12 @@
 """A teacher's request (e-asTTle's test wizard) → a spec.
 
 Items arrive as plain records (``code, strand, objective, sublevel, level_rank, solo, depth,
-response_type, expected_time_s, passage, enemy_group`` plus IRT parameters ``model, a, b, c,
-steps``); the request says how long the test is, which curriculum levels and strands to cover
-(each weighted none/some/most), the surface/deep balance, how able the class is ("mostly 3P",
-turned into θ via the given sublevel → θ map), and which items the class saw recently.
+response_type, expected_time_s, passage, enemy_group, family`` plus IRT parameters ``model, a,
+b, c, steps``; a ``family`` makes its items enemies, so it is left empty for families whose
+items are independent); the request says how long the test is, which curriculum levels and
+strands to cover (each weighted none/some/most), the surface/deep balance, how able the class
+is ("mostly 3P", turned into θ via the given sublevel → θ map), and which items the class saw
+recently.
 
 e-asTTle's reporting rule: a strand is only reported when the test has enough of its items
 (``min_items_per_strand``, default 6). The duration limits how many items fit, so it limits how
@@ -22,6 +24,7 @@ import numpy as np
 
 from app.assembly.levels import ClassLevel, parse_expected_level
 from app.assembly.spec import (
+    INFORMATION_FLOOR,
     CountBound,
     Diversity,
     Enemies,
@@ -62,7 +65,10 @@ class TeacherRequest:
     share_tolerance: float = 0.1
     exclude: Collection[str] = ()
     exposure: Mapping[str, float] = field(default_factory=dict)
+    """How many earlier forms (other teachers' recent tests) hold each item, by code."""
     seed: int | None = None
+    variety_floor: float = INFORMATION_FLOOR
+    """The varied form keeps at least this share of the best form's information."""
     min_items_per_strand: int = 6
     passage_items: tuple[int, int] = (3, 6)
     max_passages: int | None = None
@@ -114,7 +120,7 @@ def build_request_spec(items: Sequence[Mapping], request: TeacherRequest) -> Req
         raise RequestError(problems)
     levels = {str(k) for k, v in request.levels.items() if WEIGHTS[v]}
     strands = {k for k, v in request.strands.items() if WEIGHTS[v]}
-    records = [r for r in items if _level_of(r) in levels and r["strand"] in strands]
+    records = [r for r in items if level_of(r) in levels and r["strand"] in strands]
     if not records:
         raise RequestError(["no items in the bank match the chosen levels and strands"])
     pool = _pool(records)
@@ -125,11 +131,13 @@ def build_request_spec(items: Sequence[Mapping], request: TeacherRequest) -> Req
     exposure = tuple(float(request.exposure.get(r["code"], 0.0)) for r in records)
     spec = Spec(pool=pool, requirements=requirements,
                 objective=MaximinInformation(thetas=level.points),
-                diversity=Diversity(seed=request.seed, exposure=exposure), name="teacher request")
+                diversity=Diversity(seed=request.seed, exposure=exposure,
+                                    floor=request.variety_floor), name="teacher request")
     return RequestSpec(spec, records, level, reported, notes)
 
 
-def _level_of(record: Mapping) -> str:
+def level_of(record: Mapping) -> str:
+    """The curriculum level of an item record ("3" for 3P)."""
     return "".join(ch for ch in str(record["sublevel"]) if ch.isdigit())
 
 
@@ -146,7 +154,7 @@ def _pool(records: Sequence[Mapping]) -> Pool:
         stimulus_of.append(passages[str(code)] if code else -1)
     attributes = [{"ID": r["code"], **{k: r.get(k) for k in (
         "strand", "objective", "sublevel", "solo", "depth", "response_type", "expected_time_s",
-        "passage", "enemy_group")}} for r in records]
+        "passage", "enemy_group", "family")}} for r in records]
     return Pool(params=params, attributes=attributes, stimulus_of=np.array(stimulus_of),
                 stimulus_ids=list(passages), stimulus_attributes=[{"STID": p} for p in passages])
 
@@ -199,7 +207,7 @@ def _requirements(pool: Pool, records: Sequence[Mapping], request: TeacherReques
     if request.item_count is not None:
         reqs.append(CountBound(cid="items", label=f"{request.item_count} items",
                                members=everyone, lb=request.item_count, ub=request.item_count))
-    reqs += _weighted_shares(records, request, "level", request.levels, _level_of)
+    reqs += _weighted_shares(records, request, "level", request.levels, level_of)
     reqs += _weighted_shares(records, request, "strand", request.strands, lambda r: r["strand"])
     for strand in reported:
         members = members_where([r["strand"] == strand for r in records])
@@ -236,14 +244,18 @@ def _weighted_shares(records: Sequence[Mapping], request: TeacherRequest, kind: 
 
 def _bank_rules(pool: Pool, records: Sequence[Mapping], request: TeacherRequest
                 ) -> list[Requirement]:
-    """Enemies, passages and recently seen items."""
+    """Enemies (enemy groups, and families of items written from one template), passages and
+    recently seen items."""
     out: list[Requirement] = []
-    groups: dict[str, list[int]] = {}
-    for i, r in enumerate(records):
-        if r.get("enemy_group"):
-            groups.setdefault(str(r["enemy_group"]), []).append(i)
-    out += [Enemies(cid=f"enemies {g}", label="items that give each other away",
-                    members=tuple(m)) for g, m in sorted(groups.items()) if len(m) > 1]
+    for kind, label in (("enemy_group", "items that give each other away"),
+                        ("family", "items written from one template give each other away")):
+        groups: dict[str, list[int]] = {}
+        for i, r in enumerate(records):
+            if r.get(kind):
+                groups.setdefault(str(r[kind]), []).append(i)
+        cid = "enemies" if kind == "enemy_group" else "family"
+        out += [Enemies(cid=f"{cid} {g}", label=label, members=tuple(m))
+                for g, m in sorted(groups.items()) if len(m) > 1]
     if pool.n_stimuli:
         lo, hi = request.passage_items
         out.append(PerStimulusBound(cid="passage size", label=f"{lo}–{hi} items per passage",

@@ -40,11 +40,25 @@ class FormCreate(BaseModel):
     class_id: int | None = Field(
         None, description="The class it is for: items of tests given to this class in the "
         "last 12 months are left out.")
+    kind: Literal["linear", "mst", "cat"] = Field(
+        "linear", description="`linear`: everyone sits the same items; `mst`: adaptive in "
+        "three stages (e-asTTle's 1-3-3: a common first module, then an easier, middle or "
+        "harder module twice, chosen by the answers so far); `cat`: adaptive item by item. "
+        "Adaptive tests are on screen only and use auto-marked items only; the duration or "
+        "item count is each student's whole test (a CAT's most).")
+    panels: int = Field(
+        2, ge=1, le=4, description="MST: panels with no item in common; classmates are dealt "
+        "them in turn, so they see different modules.")
+    se_stop: float | None = Field(
+        None, gt=0.1, le=1.0, description="CAT: stop once the standard error of θ (logits) "
+        "is at or below this; the test is never longer than the duration or item count.")
 
     @model_validator(mode="after")
     def _length(self) -> FormCreate:
         if (self.duration_minutes is None) == (self.item_count is None):
             raise ValueError("give either duration_minutes or item_count")
+        if self.kind != "linear" and self.mode == "paper":
+            raise ValueError("adaptive tests are given on screen only")
         return self
 
 
@@ -75,6 +89,12 @@ class FormRead(BaseModel):
         "expected score; SE of measurement at the class's level; reported strands; notes.")
     tif_svg: str = Field(description="SVG chart of the test information curve.")
     created_at: datetime = Field(description="When it was built.")
+    kind: str = Field("linear", description="linear, mst or cat. For an MST `items` are the "
+                      "first-stage (routing) modules only: later stages are chosen per student "
+                      "and are not shown; a CAT shows no items.")
+    adaptive: dict[str, Any] | None = Field(
+        None, description="Adaptive tests: the design (stages, module length, panels, routing "
+        "cut points in θ) or the CAT's length, stopping rule, exposure cap and pool size.")
 
 
 class SwapRequest(BaseModel):

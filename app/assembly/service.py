@@ -19,8 +19,10 @@ from app.assembly.solve import SolveOptions
 from app.assembly.summary import summarize
 from app.calibration import service as calibration
 from app.calibration.models import ItemParameter
+from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from app.itembank import families
 from app.itembank.curricula import get_subject
 from app.itembank.models import Item, Subject
 from app.itembank.service import eager_options
@@ -30,14 +32,18 @@ from app.people.models import Staff
 
 EXPOSURE_WINDOW = timedelta(days=180)
 SEEN_WINDOW = timedelta(days=365)
-# Teachers' tests may give up to 5% of the best possible information so that exposure is
-# spread and two teachers asking the same thing get different tests; 5% of information is
-# about 2.5% of the SE, invisible in a report.
-TEACHER_OPTIONS = SolveOptions(mip_rel_gap=0.05, time_limit=10.0)
+# The most informative test within 1% of the bound; then the test that shares fewest items
+# with other teachers' recent tests while keeping 95% of its information at every point
+# (``Diversity.floor``, from the ``variety_information_floor`` setting).
+TEACHER_OPTIONS = SolveOptions(mip_rel_gap=0.01, time_limit=10.0)
 
 
 def build(session: Session, *, data: FormCreate, staff: Staff) -> Form:
     """Assemble the best form the bank allows for ``data``, or explain why none exists."""
+    if data.kind != "linear":
+        from app.assembly import adaptive_forms  # it builds on this module's bank readers
+
+        return adaptive_forms.build(session, data=data, staff=staff)
     subject = get_subject(session, code=data.subject)
     request_spec = _request_spec(session, subject, data, staff)
     result = assemble(request_spec.spec, TEACHER_OPTIONS)
@@ -50,6 +56,7 @@ def swap(session: Session, *, form: Form, item_code: str, staff: Staff) -> Form:
     """Replace one item by the best alternative that keeps every requirement."""
     ensure_may_edit(form, Caller.of_staff(staff))
     _require_draft(form)
+    _require_linear(form, "have items swapped")
     request_spec = _request_spec(session, _subject(session, form), FormCreate.model_validate(
         form.request), staff)
     ids = request_spec.spec.pool.item_ids
@@ -73,6 +80,7 @@ def accept(session: Session, *, form: Form, staff: Staff) -> Form:
 
 def similar(session: Session, *, form: Form, staff: Staff) -> Form:
     """A parallel form: no item or passage in common, matching information."""
+    _require_linear(form, "be made similar (each student's test is already their own)")
     data = FormCreate.model_validate({**form.request, "name": f"{form.name} (parallel)"})
     subject = _subject(session, form)
     request_spec = _request_spec(session, subject, data, staff)
@@ -93,7 +101,8 @@ def copy(session: Session, *, form: Form, staff: Staff) -> Form:
                school_id=staff.school_id, created_by_id=staff.id,
                calibration_id=form.calibration_id, parent_id=form.id, mode=form.mode,
                attitude_scale=form.attitude_scale, request=dict(form.request),
-               summary=dict(form.summary), tif_svg=form.tif_svg)
+               summary=dict(form.summary), tif_svg=form.tif_svg, kind=form.kind,
+               design=form.design)
     session.add(new)
     session.flush()
     for fi in _items(session, form):
@@ -139,8 +148,10 @@ def to_read(session: Session, form: Form) -> FormRead:
     return FormRead(id=form.id, name=form.name, subject=subject.code, status=form.status,
                     mode=form.mode, calibration_id=form.calibration_id, parent_id=form.parent_id,
                     items=[FormItemRead(**row) for row in form.summary.get("items", [])],
-                    summary={k: v for k, v in form.summary.items() if k != "items"},
-                    tif_svg=form.tif_svg, created_at=form.created_at)
+                    summary={k: v for k, v in form.summary.items()
+                             if k not in ("items", "adaptive")},
+                    tif_svg=form.tif_svg, created_at=form.created_at, kind=form.kind,
+                    adaptive=None if form.kind == "linear" else form.summary.get("adaptive"))
 
 
 def _raise_if_no_form(result: AssemblyResult) -> None:
@@ -151,6 +162,11 @@ def _raise_if_no_form(result: AssemblyResult) -> None:
                        problems=[c.to_dict() for c in result.explanation.conflicts]
                        or [{"message": line} for line in result.explanation.lines()])
     raise Conflict(f"No test could be built: {result.message or result.status}.")
+
+
+def _require_linear(form: Form, what: str) -> None:
+    if form.kind != "linear":
+        raise Conflict(f"An adaptive test cannot {what}; build a new one from the wizard.")
 
 
 def _require_draft(form: Form) -> None:
@@ -182,7 +198,8 @@ def _request_spec(session: Session, subject: Subject, data: FormCreate,
         sublevel_theta=sublevel_theta(session, subject), duration_minutes=data.duration_minutes,
         item_count=data.item_count, deep_share=data.deep_share,
         exclude=[*data.exclude_items, *seen_by_class(session, data.class_id, staff)],
-        exposure=exposure(session, subject, staff), seed=seed)
+        exposure=exposure(session, subject, staff), seed=seed,
+        variety_floor=get_settings().variety_information_floor)
     try:
         return build_request_spec(records, request)
     except RequestError as exc:
@@ -222,10 +239,11 @@ def bank_records(session: Session, subject: Subject) -> list[dict[str, Any]]:
         Item.subject_id == subject.id, Item.status == "operational",
         Item.kind == "achievement").order_by(Item.code)))
     params = calibration.active_parameters(session, item_ids=[i.id for i in items])
-    return [_record(item, params[item.id]) for item in items if item.id in params]
+    independent = families.independent(session)
+    return [_record(item, params[item.id], independent) for item in items if item.id in params]
 
 
-def _record(item: Item, p: ItemParameter) -> dict[str, Any]:
+def _record(item: Item, p: ItemParameter, independent: set[str]) -> dict[str, Any]:
     assert item.current_revision is not None and item.level is not None
     return {"code": item.code, "strand": item.strand.code if item.strand else None,
             "objective": item.objective.code if item.objective else None,
@@ -233,8 +251,10 @@ def _record(item: Item, p: ItemParameter) -> dict[str, Any]:
             "depth": item.depth, "response_type": item.response_type,
             "expected_time_s": item.current_revision.expected_time_s,
             "passage": item.passage.code if item.passage else None,
-            "enemy_group": item.enemy_group, "model": p.model, "a": p.a, "b": p.b, "c": p.c,
-            "steps": p.steps or None, "item_id": item.id,
+            "enemy_group": item.enemy_group,
+            "family": item.family if item.family not in independent else None,
+            "model": p.model, "a": p.a, "b": p.b, "c": p.c, "steps": p.steps or None,
+            "item_id": item.id,
             "revision_id": item.current_revision_id}
 
 
@@ -293,6 +313,7 @@ def _set_items(session: Session, form: Form, request_spec: RequestSpec,
         "by_depth": summary.by_depth, "total_time_s": summary.total_time_s,
         "expected_score": summary.expected_score, "max_score": summary.max_score,
         "se_at_class_level": summary.se_at_class_level,
+        "se_best_at_class_level": summary.se_best_at_class_level,
         "se_scale_points": _scale_points(session, form.subject_id, summary.se_at_class_level),
         "reported_strands": summary.reported_strands, "notes": summary.notes,
         "levels": dict(Counter(r["sublevel"][0] for r in (records[i] for i in result.items))),

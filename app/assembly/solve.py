@@ -189,7 +189,21 @@ def _run(model: MipModel, options: SolveOptions, time_limit: float,
         highs.run()
     except Exception as exc:  # the solver's own failures become a status, not a trace
         return MipResult("error", None, None, None, None, time.perf_counter() - start, str(exc))
-    return _result(highs, time.perf_counter() - start)
+    out = _result(highs, time.perf_counter() - start)
+    if incumbent is not None and _stale(model, out):
+        # HiGHS 1.16 can hand back the start it was given while reporting the objective of a
+        # better solution it found (seen with presolve on): solve again without the start.
+        remaining = max(time_limit - (time.perf_counter() - start), 0.05)
+        return _run(model, options, remaining, None)
+    return out
+
+
+def _stale(model: MipModel, result: MipResult) -> bool:
+    """Do the returned values disagree with the objective HiGHS reports for them?"""
+    if result.values is None or result.objective is None:
+        return False
+    value = float(model.cost @ result.values)
+    return abs(value - result.objective) > 1e-6 * max(1.0, abs(value))
 
 
 def _result(highs: highspy.Highs, seconds: float) -> MipResult:

@@ -186,35 +186,54 @@ class TargetInformation:
 Objective = MaximinInformation | TargetInformation
 
 
-@dataclass(frozen=True, kw_only=True)
-class Diversity:
-    """Spread exposure across forms while staying within the optimality gap.
+INFORMATION_FLOOR = 0.95
+"""A varied form keeps at least this share of the best form's information (the ε of the
+ε-constraint): 95% of the information is about 2.6% more standard error, invisible in a report."""
 
-    Each item gets a cost ``r_i ∈ [0, 1]``: its recent exposure count (scaled to the most exposed
-    item) plus a seeded random draw, so two teachers with the same request get different,
-    equally good forms unless the bank leaves no choice. The costs together may take at most
-    ``share_of_gap`` of the solver's gap off the objective (the solver gets the rest), so the
-    form is still within the gap of the best form; the reported bound allows for them.
+
+@dataclass(frozen=True)
+class Diversity:
+    """Vary forms within a stated loss of information (an ε-constraint), so teachers asking
+    the same thing get different tests.
+
+    Assembly first finds the most informative form (within the solver's gap). Then, among the
+    forms that meet every requirement and keep at least ``floor`` of that form's information
+    at every objective point (targets: the deviation may grow by ``1 − floor`` of the mean
+    target), it returns one that shares the fewest items with earlier forms: it minimises
+    ``Σ exposure_i x_i``, where ``exposure_i`` is how many earlier forms hold item i, so the
+    sum is the number of items shared, counted over those forms. That minimum is proven
+    (to less than one shared item) unless the time limit stops the solver. With no earlier
+    forms, a seeded random draw takes the place of exposure, so two teachers with the same
+    request still get different forms.
     """
 
     seed: int | None = None
     exposure: tuple[float, ...] | None = None
-    share_of_gap: float = 0.5
+    floor: float = INFORMATION_FLOOR
 
     @property
     def active(self) -> bool:
         """True when there is a seed or any exposure to act on."""
-        return self.seed is not None or bool(self.exposure and max(self.exposure) > 0)
+        return self.seed is not None or self.exposed
 
-    def costs(self, n_items: int) -> np.ndarray:
-        """``r_i`` in ``[0, 1]``, shape ``(n_items,)``; zeros when inactive."""
-        cost = np.zeros(n_items)
-        if self.exposure is not None and max(self.exposure, default=0) > 0:
-            e = np.asarray(self.exposure, dtype=float)
-            cost += 0.8 * e / e.max()
-        if self.seed is not None:
-            cost += 0.2 * np.random.default_rng(self.seed).random(n_items)
-        return cost
+    @property
+    def exposed(self) -> bool:
+        """True when some item appeared in an earlier form."""
+        return bool(self.exposure and max(self.exposure) > 0)
+
+    def costs(self, n_items: int, n_max: int) -> tuple[np.ndarray, float]:
+        """Per-item costs ``(n_items,)`` for the varied form, and the absolute gap at which
+        its solver may stop.
+
+        With exposure: the exposure counts, with a gap of half an item, so the form returned
+        shares the fewest items possible (whole counts also let the solver round its bound).
+        Without: seeded draws in ``[0, 1)``, with a gap of a tenth of the largest total draw
+        a form of ``n_max`` items can have.
+        """
+        if self.exposed:
+            return np.asarray(self.exposure, dtype=float), 0.5
+        draws = np.random.default_rng(self.seed).random(n_items)
+        return draws, 0.1 * float(np.sort(draws)[::-1][:max(n_max, 1)].sum())
 
 
 @dataclass(kw_only=True)

@@ -33,6 +33,9 @@ class FormSummary:
     expected_score: float
     max_score: float
     se_at_class_level: float
+    se_best_at_class_level: float
+    """The same for the most informative form the bank allows (a varied form keeps at least
+    95% of its information, so its SE is at most about 2.6% larger)."""
     reported_strands: list[str]
     tif_svg: str
     check: CheckReport | None
@@ -69,6 +72,8 @@ def summarize(request_spec: RequestSpec, result: AssemblyResult) -> FormSummary:
         expected_score=class_expected_score(request_spec, items),
         max_score=float(params.max_score.sum()),
         se_at_class_level=float(standard_error(params, np.array([level.centre]))[0]),
+        se_best_at_class_level=float(standard_error(spec.pool.params.subset(
+            list(result.best_items or items)), np.array([level.centre]))[0]),
         reported_strands=list(request_spec.reported_strands),
         tif_svg=_chart(request_spec, items),
         check=result.check,

@@ -29,7 +29,9 @@ responses: person_id,item_id,score
 parameters: item_id,model,a,b,c,b1,…,bk[,se_a,se_b,se_c,se_b1,…]
   model is rasch, 2pl, 3pl, gpcm, pcm or grm. Leave a cell blank when it
   does not apply: b for polytomous items, b1… for dichotomous ones,
-  c unless 3pl, a for rasch/pcm (a = 1).
+  c unless 3pl, a for rasch/pcm (a = 1). Lines starting with # before the
+  header are comments; kete calibrate writes the population first:
+  "# population mean=… sd=…" (kete score's default prior), then the method.
 
 abilities: person_id,theta,se
   EAP ability and posterior SD on the logit scale (D = 1).
@@ -86,27 +88,44 @@ def calibrate(
     max_iter: Annotated[int, typer.Option(help="Most EM iterations.")] = 500,
     tol: Annotated[float, typer.Option(help="Stop when no parameter moves more.")] = 1e-4,
     latent: Annotated[LatentChoice, typer.Option(
-        help="Population: fixed N(0,1); free-sd (Rasch/PCM: estimate σ); free (anchors: "
-             "estimate μ, σ); auto = free with anchors, else fixed.")] = LatentChoice.auto,
+        help="Population: fixed N(0,1); free-sd (estimate σ); free (anchors: estimate μ, σ); "
+             "auto = free with anchors, free-sd for Rasch/PCM, else fixed.")] = (
+        LatentChoice.auto),
+    strict: Annotated[bool, typer.Option(
+        help="Reference mode: float64 throughout and a tolerance of at most 1e-6.")] = False,
 ) -> None:
     """Estimate item parameters by marginal maximum likelihood (Bock–Aitkin EM).
 
-    Without --anchors the population is N(0, 1): the reference scale.
-    With --anchors those items keep their values, the population's μ and σ
-    are estimated, and the new items land on the bank's scale. The output
-    lists every item in the responses, anchors included (blank SEs).
+    Without --anchors the population is N(0, 1), the reference scale (Rasch and
+    PCM: N(0, σ²) with σ estimated). With --anchors those items keep their
+    values, μ and σ are estimated, and the new items land on the bank's scale.
+    The quadrature (61 nodes on μ ± 6σ) follows the estimated population.
+
+    3PL items are estimated Bayes modal (MAP) with priors log a ~ N(0, 0.5²),
+    c ~ Beta(5, 17) and b ~ N(0, 3²); every other model by maximum likelihood.
+    Standard errors come from the observed information (Oakes' identity, the
+    full matrix). The output lists every item in the responses, anchors
+    included (blank SEs), after a '# population mean=… sd=…' line; --abilities
+    scores everyone by EAP with that population as the prior, exactly as
+    kete score does with the output file.
     """
     table = _read(files.read_responses, responses)
     anchor_params = _read(files.read_parameters, anchors) if anchors is not None else None
     console = Console(stderr=True)
     estimator = _fit_with_progress(table, anchor_params, console, model=model.value,
-                                   max_iter=max_iter, tol=tol,
+                                   max_iter=max_iter, tol=tol, strict=strict,
                                    latent=latent.value.replace("-", "_"))
-    files.write_parameters(out, estimator.params_)
+    population = (estimator.mean_, estimator.sd_)
+    files.write_parameters(out, estimator.params_, population=population, notes=(
+        f"estimation: {estimator.method_}",
+        f"standard errors: {estimator.se_method_ or 'not computed'}"))
     _summary(console, estimator, table.n_items)
     if abilities is not None:
-        theta, sd = estimator.eap(table.to_matrix())
-        files.write_abilities(abilities, files.Abilities(table.person_ids, theta, sd))
+        from app.calibration.commands_score import score_table
+
+        est = score_table(estimator.params_, table, "eap",
+                          {"prior_mean": population[0], "prior_sd": population[1]})
+        files.write_abilities(abilities, files.Abilities(table.person_ids, est.theta, est.se))
 
 
 def _fit_with_progress(table: files.ResponseTable, anchors: ItemParameters | None,
@@ -137,6 +156,10 @@ def _summary(console: Console, est: MMLEstimator, n_items: int) -> None:
                   f"EM {state} after {est.n_iter_} iterations (last change "
                   f"{est.max_change_:.1e}); logL {est.log_likelihood_[-1]:,.2f}; "
                   f"population N({est.mean_:.3f}, {est.sd_:.3f}²)")
+    console.print(f"estimation: {est.method_}; standard errors: {est.se_method_}")
+    if not est.information_ok_:
+        console.print("warning: the information matrix is not positive definite (an item the "
+                      "data hardly identify); its SEs come from a pseudo-inverse.")
 
 
 def export_r(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import numpy as np
 import typer
@@ -23,15 +23,16 @@ from app.calibration.files import (
     CsvFileError,
     ResponseTable,
     read_parameters,
+    read_population,
     read_responses,
     write_abilities,
     write_parameters,
 )
-from app.irt.drift import DriftTable, anchor_drift, purify_anchors
-from app.irt.linking import link
 from app.irt.parameters import ItemParameters
 from app.irt.scoring import AbilityEstimates, ScoreFlag, score
-from app.irt.simulate import simulate_responses
+
+if TYPE_CHECKING:
+    from app.irt.drift import DriftTable
 
 CHUNK = 2000  # persons scored per progress step
 _SHOWN = 20
@@ -79,16 +80,15 @@ def _listing(names: list[str]) -> str:
     return ", ".join(names[:_SHOWN]) + more
 
 
-def _aligned(params: ItemParameters, table: ResponseTable) -> np.ndarray:
-    """Responses as ``(n_persons, n_items)`` in the parameter file's item order, NaN = absent."""
+def _columns(params: ItemParameters, table: ResponseTable) -> np.ndarray:
+    """Each response-file item's column in the parameter file; ValueError naming the items
+    without parameters and the scores above an item's maximum."""
     position = {item: i for i, item in enumerate(params.item_ids)}
     missing = [item for item in table.item_ids if item not in position]
     if missing:
         raise ValueError(f"{len(missing)} item(s) in the responses have no parameters: "
                          f"{_listing(missing)}")
     column = np.array([position[item] for item in table.item_ids], dtype=int)
-    x = np.full((table.n_persons, params.n_items), np.nan)
-    x[table.person_index, column[table.item_index]] = table.scores
     too_high = table.scores > params.max_score[column[table.item_index]]
     if too_high.any():
         bad = [f"person {table.person_ids[table.person_index[r]]} item "
@@ -96,21 +96,32 @@ def _aligned(params: ItemParameters, table: ResponseTable) -> np.ndarray:
                f"{params.max_score[column[table.item_index[r]]]})"
                for r in np.flatnonzero(too_high)]
         raise ValueError(f"scores above the item's maximum: {_listing(bad)}")
-    return x
+    return column
 
 
-def _score_in_chunks(params: ItemParameters, x: np.ndarray, method: str,
-                     options: dict[str, float]) -> AbilityEstimates:
+def score_table(params: ItemParameters, table: ResponseTable, method: str,
+                options: dict[str, float]) -> AbilityEstimates:
+    """Score every person of ``table`` on ``params`` in chunks of :data:`CHUNK` persons (each
+    made dense only while it is scored), with a progress bar on stderr for big files.
+
+    ``kete score`` and ``kete calibrate --abilities`` both score through here.
+    """
+    column = _columns(params, table)
+    order = np.argsort(table.person_index, kind="stable")
+    person, item = table.person_index[order], column[table.item_index[order]]
+    scores = table.scores[order]
+    bounds = np.searchsorted(person, np.arange(0, table.n_persons + CHUNK, CHUNK))
     parts = []
-    starts = range(0, x.shape[0], CHUNK)
     with Progress(console=Console(stderr=True), transient=True,
-                  disable=x.shape[0] <= CHUNK) as progress:
-        task = progress.add_task(f"scoring ({method})", total=x.shape[0])
-        for start in starts:
-            parts.append(score(params, x[start:start + CHUNK], method, **options))
-            progress.advance(task, min(CHUNK, x.shape[0] - start))
-    if not parts:
-        return score(params, x, method, **options)
+                  disable=table.n_persons <= CHUNK) as progress:
+        task = progress.add_task(f"scoring ({method})", total=table.n_persons)
+        for k, start in enumerate(range(0, max(table.n_persons, 1), CHUNK)):
+            size = min(CHUNK, table.n_persons - start)
+            x = np.full((size, params.n_items), np.nan)
+            lo, hi = bounds[k], bounds[k + 1]
+            x[person[lo:hi] - start, item[lo:hi]] = scores[lo:hi]
+            parts.append(score(params, x, method, **options))
+            progress.advance(task, size)
     return AbilityEstimates(theta=np.concatenate([p.theta for p in parts]),
                             se=np.concatenate([p.se for p in parts]),
                             flags=np.concatenate([p.flags for p in parts]), method=method)
@@ -123,8 +134,10 @@ def score_command(
                                                  help="Responses CSV (long form).")],
     out: Annotated[Path, typer.Option("--out", dir_okay=False, help="Abilities CSV to write.")],
     method: Annotated[ScoringMethod, typer.Option(help="Estimator.")] = ScoringMethod.eap,
-    prior_mean: Annotated[float, typer.Option(help="EAP/MAP prior mean.")] = 0.0,
-    prior_sd: Annotated[float, typer.Option(help="EAP/MAP prior SD.")] = 1.0,
+    prior_mean: Annotated[float | None, typer.Option(
+        help="EAP/MAP prior mean (default: the calibration's population, else 0).")] = None,
+    prior_sd: Annotated[float | None, typer.Option(
+        help="EAP/MAP prior SD (default: the calibration's population, else 1).")] = None,
     bound: Annotated[float, typer.Option(help="MLE/WLE search range ±bound (logits).")] = 6.0,
 ) -> None:
     """Score persons: write person_id,theta,se for every person in the responses.
@@ -132,19 +145,27 @@ def score_command(
     Parameters CSV: item_id,model,a,b,c,b1..bk (model rasch, 2pl, 3pl, gpcm, pcm or grm; blank
     cells where not applicable). Responses CSV: person_id,item_id,score, one row per presented
     item. EAP (default) reports the posterior SD as SE; MLE puts all-right/all-wrong patterns at
-    ±bound; WLE is finite for them.
+    ±bound; WLE is finite for them. EAP and MAP use the calibration's own population as the
+    prior — the '# population mean=… sd=…' line that kete calibrate writes — so they agree with
+    kete calibrate --abilities; without that line, or with --prior-mean/--prior-sd, N(0, 1) or
+    the values given.
     """
     with _clean_errors():
         params, table = read_parameters(params_file), read_responses(responses_file)
-        x = _aligned(params, table)
-        options = ({"prior_mean": prior_mean, "prior_sd": prior_sd}
-                   if method in (ScoringMethod.eap, ScoringMethod.map) else {"bound": bound})
-        result = _score_in_chunks(params, x, method.value, options)
+        population = read_population(params_file) or (0.0, 1.0)
+        mean = population[0] if prior_mean is None else prior_mean
+        sd = population[1] if prior_sd is None else prior_sd
+        if sd <= 0:
+            raise ValueError("--prior-sd must be positive")
+        bayes = method in (ScoringMethod.eap, ScoringMethod.map)
+        options = {"prior_mean": mean, "prior_sd": sd} if bayes else {"bound": bound}
+        result = score_table(params, table, method.value, options)
         write_abilities(out, Abilities(table.person_ids, result.theta, result.se))
     at_bound = int(result.has(ScoreFlag.AT_BOUND).sum())
     note = f"; {at_bound} at ±{bound:g} (all right or all wrong)" if at_bound else ""
+    prior = f" with prior N({mean:g}, {sd:g}²)" if bayes else ""
     typer.echo(f"scored {table.n_persons} persons on {params.n_items} items by "
-               f"{method.value.upper()}{note}; wrote {out}", err=True)
+               f"{method.value.upper()}{prior}{note}; wrote {out}", err=True)
 
 
 def link_command(
@@ -167,6 +188,9 @@ def link_command(
     z; drifting when |z| > 2.7 and |Δb| > 0.3). --out writes every --from item on the --to scale:
     a → a/A, b and steps → A·b + B, c unchanged.
     """
+    from app.irt.drift import anchor_drift, purify_anchors
+    from app.irt.linking import link
+
     with _clean_errors():
         source, target = read_parameters(from_file), read_parameters(to_file)
         dropped: list[str] = []
@@ -202,6 +226,8 @@ def bench_scoring(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 2024,
 ) -> None:
     """Score simulated students by every method: bias, RMSE, 95% coverage, SE vs SD, time."""
+    from app.irt.simulate import simulate_responses
+
     rng = np.random.default_rng(seed)
     params = ItemParameters.from_records([
         {"item_id": f"i{k}", "model": "2pl", "a": rng.uniform(0.7, 2.0), "b": rng.normal()}

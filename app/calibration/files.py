@@ -9,6 +9,9 @@ Formats (UTF-8, comma-separated, one header row; column order is free):
   ``model`` is rasch, 2pl, 3pl, gpcm, pcm or grm. A blank cell means "not applicable": ``b`` is
   blank for polytomous items, ``b1…bk`` (GPCM steps / GRM thresholds) are blank for dichotomous
   items, ``c`` is blank (or 0) unless 3PL, ``a`` is blank (or 1) for Rasch and PCM.
+  Lines starting with ``#`` before the header are comments. ``kete calibrate`` writes two: the
+  calibration sample's population, ``# population mean=0.0123 sd=1.0456`` (θ ~ N(mean, sd²),
+  which ``kete score`` uses as its prior unless told otherwise), and how it was estimated.
 * abilities: ``person_id,theta,se`` (``se`` may be blank, or the column left out).
 
 Readers collect every problem they find, each with its line number, and raise one
@@ -131,11 +134,16 @@ def _open(source: Source, mode: str) -> Iterator[tuple[str, IO[str]]]:
         yield getattr(source, "name", "<stream>"), source
 
 
-def _rows(fh: IO[str]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for every non-blank row, cells stripped."""
+def _rows(fh: IO[str], comments: bool = False) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every non-blank row, cells stripped; with ``comments``, lines
+    starting with ``#`` before the header are skipped."""
     reader = csv.reader(fh)
+    leading = comments
     for row in reader:
+        if leading and row and row[0].lstrip().startswith("#"):
+            continue
         if any(cell.strip() for cell in row):
+            leading = False
             yield reader.line_num, [cell.strip() for cell in row]
 
 
@@ -193,7 +201,21 @@ def _check_width(line: int, row: list[str], width: int, problems: list[CsvProble
 
 
 def read_responses(source: Source) -> ResponseTable:
-    """Read long-form responses ``person_id,item_id,score``; raise :class:`CsvFileError`."""
+    """Read long-form responses ``person_id,item_id,score``; raise :class:`CsvFileError`.
+
+    A file on disk goes through the fast Arrow reader first (:mod:`.arrow_csv`); a stream, or a
+    file with any problem, is read line by line here, which lists every problem by line.
+    """
+    if isinstance(source, str | os.PathLike):
+        from app.calibration.arrow_csv import read_responses_fast
+
+        table = read_responses_fast(source)
+        if table is not None:
+            return table
+    return _read_responses_by_line(source)
+
+
+def _read_responses_by_line(source: Source) -> ResponseTable:
     problems: list[CsvProblem] = []
     persons: dict[str, int] = {}
     items: dict[str, int] = {}
@@ -328,7 +350,7 @@ def read_parameters(source: Source) -> ItemParameters:
     """Read an item-parameter file (see the module docstring); raise :class:`CsvFileError`."""
     problems: list[CsvProblem] = []
     with _open(source, "r") as (name, fh):
-        rows = _rows(fh)
+        rows = _rows(fh, comments=True)
         header = _header(rows, ("item_id", "model"), _parameter_column, problems)
         if header is None:
             raise CsvFileError(name, problems)
@@ -443,14 +465,40 @@ def _parameter_column(name: str) -> bool:
         _STEP.match(name))
 
 
-def write_parameters(target: Source, params: ItemParameters) -> None:
-    """Write ``params`` (and its standard errors, if any) in the parameter-file format."""
+_POPULATION = re.compile(r"^#\s*population\s+mean=(\S+)\s+sd=(\S+)")
+
+
+def read_population(source: Source) -> tuple[float, float] | None:
+    """``(mean, sd)`` from a parameter file's ``# population`` comment, or None."""
+    with _open(source, "r") as (_, fh):
+        for line in fh:
+            if not line.lstrip().startswith("#"):
+                return None
+            found = _POPULATION.match(line.strip())
+            if found:
+                try:
+                    mean, sd = float(found.group(1)), float(found.group(2))
+                except ValueError:
+                    return None
+                return (mean, sd) if math.isfinite(mean) and sd > 0 else None
+    return None
+
+
+def write_parameters(target: Source, params: ItemParameters,
+                     population: tuple[float, float] | None = None,
+                     notes: tuple[str, ...] = ()) -> None:
+    """Write ``params`` (and its standard errors, if any) in the parameter-file format, after
+    comment lines for the ``population`` ``(mean, sd)`` and any ``notes``."""
     width = params.steps.shape[1] if params.steps.size else 0
     steps = [f"b{k + 1}" for k in range(width)]
     header = ["item_id", "model", "a", "b", "c", *steps]
     if params.se:
         header += ["se_a", "se_b", "se_c", *(f"se_{s}" for s in steps)]
     with _open(target, "w") as (_, fh):
+        if population is not None:
+            fh.write(f"# population mean={population[0]!r} sd={population[1]!r}\n")
+        for note in notes:
+            fh.write(f"# {' '.join(note.split())}\n")
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)
         for i, item_id in enumerate(params.item_ids):
@@ -472,6 +520,6 @@ def _parameter_cells(params: ItemParameters, i: int, width: int) -> list[str]:
 
 __all__ = [
     "MODELS", "Abilities", "CsvFileError", "CsvProblem", "ResponseTable",
-    "read_abilities", "read_parameters", "read_responses", "write_abilities",
+    "read_abilities", "read_parameters", "read_population", "read_responses", "write_abilities",
     "write_parameters", "write_responses",
 ]

@@ -8,10 +8,12 @@ from typing import Annotated
 
 import typer
 
-from app.calibration import service
-from app.calibration.convert import from_item_parameters, to_item_parameters
-from app.calibration.files import CsvFileError, read_parameters, write_parameters
-from app.calibration.schemas import CalibrationCreate
+from app.calibration.files import (
+    CsvFileError,
+    read_parameters,
+    read_population,
+    write_parameters,
+)
 
 
 def register(params_cli: typer.Typer) -> None:
@@ -28,6 +30,9 @@ def params_import(
     activate: Annotated[bool, typer.Option(help="Make it the active calibration.")] = False,
 ) -> None:
     """Store a calibration from a file; every item must already be in the bank."""
+    from app.calibration import service
+    from app.calibration.convert import from_item_parameters
+    from app.calibration.schemas import CalibrationCreate
     from app.cli import _session, fail
 
     if file.suffix.lower() == ".json":
@@ -40,8 +45,10 @@ def params_import(
             params = read_parameters(file)
         except CsvFileError as exc:
             fail(str(exc))
+        mean, sd = read_population(file) or (0.0, 1.0)
         data = CalibrationCreate(subject=subject or "", label=label or "", kind="imported",
-                                 activate=activate, parameters=from_item_parameters(params))
+                                 activate=activate, parameters=from_item_parameters(params),
+                                 population_mean=mean, population_sd=sd)
     with _session() as session:
         calibration = service.create(session, data=data)
         typer.echo(f"calibration {calibration.id} stored with {len(data.parameters)} items"
@@ -55,6 +62,9 @@ def params_export(
         "--calibration", help="Calibration id (default: the active one).")] = None,
 ) -> None:
     """Write a calibration's parameters (with standard errors)."""
+    from app.calibration import service
+    from app.calibration.convert import to_item_parameters
+    from app.calibration.schemas import CalibrationCreate
     from app.cli import _session, fail
     from app.itembank.curricula import get_subject
 
@@ -71,5 +81,6 @@ def params_export(
                                      kind=calibration.kind, parameters=rows)
             out.write_text(json.dumps(body.model_dump(), indent=1), encoding="utf-8")
         else:
-            write_parameters(out, to_item_parameters(rows))
+            write_parameters(out, to_item_parameters(rows), population=(
+                calibration.population_mean, calibration.population_sd))
     typer.echo(f"wrote {len(rows)} items to {out}")

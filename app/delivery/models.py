@@ -132,3 +132,44 @@ class Result(Base):
     flags: Mapped[list[Any]] = mapped_column(default=list)
     quadrants: Mapped[list[Any]] = mapped_column(default=list)
     scored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Route(Base):
+    """Where an adaptive sitting has got to; only the server writes it.
+
+    ``stages`` holds the item ids given in each stage so far, in order (MST: one module per
+    stage; CAT: one item per stage). Only the last stage can still be answered: earlier ones
+    are closed once the student moves on. ``stage`` counts the stages given and is what an
+    advance is conditional on, so a double click (or a resend) moves the sitting on once.
+    ``path`` is the MST module chosen in each stage; ``shadow`` the CAT's last shadow test
+    (item ids), the warm start of the next; ``theta``/``se`` the interim EAP.
+    """
+
+    __tablename__ = "sitting_route"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(
+        ForeignKey("sitting.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    panel: Mapped[int | None]
+    stage: Mapped[int] = mapped_column(default=0)
+    stages: Mapped[list[Any]] = mapped_column(default=list)
+    path: Mapped[list[Any]] = mapped_column(default=list)
+    shadow: Mapped[list[Any]] = mapped_column(default=list)
+    theta: Mapped[float | None] = mapped_column(Float)
+    se: Mapped[float | None] = mapped_column(Float)
+    finished: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ItemExposure(Base):
+    """How many sittings of a CAT form were given each item of its pool (exposure control
+    counts these, and the sittings started, at every step)."""
+
+    __tablename__ = "item_exposure"
+    __table_args__ = (UniqueConstraint("form_id", "item_id", name="uq_item_exposure_form_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("form.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    given: Mapped[int] = mapped_column(default=0)

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from app.assembly.models import FormItem
 from app.db import utcnow
-from app.delivery import sittings
+from app.delivery import adaptive, sittings
 from app.delivery.models import Answer, Sitting
 from app.delivery.schemas import (
+    AdaptiveProgress,
     PlayerItem,
     PlayerOption,
     PlayerPassage,
@@ -26,12 +27,22 @@ from app.itembank.models import Item, ItemRevision, Passage
 
 
 def state(session: Session, *, sitting: Sitting) -> PlayerState:
-    """The sitting as the player needs it, from the server (so any device can resume)."""
-    items = _attitude_items(session, sitting) + _test_items(session, sitting)
+    """The sitting as the player needs it, from the server (so any device can resume).
+
+    An adaptive sitting shows its current stage only (and the attitude items in the first):
+    earlier stages are closed, later ones not chosen yet."""
+    progress = None
+    if sitting.assignment.form.kind == "linear":
+        items = _attitude_items(session, sitting) + _test_items(session, sitting)
+    else:
+        progress, test_items = _stage_items(session, sitting)
+        items = (_attitude_items(session, sitting) if progress.stage == 1 else []) + test_items
     passage_ids = {i.passage_id for i in items if i.passage_id is not None}
     passages: list[Passage] = list(session.scalars(
         select(Passage).where(Passage.id.in_(passage_ids)).order_by(Passage.id)))
-    answers = list(session.scalars(select(Answer).where(Answer.sitting_id == sitting.id)))
+    shown = {i.item_id for i in items}
+    answers = [a for a in session.scalars(select(Answer).where(Answer.sitting_id == sitting.id))
+               if progress is None or a.item_id in shown]
     remaining = None
     if sitting.assignment.time_limit_minutes or sitting.status == "in_progress":
         remaining = max(0.0, (sittings.deadline(sitting) - utcnow()).total_seconds())
@@ -43,7 +54,7 @@ def state(session: Session, *, sitting: Sitting) -> PlayerState:
         answers=[SavedAnswer(item_id=a.item_id, response=a.response, flagged=a.flagged,
                              seq=a.seq) for a in answers],
         last_seq=session.scalar(select(func.max(Answer.seq)).where(
-            Answer.sitting_id == sitting.id)) or 0)
+            Answer.sitting_id == sitting.id)) or 0, adaptive=progress)
 
 
 def _player_item(item: Item, revision: ItemRevision, number: int,
@@ -63,6 +74,26 @@ def _test_items(session: Session, sitting: Sitting) -> list[PlayerItem]:
                            .order_by(FormItem.position))
     return [_player_item(item, revision, n, "test")
             for n, (_pos, item, revision) in enumerate(rows, start=1)]
+
+
+def _stage_items(session: Session, sitting: Sitting
+                 ) -> tuple[AdaptiveProgress, list[PlayerItem]]:
+    """The current stage's items, numbered on from the earlier stages'."""
+    route = adaptive.begin(session, sitting=sitting)  # a sitting started before its route
+    current = adaptive.current_items(route)
+    rows = {item.id: (item, revision) for item, revision in session.execute(
+        select(Item, ItemRevision).join(FormItem, FormItem.item_id == Item.id)
+        .join(ItemRevision, ItemRevision.id == FormItem.item_revision_id)
+        .where(FormItem.form_id == sitting.assignment.form_id, Item.id.in_(current)))}
+    earlier = len(adaptive.given_items(route)) - len(current)
+    design = sitting.assignment.form.design or {}
+    kind = "mst" if route.kind == "mst" else "cat"
+    total = (len(design["panels"][route.panel or 0]["stages"]) if kind == "mst"
+             else int(design.get("length", 0)))
+    progress = AdaptiveProgress(kind=kind, stage=route.stage, stages=total,
+                                last=route.finished, earlier=earlier)
+    return progress, [_player_item(*rows[i], earlier + n, "test")
+                      for n, i in enumerate(current, start=1)]
 
 
 def _attitude_items(session: Session, sitting: Sitting) -> list[PlayerItem]:

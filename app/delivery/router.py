@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from app.db import SessionDep, StepRoute
-from app.delivery import marking, player, result_store, sittings
+from app.delivery import adaptive, marking, player, result_store, sittings
 from app.delivery.models import Assignment, Sitting
 from app.delivery.results import ScoredResult
 from app.delivery.schemas import (
@@ -22,6 +22,7 @@ from app.delivery.schemas import (
     AssignmentRead,
     MarkCreate,
     MarkingEntry,
+    NextStage,
     OpenAssignment,
     PlayerState,
     SittingRead,
@@ -141,6 +142,20 @@ def save_answer(sitting_id: int, body: AnswerSave, session: SessionDep,
     Kete is busy: send it again after `Retry-After` seconds."""
     sitting = sittings.get_sitting(session, caller=caller, sitting_id=sitting_id, lock="share")
     return sittings.save_answer(session, sitting=sitting, data=body)
+
+
+@router.post("/sittings/{sitting_id}/next", response_model=PlayerState,
+             summary="Move on to the next stage of an adaptive test (students)")
+def next_stage(sitting_id: int, body: NextStage, session: SessionDep,
+               caller: Pupil) -> PlayerState:
+    """The server marks the current stage's saved answers, estimates θ on every answer so
+    far and gives the next module (multistage) or question (CAT), or says the test is done
+    (`adaptive.last`). The current stage then closes: its answers can no longer change.
+    Sending a stage already left (a double click, a resend) changes nothing and returns
+    where the sitting is."""
+    sitting = sittings.get_sitting(session, caller=caller, sitting_id=sitting_id)
+    adaptive.advance(session, sitting=sitting, from_stage=body.stage)
+    return player.state(session, sitting=sitting)
 
 
 @router.post("/sittings/{sitting_id}/submit", response_model=SubmitRead,

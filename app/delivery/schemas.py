@@ -113,6 +113,27 @@ class SavedAnswer(BaseModel):
     seq: int = Field(description="Sequence number of the save that stored it.")
 
 
+class AdaptiveProgress(BaseModel):
+    """Where an adaptive sitting is. The server chose what comes next; nothing here lets the
+    browser choose it."""
+
+    kind: Literal["mst", "cat"] = Field(description="mst: modules in stages; cat: one "
+                                        "question at a time.")
+    stage: int = Field(description="The current stage (1-based); move on with POST "
+                       "…/next and this number.")
+    stages: int = Field(description="MST: stages in all; CAT: the most questions the test "
+                        "can have.")
+    last: bool = Field(description="No stage follows this one: hand the test in next.")
+    earlier: int = Field(description="Questions answered in earlier stages (closed now).")
+
+
+class NextStage(BaseModel):
+    """Ask to move on from the current stage (its answers can then no longer change)."""
+
+    stage: int = Field(ge=1, description="The stage the player is on; a stale number "
+                       "(a double click, a resend) moves nothing.")
+
+
 class PlayerState(BaseModel):
     """Everything the player needs to show (or resume) a sitting, from the server."""
 
@@ -125,6 +146,9 @@ class PlayerState(BaseModel):
     answers: list[SavedAnswer] = Field(description="Answers saved so far.")
     last_seq: int = Field(description="Highest save sequence number stored; the player "
                           "numbers its next saves above it.")
+    adaptive: AdaptiveProgress | None = Field(
+        None, description="Adaptive tests: the stage the sitting is in. `items` are then the "
+        "current stage's only (with the attitude items in the first stage).")
 
 
 class AnswerSave(BaseModel):

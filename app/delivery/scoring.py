@@ -25,11 +25,11 @@ from app.calibration.convert import to_item_parameters
 from app.calibration.models import Calibration, ItemParameter
 from app.calibration.scale import Scale
 from app.db import utcnow
-from app.delivery import estimates, result_store, sittings
+from app.delivery import adaptive, estimates, result_store, sittings
 from app.delivery.estimates import Metric
 from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
 from app.delivery.results import ItemOutcome, ScoredResult, SubScores
-from app.itembank.keys import score_response
+from app.itembank.keys import auto_markable, score_response
 from app.itembank.models import Item, ItemRevision
 from app.jobs import after_commit
 from app.people.models import Student
@@ -37,8 +37,7 @@ from app.people.models import Student
 
 def usable_key(item: Item, revision: ItemRevision) -> bool:
     """Whether the answer can be marked by its key (otherwise a teacher marks it)."""
-    key = revision.key
-    return isinstance(key, dict) and bool(key) and not key.get("teacher_marked", False)
+    return auto_markable(revision.key)
 
 
 def automark(session: Session, *, sitting: Sitting) -> int:
@@ -156,13 +155,17 @@ def score(session: Session, *, sitting: Sitting) -> ScoredResult:
 def _scored_items(session: Session, sitting: Sitting, cal: Calibration) -> tuple[list[_Row], Any]:
     answers = {a.item_id: a for a in session.scalars(
         select(Answer).where(Answer.sitting_id == sitting.id))}
-    form_items = session.scalars(select(FormItem).options(
+    form_items = list(session.scalars(select(FormItem).options(
         selectinload(FormItem.item).selectinload(Item.objective),
         selectinload(FormItem.item).selectinload(Item.strand),
         selectinload(FormItem.item).selectinload(Item.level))
-        .where(FormItem.form_id == sitting.assignment.form_id).order_by(FormItem.position))
+        .where(FormItem.form_id == sitting.assignment.form_id).order_by(FormItem.position)))
     params = {p.item_id: p for p in session.scalars(select(ItemParameter).where(
         ItemParameter.calibration_id == cal.id))}
+    order = adaptive.given_order(session, sitting)
+    if order is not None:  # an adaptive sitting is scored on the items it was given
+        form_items = sorted((fi for fi in form_items if fi.item_id in order),
+                            key=lambda fi: order[fi.item_id])
     rows, records = [], []
     for fi in form_items:
         p = params.get(fi.item_id)
@@ -171,7 +174,8 @@ def _scored_items(session: Session, sitting: Sitting, cal: Calibration) -> tuple
         answer = answers.get(fi.item_id)
         revision = session.get(ItemRevision, fi.item_revision_id)
         assert revision is not None
-        rows.append(_Row(fi.position, fi.item, revision.id, revision.max_score,
+        position = fi.position if order is None else order[fi.item_id]
+        rows.append(_Row(position, fi.item, revision.id, revision.max_score,
                          int(answer.score or 0) if answer else 0,
                          answer.time_s if answer else 0.0))
         records.append(calibration.parameter_out(p, fi.item.code))

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, contains_eager
 from app.assembly import service as assembly
 from app.assembly.models import Form, FormItem
 from app.db import dialect_insert, utcnow
-from app.delivery import privacy_hooks
+from app.delivery import adaptive, privacy_hooks
 from app.delivery.models import Answer, Assignment, Sitting
 from app.delivery.schemas import AnswerAck, AnswerSave, AssignmentCreate, OpenAssignment
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted, SendAgain
@@ -100,7 +100,8 @@ def get_sitting(session: Session, *, caller: Caller, sitting_id: int,
 
     ``lock`` takes a row lock on PostgreSQL until the transaction ends (saves share it,
     a hand-in takes it exclusively); SQLite's write transactions are serial anyway."""
-    query = select(Sitting).join(Assignment).options(contains_eager(Sitting.assignment)).where(
+    query = select(Sitting).join(Assignment).options(
+        contains_eager(Sitting.assignment).joinedload(Assignment.form)).where(
         Sitting.id == sitting_id, policy.sitting_clause(
             caller, student_column=Sitting.student_id, class_column=Assignment.class_id))
     if lock is not None:
@@ -154,6 +155,9 @@ def start(session: Session, *, student: Student, assignment_id: int,
     if sitting.status == "not_started":
         sitting.status, sitting.started_at = "in_progress", now
         sitting.attitude_item_ids = attitude_item_ids(session, assignment.form)
+        if assignment.form.kind != "linear":
+            session.flush()
+            adaptive.begin(session, sitting=sitting)
     session.flush()
     return sitting
 
@@ -241,6 +245,10 @@ def _target(session: Session, sitting: Sitting, item_id: int) -> tuple[int, int 
     row = session.execute(select(FormItem.item_revision_id, FormItem.id).where(
         FormItem.form_id == sitting.assignment.form_id, FormItem.item_id == item_id)).first()
     if row is not None:
+        if sitting.assignment.form.kind != "linear" and not adaptive.may_answer(
+                session, sitting, item_id):
+            raise Conflict("That part of the test is finished (or not reached): its answers "
+                           "can no longer change.")
         return row[0], row[1]
     if item_id in sitting.attitude_item_ids:
         revision = session.scalar(select(Item.current_revision_id).where(Item.id == item_id))

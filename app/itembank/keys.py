@@ -7,6 +7,11 @@ from typing import Any
 CHOICE_TYPES = ("single_choice", "multiple_choice", "likert")
 
 
+def auto_markable(key: dict[str, Any] | None) -> bool:
+    """Whether answers can be marked by ``key`` alone (otherwise a teacher marks them)."""
+    return isinstance(key, dict) and bool(key) and not key.get("teacher_marked", False)
+
+
 def check_key(response_type: str, key: dict[str, Any] | None, option_ids: list[str],
               max_score: int) -> None:
     """Raise ValueError unless ``key`` is a valid key for this response type and options."""

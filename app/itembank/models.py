@@ -111,6 +111,9 @@ class Item(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     passage_id: Mapped[int | None] = mapped_column(ForeignKey("passage.id"), index=True)
     enemy_group: Mapped[str | None] = mapped_column(String(40))
+    family: Mapped[str | None] = mapped_column(String(60), index=True)
+    """The template (item model) the item was written from, or any name for a family of
+    variants. Items of one family are enemies unless its :class:`ItemFamily` row says not."""
     attitude_scale: Mapped[str | None] = mapped_column(String(40))
     needs_recalibration: Mapped[bool] = mapped_column(default=False)
     current_revision_id: Mapped[int | None] = mapped_column(
@@ -134,6 +137,24 @@ class Item(Base):
         if self.solo is None:
             return None
         return "surface" if self.solo in SURFACE_SOLO else "deep"
+
+
+class ItemFamily(Base):
+    """What is known about a family of items (those written from one template).
+
+    Items of one family give each other away (the same question with new numbers), so they
+    count as enemies: a test holds at most one of them. A family whose items are independent
+    (``enemies=False``, e.g. separate number facts) says so here; a family with no row keeps
+    the rule.
+    """
+
+    __tablename__ = "item_family"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    enemies: Mapped[bool] = mapped_column(default=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ItemRevision(Base):

@@ -47,6 +47,11 @@ class ItemFields(BaseModel):
     enemy_group: str | None = Field(
         None, max_length=40, description="Items sharing a group never appear in one test."
     )
+    family: str | None = Field(
+        None, max_length=60, description="The template (item model) the item was written "
+        "from. Items of one family never appear in one test unless the family is declared "
+        "with `enemies: false`."
+    )
     attitude_scale: str | None = Field(None, max_length=40, description="Attitude sub-scale.")
 
 
@@ -81,6 +86,16 @@ class ItemCreate(ItemFields, ItemContent):
         return self
 
 
+class FamilyCreate(BaseModel):
+    """A family of items (those written from one template) and whether they are enemies."""
+
+    code: str = Field(min_length=1, max_length=60, description="Family code, as items give it.")
+    enemies: bool = Field(
+        True, description="Whether items of the family give each other away, so that a test "
+        "holds at most one of them (the rule unless a family says otherwise).")
+    note: str = Field("", max_length=300, description="Why, e.g. 'separate number facts'.")
+
+
 class ItemUpdate(BaseModel):
     """Changes to an item; content changes create a new revision."""
 
@@ -91,6 +106,7 @@ class ItemUpdate(BaseModel):
     status: Status | None = Field(None, description="New status (allowed transitions only).")
     passage: str | None = Field(None, description="New passage code.")
     enemy_group: str | None = Field(None, description="New enemy group.")
+    family: str | None = Field(None, max_length=60, description="New family (template).")
     attitude_scale: str | None = Field(None, description="New attitude sub-scale.")
     stem_html: str | None = Field(None, min_length=1, max_length=100_000,
                                   description="New stem (new revision).")

@@ -166,6 +166,7 @@ def _apply_fields(session: Session, item: Item, data: ItemCreate, book: Codebook
     item.kind, item.solo, item.status = data.kind, data.solo, data.status
     item.response_type = data.response_type
     item.enemy_group, item.attitude_scale = data.enemy_group, data.attitude_scale
+    item.family = data.family
     item.strand = _lookup(book.strands, data.strand, "strand")
     item.objective = _lookup(book.objectives, data.objective, "objective")
     item.level = _lookup(book.levels, data.sublevel, "sublevel")
@@ -219,7 +220,8 @@ def export_dict(item: Item) -> dict:
         "sublevel": item.level.code if item.level else None, "solo": item.solo,
         "response_type": item.response_type, "status": item.status,
         "passage": item.passage.code if item.passage else None,
-        "enemy_group": item.enemy_group, "attitude_scale": item.attitude_scale,
+        "enemy_group": item.enemy_group, "family": item.family,
+        "attitude_scale": item.attitude_scale,
         **revision_content(item.current_revision),
     }
 

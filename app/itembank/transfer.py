@@ -1,8 +1,10 @@
 """Import and export of items and passages as JSON bundles and CSV: all or nothing.
 
-A JSON bundle is ``{"format": "kete-items", "version": 1, "passages": [...], "items": [...]}``
-with objects in the ``PassageCreate`` / ``ItemCreate`` shapes. The items CSV has one row per
-item with the same fields; ``options``, ``key`` and ``metadata`` hold JSON text.
+A JSON bundle is ``{"format": "kete-items", "version": 1, "passages": [...], "families": [...],
+"items": [...]}`` with objects in the ``PassageCreate`` / ``FamilyCreate`` / ``ItemCreate``
+shapes (``families`` may be left out: an item's family is then an enemy family, the rule).
+The items CSV has one row per item with the same fields; ``options``, ``key`` and
+``metadata`` hold JSON text.
 """
 
 from __future__ import annotations
@@ -22,17 +24,17 @@ from sqlalchemy.orm import Session
 
 from app.errors import AppError, InvalidInput
 from app.guard import check_json
+from app.itembank import families, service
 from app.itembank import passages as passage_service
-from app.itembank import service
 from app.itembank.curricula import Codebook
 from app.itembank.models import Item, Passage, Subject
-from app.itembank.schemas import ItemCreate, PassageCreate
+from app.itembank.schemas import FamilyCreate, ItemCreate, PassageCreate
 
 CSV_COLUMNS = ["code", "subject", "kind", "strand", "objective", "sublevel", "solo",
-               "response_type", "status", "passage", "enemy_group", "attitude_scale",
+               "response_type", "status", "passage", "enemy_group", "family", "attitude_scale",
                "max_score", "expected_time_s", "stem_html", "options", "key", "metadata"]
 _JSON_COLUMNS = ("options", "key", "metadata")
-_NULLABLE = ("strand", "objective", "sublevel", "solo", "passage", "enemy_group",
+_NULLABLE = ("strand", "objective", "sublevel", "solo", "passage", "enemy_group", "family",
              "attitude_scale")
 
 
@@ -49,6 +51,7 @@ class ImportReport:
 @dataclass
 class _Parsed:
     passages: list[tuple[str, PassageCreate]] = field(default_factory=list)
+    families: list[tuple[str, FamilyCreate]] = field(default_factory=list)
     items: list[tuple[str, ItemCreate]] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
 
@@ -81,6 +84,9 @@ def _write(session: Session, parsed: _Parsed) -> ImportReport:
         for where, row in parsed.passages:
             _, action = _guard(where, partial(passage_service.upsert, session, data=row))
             report.actions[f"passages_{action}"] += 1
+        for _where, family in parsed.families:
+            _, action = families.upsert(session, data=family)
+            report.actions[f"families_{action}"] += 1
         books: dict[str, Codebook] = {}
         for where, item in parsed.items:
             book = books.get(item.subject) or books.setdefault(item.subject, _book(session, item))
@@ -126,6 +132,7 @@ def _parse_bundle(parsed: _Parsed, bundle: Any) -> None:
         parsed.problem("file", "", "expected an object with 'passages' and 'items' lists")
         return
     for key, schema, target in (("passages", PassageCreate, parsed.passages),
+                                ("families", FamilyCreate, parsed.families),
                                 ("items", ItemCreate, parsed.items)):
         rows = bundle.get(key, [])
         if not isinstance(rows, list):
@@ -190,7 +197,8 @@ def _validate(parsed: _Parsed, where: str, schema: type[BaseModel], row: Any,
 
 def _check_references(session: Session, parsed: _Parsed) -> None:
     """Duplicate codes, unknown subjects, strands, objectives, sublevels and passages."""
-    for kind, rows in (("item", parsed.items), ("passage", parsed.passages)):
+    for kind, rows in (("item", parsed.items), ("passage", parsed.passages),
+                       ("family", parsed.families)):
         seen: dict[str, str] = {}
         for where, row in rows:
             if row.code in seen:
@@ -244,5 +252,8 @@ def export_bank(session: Session, *, fmt: str, subject: str | None = None) -> tu
         return out.getvalue(), "text/csv"
     passages = [passage_service.to_dict(p)
                 for p in passage_service.get_all(session, subject=subject)]
-    bundle = {"format": "kete-items", "version": 1, "passages": passages, "items": items}
+    declared = [families.to_dict(f) for f in families.get_all(
+        session, codes={i["family"] for i in items if i["family"]})]
+    bundle = {"format": "kete-items", "version": 1, "passages": passages,
+              "families": declared, "items": items}
     return json.dumps(bundle, ensure_ascii=False, indent=1), "application/json"

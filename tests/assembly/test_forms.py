@@ -12,7 +12,7 @@ from app.assembly.greedy import greedy_form
 from app.assembly.model import build_model
 from app.assembly.order import order_form
 from app.assembly.solve import SolveOptions, solve_mip
-from app.assembly.spec import CountBound, Diversity, Include, OrderRule, Spec
+from app.assembly.spec import CountBound, Diversity, Include, OrderRule, Spec, TargetInformation
 from tests.assembly.builders import make_pool, make_spec
 
 
@@ -87,3 +87,18 @@ def test_time_limits_and_seeds_are_reported_not_raised() -> None:
              for s in range(3)}
     assert all(len(f) == 20 for f in forms)
 
+
+
+def test_a_varied_target_form_drifts_from_the_targets_no_more_than_the_stated_loss() -> None:
+    pool = make_pool(60, seed=4)
+    spec = Spec(pool=pool, requirements=[CountBound(cid="N", members=tuple(range(60)), lb=10,
+                                                    ub=10)],
+                objective=TargetInformation(thetas=(-1.0, 1.0), targets=(3.0, 3.0)),
+                diversity=Diversity(seed=3))
+    result = assemble(spec)
+    assert result.ok and result.best is not None and result.objective is not None
+    allowed = (1 - spec.diversity.floor) * 3.0  # 5% of the mean target
+    assert result.objective <= result.best + allowed + 1e-6
+    others = {assemble(dataclasses.replace(spec, diversity=Diversity(seed=s))).items
+              for s in (4, 5)}
+    assert len(others | {result.items}) > 1  # seeds give different forms within that loss

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -10,11 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.calibration.arrow_csv import read_responses_fast
 from app.calibration.files import (
     Abilities,
     CsvFileError,
     CsvProblem,
     ResponseTable,
+    _read_responses_by_line,
     read_abilities,
     read_parameters,
     read_responses,
@@ -103,6 +106,58 @@ def test_fuzzed_response_files_never_traceback(rows: list[list[str]], header: bo
         assert all(1 <= p.line <= max(len(text.splitlines()), 1) for p in exc.problems)
     else:
         assert np.all(table.scores >= 0)
+
+
+def _outcome(reader, path: Path):  # a table's contents, or the problems it raised
+    try:
+        t = reader(path)
+    except CsvFileError as exc:
+        return [tuple(p) for p in exc.problems]
+    return (t.person_ids, t.item_ids, t.person_index.tolist(), t.item_index.tolist(),
+            t.scores.tolist())
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.lists(cell, min_size=0, max_size=4), max_size=8),
+       header=st.sampled_from(["person_id,item_id,score", "\ufeffscore,ITEM_ID,person_id",
+                               "person_id,item_id", ""]))
+def test_files_on_disk_read_the_same_by_arrow_and_by_line(rows: list[list[str]],
+                                                          header: str) -> None:
+    """The Arrow fast path gives exactly the line reader's table, or hands the file over to
+    it (so the problems listed are the same)."""
+    text = "\n".join(([header] if header else []) + [",".join(r) for r in rows]) + "\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "r.csv")
+        path.write_text(text, encoding="utf-8")
+        assert _outcome(read_responses, path) == _outcome(_read_responses_by_line, path)
+
+
+def test_a_clean_file_takes_the_arrow_path(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("score,item_id,person_id\n1,q1,ann\n\n0,q2,ann\n2, q1 , bob \n")
+    table = read_responses_fast(path)
+    assert table is not None and table.person_ids == ["ann", "bob"]
+    np.testing.assert_array_equal(table.to_dense(), [[1, 0], [2, np.nan]])
+    path.write_text("person_id,item_id,score\nann,q1,1.0\n")
+    assert read_responses_fast(path) is None  # not a whole number: the line reader says where
+    path.write_text("person_id,item_id,score\nann,q1,1\nann,q1,0\n")
+    assert read_responses_fast(path) is None  # a duplicate: the line reader names the lines
+
+
+def test_ids_are_numbered_by_first_appearance_across_arrow_blocks(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    rows = [(f"p{rng.integers(50)}", f"i{rng.integers(9)}", int(rng.integers(3)))
+            for _ in range(400)]
+    seen, unique = set(), []
+    for row in rows:
+        if row[:2] not in seen:
+            seen.add(row[:2])
+            unique.append(row)
+    path = tmp_path / "r.csv"
+    path.write_text("person_id,item_id,score\n" + "".join(f"{p},{i},{s}\n" for p, i, s in unique))
+    fast = read_responses_fast(path, block_size=256)  # many small blocks
+    assert fast is not None
+    assert _outcome(lambda _: fast, path) == _outcome(_read_responses_by_line, path)
 
 
 # ------------------------------------------------------------------ parameters

@@ -18,7 +18,7 @@ Bank = dict[str, Any]
 SUBLEVELS = [f"{level}{band}" for level in range(2, 7) for band in "BPA"]
 FIELDS = {"code", "subject", "kind", "strand", "objective", "sublevel", "solo", "response_type",
           "stem_html", "options", "key", "max_score", "expected_time_s", "passage",
-          "enemy_group", "attitude_scale", "status", "metadata"}
+          "enemy_group", "family", "attitude_scale", "status", "metadata"}
 SOLO = {"unistructural", "multistructural", "relational", "extended_abstract"}
 DEEP = {"relational", "extended_abstract"}
 TAGS = {"p", "strong", "em", "table", "tbody", "tr", "td", "th", "ul", "ol", "li", "br", "sub",
@@ -74,7 +74,7 @@ def test_same_seed_gives_the_same_bank_and_another_seed_does_not(bank: Bank) -> 
 
 def test_bank_is_plain_json(bank: Bank) -> None:
     assert json.loads(json.dumps(bank)) == bank
-    assert set(bank) == {"frameworks", "scales", "passages", "items", "parameters"}
+    assert set(bank) == {"frameworks", "scales", "passages", "families", "items", "parameters"}
 
 
 def test_codes_are_unique_and_stable_looking(bank: Bank) -> None:
@@ -177,6 +177,10 @@ def test_maths_spread_over_strands_sublevels_solo_and_formats(bank: Bank) -> Non
     assert formats["single_choice"] > 0.3 * len(items) and formats["numeric"] > 0.2 * len(items)
     assert formats["multiple_choice"] >= 20 and formats["short_text"] >= 20
     assert len({i["metadata"]["template"] for i in items}) >= 25
+    assert all(i["family"] == i["metadata"]["template"] for i in items)  # one template, one family
+    independent = {f["code"] for f in bank["families"]}
+    assert independent and independent < {i["family"] for i in items}
+    assert all(not f["enemies"] and f["note"] for f in bank["families"])
 
 
 def test_reading_passages_and_item_sets(bank: Bank) -> None:

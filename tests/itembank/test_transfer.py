@@ -22,11 +22,13 @@ PASSAGE = {"code": "P1", "subject": "maths", "title": "Shop", "body_html": "<p>A
 
 
 def _bundle() -> dict:
-    return {"passages": [PASSAGE], "items": [
-        item_data("MA-1"),
+    return {"passages": [PASSAGE],
+            "families": [{"code": "facts", "enemies": False, "note": "separate facts"}],
+            "items": [
+        item_data("MA-1", family="add"),
         item_data("MA-2", response_type="numeric", options=[], key={"value": 12, "tolerance": 0},
-                  passage="P1", enemy_group="E1", metadata={"template": "add"}),
-        item_data("MA-3", response_type="multiple_choice", max_score=2,
+                  passage="P1", enemy_group="E1", family="facts", metadata={"template": "add"}),
+        item_data("MA-3", response_type="multiple_choice", max_score=2, family="facts",
                   key={"correct": ["A", "C"], "partial_credit": True}, status="trial"),
         item_data("MA-4", response_type="short_text", options=[],
                   key={"accepted": ["twelve", "12"], "case_sensitive": False},
@@ -45,10 +47,12 @@ def _count(session: Session) -> int:
 def test_json_round_trip_is_lossless(session: Session) -> None:
     framework(session)
     first = import_bank(session, json.dumps(_bundle()).encode(), fmt="json")
-    assert first.counts() == {"items_created": 5, "passages_created": 1}
+    assert first.counts() == {"families_created": 1, "items_created": 5, "passages_created": 1}
     exported, _ = export_bank(session, fmt="json")
+    assert json.loads(exported)["families"] == _bundle()["families"]  # "add" keeps the rule
     again = import_bank(session, exported.encode(), fmt="json")
-    assert again.counts() == {"items_unchanged": 5, "passages_unchanged": 1}
+    assert again.counts() == {"families_unchanged": 1, "items_unchanged": 5,
+                              "passages_unchanged": 1}
     assert json.loads(export_bank(session, fmt="json")[0]) == json.loads(exported)
     assert {i["code"]: i for i in json.loads(exported)["items"]}["MA-2"]["metadata"] == {
         "template": "add"}

@@ -26,7 +26,7 @@ from app.irt.adaptive.selection import (
     next_item,
 )
 from app.irt.adaptive.stopping import StoppingRule
-from app.irt.models import category_probabilities, item_information
+from app.irt.models import category_probabilities
 from app.irt.parameters import ItemParameters
 
 
@@ -60,7 +60,6 @@ def simulate_cat(params: ItemParameters, theta: np.ndarray, rng: np.random.Gener
                  stopping: StoppingRule, shadow: ShadowTest | None = None,
                  max_exposure: float = 1.0, stimulus_of: np.ndarray | None = None,
                  first_items: int = 5, prior_mean: float = 0.0, prior_sd: float = 1.0,
-                 criterion: str = "posterior",
                  progress: Callable[[int], None] | None = None) -> CATResult:
     """Run a CAT for simulees at true abilities ``theta`` ``(n_persons,)``.
 
@@ -81,7 +80,6 @@ def simulate_cat(params: ItemParameters, theta: np.ndarray, rng: np.random.Gener
     shadow = shadow or MaxInformationShadow(stopping.max_items)
     table, log_prior = LogProbabilities.normal(params, prior_mean, prior_sd)
     info_table = InformationTable(params)
-    node_info = item_information(params, table.nodes)
     control = EligibilityControl(params.n_items, max_exposure)
     out_theta, out_se = np.empty(theta.size), np.empty(theta.size)
     given_all: list[np.ndarray] = []
@@ -97,8 +95,7 @@ def simulate_cat(params: ItemParameters, theta: np.ndarray, rng: np.random.Gener
         estimate, se = prior_mean, prior_sd
         while not stopping.done(len(given), se):
             start, start_cpu = time.perf_counter(), time.process_time()
-            info = (info_table.at(estimate) if criterion == "fisher"
-                    else posterior.weights()[0] @ node_info)
+            info = info_table.at(estimate)
             current = shadow(info, given, eligible, closed_stimuli(given, stimulus_of), current)
             item = next_item(current, given, info, stimulus_of, rng,
                              first_items if not given else 1)

@@ -44,9 +44,10 @@ from app.irt.estimation.quadrature import Quadrature, centred
 from app.irt.estimation.responses import ResponseMatrix
 from app.irt.estimation.setup import ItemSetup, resolve_items
 from app.irt.estimation.standard_errors import observed_information, standard_errors
+from app.irt.estimation.threads import single_threaded_blas
 from app.irt.parameters import ItemParameters
 
-SE_METHOD = "observed information (Oakes' identity; full matrix, μ and σ included)"
+SE_METHOD = "observed information (Oakes' identity, full matrix)"
 STRICT_TOL = 1e-6
 _REGRID_ROUNDS = 5
 _MIN_GRID_SD = 0.1  # a grid never narrower than ±0.6 logits, even if σ̂ collapses
@@ -118,6 +119,13 @@ class MMLEstimator:
 
     def fit(self, responses: ResponseMatrix | np.ndarray, item_ids: Sequence[str] | None = None,
             anchors: ItemParameters | None = None) -> MMLEstimator:
+        """Calibrate; see :meth:`_fit` (BLAS is single-threaded meanwhile: our threads do the
+        parallel work, see :mod:`.threads`)."""
+        with single_threaded_blas():
+            return self._fit(responses, item_ids, anchors)
+
+    def _fit(self, responses: ResponseMatrix | np.ndarray, item_ids: Sequence[str] | None,
+             anchors: ItemParameters | None) -> MMLEstimator:
         """Calibrate on ``responses`` ``(n_persons, n_items)`` (NaN / absent = not presented).
 
         ``anchors`` holds fixed parameters for some of ``item_ids`` (matched by id); the others
@@ -180,11 +188,12 @@ class MMLEstimator:
                          params: ItemParameters) -> None:
         free = (mode == "free", mode in ("free", "free_sd"))
         info = observed_information(layout, active, self.quadrature_, self.mean_, self.sd_,
-                                    free)
-        params.se, latent, self.information_ok_ = standard_errors(layout, info)
-        self.mean_se_ = latent.get("mean", float("nan"))
-        self.sd_se_ = latent.get("sd", float("nan"))
-        self.se_method_ = SE_METHOD
+                                    free, self.n_threads)
+        params.se, latent_se, self.information_ok_ = standard_errors(layout, info)
+        self.mean_se_ = latent_se.get("mean", float("nan"))
+        self.sd_se_ = latent_se.get("sd", float("nan"))
+        names = " and ".join(n for n, f in zip(("μ", "σ"), free, strict=True) if f)
+        self.se_method_ = SE_METHOD + (f" with {names}" if names else "")
 
     def _layout_for(self, setup: ItemSetup, data: ResponseMatrix) -> ItemLayout:
         """Families and columns with starting values; anchors fixed at their parameters."""

@@ -43,6 +43,7 @@ class Residuals:
     """
 
     item: np.ndarray
+    category: np.ndarray  # (n_rc,) the score c ≥ 1 of each column
     first: np.ndarray  # (n_items,) first column of each item, −1 when not estimated
     count: np.ndarray  # (n_items,) columns per item
     probs: np.ndarray
@@ -55,7 +56,7 @@ class Residuals:
 def residuals(layout: ItemLayout, nodes: np.ndarray) -> Residuals:
     """The residual columns of every item with a free parameter, at ``nodes``."""
     p_max = max((blk.family.n_par for blk in layout.blocks), default=1)
-    items, probs, bs = [], [], []
+    items, cats, probs, bs = [], [], [], []
     for blk in layout.blocks:
         fam = blk.family
         p, jac = fam.probs_jacobian(blk.psi, nodes)  # (n, Q, K), (n, Q, K, p)
@@ -64,6 +65,7 @@ def residuals(layout: ItemLayout, nodes: np.ndarray) -> Residuals:
         for local in np.flatnonzero(blk.free.any(axis=1)):
             m = int(fam.n_cat[local]) - 1
             items.append(np.full(m, blk.items[local]))
+            cats.append(np.arange(1, m + 1))
             probs.append(p[local, :, 1:m + 1].T)
             pad = np.zeros((m, nodes.size, p_max))
             pad[:, :, : fam.n_par] = b[local, :, :m, :].transpose(1, 0, 2)
@@ -72,7 +74,8 @@ def residuals(layout: ItemLayout, nodes: np.ndarray) -> Residuals:
     count = np.zeros(layout.n_items, dtype=np.int64)
     if not items:
         empty = np.zeros((0, p_max))
-        return Residuals(np.zeros(0, dtype=np.int64), first, count, np.zeros((0, nodes.size)),
+        none = np.zeros(0, dtype=np.int64)
+        return Residuals(none, none, first, count, np.zeros((0, nodes.size)),
                          np.zeros((0, nodes.size, p_max)), np.zeros(0, bool), empty, empty)
     item = np.concatenate(items)  # blocks are sorted by item within, not across: sort
     order = np.argsort(item, kind="stable")
@@ -80,7 +83,8 @@ def residuals(layout: ItemLayout, nodes: np.ndarray) -> Residuals:
     uniq, at, n = np.unique(item, return_index=True, return_counts=True)
     first[uniq], count[uniq] = at, n
     canonical, u, v = _linear_in_theta(b_all, nodes)
-    return Residuals(item, first, count, np.concatenate(probs)[order], b_all, canonical, u, v)
+    return Residuals(item, np.concatenate(cats)[order], first, count,
+                     np.concatenate(probs)[order], b_all, canonical, u, v)
 
 
 def _linear_in_theta(b: np.ndarray, nodes: np.ndarray
@@ -94,11 +98,13 @@ def _linear_in_theta(b: np.ndarray, nodes: np.ndarray
     return canonical, u, v
 
 
-def person_blocks(data: ResponseMatrix, res: Residuals) -> list[tuple[np.ndarray, np.ndarray]]:
+def person_blocks(data: ResponseMatrix, res: Residuals,
+                  parts: int = 1) -> list[tuple[np.ndarray, np.ndarray]]:
     """Blocks of persons ``(persons, run starts)`` sorted by the set of estimated items they
     saw; within a block, persons from one run start to the next saw the same set. Whole runs
     are grouped while persons × (columns of the runs, an upper bound of the union) stays
-    under :data:`_CELLS`."""
+    under :data:`_CELLS` — and under a ``parts``-th of the data, so that ``parts`` threads
+    have work. (A run larger than that is split: its persons still share their items.)"""
     if data.n_persons == 0:
         return []
     weights = np.random.default_rng(0).integers(1, 2**62, size=data.n_items, dtype=np.int64)
@@ -107,14 +113,21 @@ def person_blocks(data: ResponseMatrix, res: Residuals) -> list[tuple[np.ndarray
     np.add.at(key, data.person[use], weights[data.item[use]])
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
-    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+    widths_all = np.bincount(data.person, weights=res.count[data.item],
+                             minlength=data.n_persons)[order]
+    budget = min(_CELLS, max(int(widths_all.sum()) // max(parts, 1), 1))
+    limit = max(budget // max(int(widths_all.max(initial=1)), 1), 64)  # persons per run piece
+    new_run = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
+    piece = np.arange(order.size) - np.maximum.accumulate(np.where(new_run, np.arange(
+        order.size), 0))
+    starts = np.flatnonzero(new_run | (piece % limit == 0))
     ends = np.r_[starts[1:], order.size]
-    widths = _run_widths(data, res, order[starts])
+    widths = widths_all[starts]
     blocks, first, persons, columns = [], 0, 0, 0
     for k in range(starts.size):
         size = int(ends[k] - starts[k])
         wider = min(columns + int(widths[k]), res.item.size)
-        if k > first and (persons + size) * max(wider, 1) > _CELLS:
+        if k > first and (persons + size) * max(wider, 1) > budget:
             blocks.append(_block(order, starts, ends, first, k))
             first, persons, wider = k, 0, int(widths[k])
         persons, columns = persons + size, wider
@@ -128,14 +141,6 @@ def _block(order: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: int,
     return order[lo:ends[stop - 1]], starts[first:stop] - lo
 
 
-def _run_widths(data: ResponseMatrix, res: Residuals, persons: np.ndarray) -> np.ndarray:
-    """Residual columns seen by each of ``persons`` (one per run)."""
-    pointer = data.person_pointer()
-    rows = response_rows(persons, pointer)
-    owner = np.repeat(np.arange(persons.size), np.diff(pointer)[persons])
-    return np.bincount(owner, weights=res.count[data.item[rows]], minlength=persons.size)
-
-
 def response_rows(persons: np.ndarray, pointer: np.ndarray) -> np.ndarray:
     """Positions in the response arrays of every response of ``persons``, in that order."""
     starts, stops = pointer[persons], pointer[persons + 1]
@@ -146,7 +151,8 @@ def response_rows(persons: np.ndarray, pointer: np.ndarray) -> np.ndarray:
 class ScoreCovariance:
     """Accumulates, block by block, the E-step counts and ``Σ s̄ s̄ᵀ − Σ E(s sᵀ)``.
 
-    ``matrix`` ``(n_free, n_free)`` (latent rows last); ``counts`` ``(n_columns, Q)``,
+    ``matrix`` ``(n_free, n_free)`` (latent rows last); ``counts`` ``(n_columns, Q)`` (of the
+    estimated items' columns; zero for fixed items),
     ``node_mass`` ``(Q,)`` and ``residual_mass`` ``(n_rc, Q)`` (``Σ_i W_iq R_ic(q)``) are what
     the other terms need.
     """
@@ -162,13 +168,19 @@ class ScoreCovariance:
         self.column_item = np.repeat(np.arange(layout.n_items), layout.n_cat)
         self.column_score = np.arange(layout.n_columns) - layout.offsets[self.column_item]
 
+    def merge(self, other: ScoreCovariance) -> None:
+        """Add another accumulator's sums (of other persons) to these."""
+        self.matrix += other.matrix
+        self.counts += other.counts
+        self.node_mass += other.node_mass
+        self.residual_mass += other.residual_mass
+
     def add(self, indicator: sp.csr_matrix, persons: np.ndarray, runs: np.ndarray,
             log_p: np.ndarray, log_prior: np.ndarray, nodes: np.ndarray) -> None:
         """One block of persons (see :func:`person_blocks`); ``indicator`` is the float64
         one-hot indicator of all persons (:meth:`ResponseMatrix.indicator`)."""
         y = indicator[persons]
         w, _ = _posterior(y, log_p, log_prior)
-        self.counts += np.asarray(y.T @ w)
         self.node_mass += w.sum(axis=0)
         local = np.repeat(np.arange(persons.size), np.diff(y.indptr))
         block = _Block.build(self.res, w, local, self.column_item[y.indices],
@@ -177,10 +189,21 @@ class ScoreCovariance:
             if self.n_latent:
                 self._add_outer(np.zeros(0, dtype=np.int64), w @ self.t)
             return
-        self.residual_mass[block.cols] += block.observed.T @ w - block.probs * (
-            block.presence.T @ w)
+        self._add_counts(block, w)
         gram = block.expected_outer(nodes, runs)
         self._scatter(block, gram, block.mean_scores(), w)
+
+    def _add_counts(self, block: _Block, w: np.ndarray) -> None:
+        """Expected counts of the estimated items' score columns (``Yᵀ W``, which the
+        complete-data information needs) and the residual mass ``Σ_i W_iq R_ic(q)``."""
+        observed, presented = block.observed.T @ w, block.presence.T @ w  # (n_l, Q)
+        self.residual_mass[block.cols] += observed - block.probs * presented
+        items = self.res.item[block.cols]
+        columns = self.layout.offsets[items] + self.res.category[block.cols]
+        self.counts[columns] += observed
+        firsts = np.flatnonzero(np.r_[True, items[1:] != items[:-1]])
+        self.counts[self.layout.offsets[items[firsts]]] += presented[firsts] - np.add.reduceat(
+            observed, firsts, axis=0)
 
     def _scatter(self, block: _Block, gram: np.ndarray, sbar: np.ndarray,
                  w: np.ndarray) -> None:

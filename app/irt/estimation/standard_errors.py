@@ -27,6 +27,8 @@ numerical Hessian of the marginal log-likelihood.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +44,7 @@ from app.irt.estimation.score_covariance import (
     person_blocks,
     residuals,
 )
+from app.irt.estimation.threads import single_threaded_blas
 
 
 @dataclass
@@ -71,11 +74,12 @@ class ObservedInformation:
 
 def observed_information(layout: ItemLayout, data: ResponseMatrix, quadrature: Quadrature,
                          mean: float, sd: float, free_latent: tuple[bool, bool],
-                         ) -> ObservedInformation:
+                         n_threads: int | None = None) -> ObservedInformation:
     """The observed information at the current estimates (see the module docstring).
 
     ``data`` holds the persons with at least one response; ``free_latent`` says whether μ and
-    σ were estimated.
+    σ were estimated. Blocks of persons are summed in ``n_threads`` threads (default: all
+    CPUs), each with single-threaded BLAS (see :func:`.threads.single_threaded_blas`).
     """
     nodes = quadrature.nodes
     latent = [n for n, f in zip(("mean", "sd"), free_latent, strict=True) if f]
@@ -83,11 +87,23 @@ def observed_information(layout: ItemLayout, data: ResponseMatrix, quadrature: Q
     n_free = int(index.max(initial=-1)) + 1 + len(latent)
     res = residuals(layout, nodes)
     t = _latent_scores(quadrature, mean, sd, latent)  # (Q, n_latent)
-    acc = ScoreCovariance(layout, res, index, n_free, t)
     log_p, log_prior = layout.log_p_columns(nodes), quadrature.log_prior(mean, sd)
     indicator = data.indicator(layout.offsets, layout.n_columns, np.float64, sparse=True)
-    for persons, runs in person_blocks(data, res):
-        acc.add(indicator, persons, runs, log_p, log_prior, nodes)
+    workers = max(1, n_threads or os.cpu_count() or 1)
+    blocks = person_blocks(data, res, parts=workers)
+
+    def work(share: list[tuple[np.ndarray, np.ndarray]]) -> ScoreCovariance:
+        part = ScoreCovariance(layout, res, index, n_free, t)
+        for persons, runs in share:
+            part.add(indicator, persons, runs, log_p, log_prior, nodes)
+        return part
+
+    shares = [blocks[k::workers] for k in range(workers)]
+    with single_threaded_blas(), ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(work, shares))
+    acc = parts[0]
+    for other in parts[1:]:
+        acc.merge(other)
     info = acc.matrix  # so far Σ_i s̄ s̄ᵀ − Σ_i E(s sᵀ) of the items and latent parameters
     info += _complete_information(layout, acc.counts, nodes, index, n_free)
     if latent:

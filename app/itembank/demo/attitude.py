@@ -59,6 +59,6 @@ def _item(code: str, subject: str, scale: str, text: str, reverse: bool) -> dict
         "stem_html": f"<p>{text}</p>",
         "options": [{"id": i, "html": label} for i, label in zip(IDS, LABELS, strict=True)],
         "key": {"scores": scores}, "max_score": 3, "expected_time_s": 10, "passage": None,
-        "enemy_group": None, "attitude_scale": scale, "status": "operational",
+        "enemy_group": None, "family": None, "attitude_scale": scale, "status": "operational",
         "metadata": {"reverse_keyed": reverse},
     }

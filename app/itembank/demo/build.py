@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from app.itembank.demo.attitude import attitude_items
-from app.itembank.demo.maths import maths_items
+from app.itembank.demo.maths import maths_families, maths_items
 from app.itembank.demo.parameters import simulated_parameters
 from app.itembank.demo.reading import reading_content
 
@@ -25,10 +25,11 @@ def _load(relative: str) -> Any:
 def demo_bank(seed: int = 2026) -> dict[str, Any]:
     """Everything ``kete demo`` loads; identical output for the same ``seed``.
 
-    Returns ``{"frameworks": [...], "scales": {...}, "passages": [...], "items": [...],
-    "parameters": [...]}``: frameworks and scales as in the JSON files beside this module,
-    items in the bank's JSON import format (maths, then reading, then attitude), and one
-    simulated generating-parameter dict per item (see :mod:`.parameters`).
+    Returns ``{"frameworks": [...], "scales": {...}, "passages": [...], "families": [...],
+    "items": [...], "parameters": [...]}``: frameworks and scales as in the JSON files beside
+    this module, items (maths, then reading, then attitude) and families in the bank's JSON
+    import format, and one simulated generating-parameter dict per item (see
+    :mod:`.parameters`).
     """
     maths = maths_items(random.Random(seed))
     passages, reading = reading_content(random.Random(seed + 1))
@@ -37,6 +38,7 @@ def demo_bank(seed: int = 2026) -> dict[str, Any]:
         "frameworks": [_load(f"frameworks/{name}.json") for name in FRAMEWORKS],
         "scales": _load("scale.json"),
         "passages": passages,
+        "families": maths_families(),
         "items": items,
         "parameters": simulated_parameters(items, np.random.default_rng(seed)),
     }

@@ -117,7 +117,12 @@ Builder = Callable[[random.Random, int, int], Draft]
 
 @dataclass(frozen=True)
 class Template:
-    """An item template: which strand, levels and response types it serves, and its builder."""
+    """An item template: which strand, levels and response types it serves, and its builder.
+
+    Its items form one family (``Item.family`` is the template's name) and are enemies — two
+    variants of one question give each other away — unless ``enemies`` is false, with the
+    reason in ``note``.
+    """
 
     name: str
     strand: str
@@ -127,6 +132,8 @@ class Template:
     seconds: int
     objectives: dict[int, str]
     build: Builder = field(compare=False)
+    enemies: bool = True
+    note: str = ""
 
     @property
     def depth(self) -> str:
@@ -139,14 +146,19 @@ REGISTRY: list[Template] = []
 
 def template(
     name: str, strand: str, levels: Sequence[int], solo: str, formats: Sequence[str],
-    seconds: int, objectives: dict[int, str],
+    seconds: int, objectives: dict[int, str], *, independent: str = "",
 ) -> Callable[[Builder], Builder]:
-    """Register ``build`` as a template; ``objectives`` maps each level to an objective code."""
+    """Register ``build`` as a template; ``objectives`` maps each level to an objective code.
+
+    ``independent`` says why its items do not give each other away (so they may share a
+    test); without it they are enemies.
+    """
     assert set(levels) == set(objectives), f"{name}: one objective per level"
 
     def register(build: Builder) -> Builder:
         REGISTRY.append(Template(name, strand, tuple(levels), solo, tuple(formats), seconds,
-                                 dict(objectives), build))
+                                 dict(objectives), build, enemies=not independent,
+                                 note=independent))
         return build
 
     return register

@@ -3,7 +3,9 @@
 Each strand × sublevel cell (3 strands × 15 sublevels) gets :data:`CELL_SIZE` items, of which
 :data:`DEEP_PER_CELL` are deep (relational / extended abstract): about 27 % deep at level 2
 rising to 53 % at level 6, 40 % overall. A few cells also get an *enemy twin*: the same question
-asked once as single choice and once as a typed number, which must never share a test.
+asked once as single choice and once as a typed number, which must never share a test. Every
+item names its template as its family: items of one template are enemies too, unless the
+template says they are independent (:func:`maths_families`).
 """
 
 from __future__ import annotations
@@ -61,6 +63,13 @@ def maths_items(rng: random.Random) -> list[Item]:
                     code = f"MA-{strand}-{number:04d}"
                     items.append(_item(code, tpl, draft, fmt, (level, step), group, deck))
     return items
+
+
+def maths_families() -> list[dict[str, Any]]:
+    """The templates whose items do not give each other away (every other template's items
+    are enemies, the rule), in the bank's ``families`` import format."""
+    return [{"code": t.name, "enemies": False, "note": t.note} for t in REGISTRY
+            if not t.enemies]
 
 
 def pool(strand: str, level: int, depth: str) -> list[Template]:
@@ -122,6 +131,7 @@ def _item(
         "solo": draft.solo or tpl.solo, "response_type": fmt, "stem_html": draft.stem,
         "options": options, "key": key, "max_score": max_score,
         "expected_time_s": max(20, min(180, seconds)), "passage": None, "enemy_group": group,
+        "family": tpl.name,
         "attitude_scale": None, "status": status(deck.rng),
         "metadata": {"template": tpl.name, "params": copy.deepcopy(draft.params)},
     }

@@ -72,7 +72,8 @@ def add_sub(rng: random.Random, level: int, step: int) -> Draft:
 
 
 @template("mult_facts", "NA", (2, 3), "unistructural", ("numeric", "single_choice"), 20,
-          {2: "NA2-3", 3: "NA3-2"})
+          {2: "NA2-3", 3: "NA3-2"},
+          independent="separate basic facts: knowing one does not give another away")
 def mult_facts(rng: random.Random, level: int, step: int) -> Draft:
     """Multiplication facts (2, 5, 10 at level 2) and, at 3A, the related division facts."""
     a = pick(rng, (2, 5, 10)) if level == 2 else rng.randint(3, 9)

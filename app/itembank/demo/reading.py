@@ -51,6 +51,7 @@ def _item(passage: dict[str, Any], number: int, q: dict[str, Any], rng: random.R
         "options": [dict(o) for o in q["options"]], "key": json.loads(json.dumps(q["key"])),
         "max_score": q["max_score"], "expected_time_s": seconds, "passage": passage["code"],
         "enemy_group": f"EG-{passage['code']}-{q['enemy']}" if q["enemy"] else None,
+        "family": None,
         "attitude_scale": None, "status": status(rng),
         "metadata": {"genre": passage["genre"], "question": number},
     }

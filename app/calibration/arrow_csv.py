@@ -1,0 +1,93 @@
+"""The fast path for long-form response files: pyarrow's CSV reader and vectorised checks.
+
+Arrow parses the file in parallel threads straight into typed columns, dictionary-encodes the
+person and item ids into integer codes (in order of first appearance, as the line-by-line
+reader numbers them) and hands numpy the codes and scores without copying them row by row.
+Every rule of the format is then checked on whole columns. The fast path never reports a
+problem itself: if the file breaks any rule — or Arrow cannot parse it — it returns None and
+:func:`app.calibration.files.read_responses` reads the file again line by line to say exactly
+which lines are wrong, so error messages are identical on both paths.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from typing import Any
+
+import numpy as np
+
+from app.calibration.files import RESPONSE_COLUMNS, ResponseTable
+
+
+def read_responses_fast(path: str | os.PathLike[str],
+                        block_size: int | None = None) -> ResponseTable | None:
+    """The file's responses, or None when the careful reader must look at it.
+
+    ``block_size`` (bytes per parsing block; Arrow's default when None) exists for tests, to
+    check that ids are numbered in order of first appearance across blocks.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    names = _header(path)
+    if names is None or sorted(names) != sorted(RESPONSE_COLUMNS):
+        return None  # missing, unknown or repeated columns: let the careful reader say which
+    ids = pa.dictionary(pa.int32(), pa.string())
+    options = pcsv.ReadOptions(column_names=names, skip_rows=1,
+                               **({"block_size": block_size} if block_size else {}))
+    try:
+        raw = pcsv.read_csv(path, read_options=options, convert_options=pcsv.ConvertOptions(
+            column_types={"person_id": ids, "item_id": ids, "score": pa.int64()},
+            strings_can_be_null=False, quoted_strings_can_be_null=False))
+        return _table(raw)
+    except (pa.ArrowException, OSError, UnicodeDecodeError, OverflowError):
+        return None  # e.g. a score that is not a whole number, or a short row
+
+
+def _table(raw: Any) -> ResponseTable | None:
+    """Check the columns as wholes and encode them; None at the first broken rule."""
+    scores_column = raw.column("score")
+    if scores_column.null_count:
+        return None  # a blank score
+    scores = np.asarray(scores_column.combine_chunks(), dtype=np.int64)
+    if scores.size and scores.min() < 0:
+        return None  # a negative score
+    codes, labels = [], []
+    for name in ("person_id", "item_id"):
+        column = raw.column(name).unify_dictionaries().combine_chunks()
+        names = [str(v).strip() for v in column.dictionary.to_pylist()]
+        if "" in names:
+            return None  # a blank id
+        merged = {n: k for k, n in enumerate(dict.fromkeys(names))}  # " q1 " is q1
+        remap = np.array([merged[n] for n in names], dtype=np.int64)
+        codes.append(remap[np.asarray(column.indices, dtype=np.int64)])
+        labels.append(list(merged))
+    (person_index, item_index), (persons, items) = codes, labels
+    if _repeats(person_index, item_index, len(persons), len(items)):
+        return None  # a person/item pair repeated
+    return ResponseTable(persons, items, person_index, item_index, scores)
+
+
+def _repeats(person: np.ndarray, item: np.ndarray, n_persons: int, n_items: int) -> bool:
+    """Whether a (person, item) pair occurs twice: a bitmap of all pairs when that is small
+    (complete and booklet data), else a sort."""
+    key = person * max(n_items, 1) + item
+    cells = n_persons * max(n_items, 1)
+    if cells <= 64 * key.size + 1_000_000:
+        seen = np.zeros(cells, dtype=bool)
+        seen[key] = True
+        return int(np.count_nonzero(seen)) != key.size
+    ordered = np.sort(key)
+    return bool(np.any(ordered[1:] == ordered[:-1]))
+
+
+def _header(path: str | os.PathLike[str]) -> list[str] | None:
+    """The lower-cased column names of the first line (None if it is blank or unreadable)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            first = fh.readline()
+    except (OSError, UnicodeDecodeError):
+        return None
+    cells = next(csv.reader([first]), [])
+    return [c.strip().lower() for c in cells] if any(c.strip() for c in cells) else None

@@ -1,0 +1,77 @@
+"""Adaptive tests from the teacher's wizard, through the API on a real database."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.assembly.models import Form, FormItem
+from app.itembank.models import Item
+from tests.assembly.adaptive_builders import (
+    CAT_REQUEST,
+    MST_REQUEST,
+    adaptive_bank,
+    patient_solver,
+)
+from tests.factories import staff_token
+
+__all__ = ["patient_solver"]
+
+
+def test_mst_from_the_wizard_previews_stage_one_only(client: TestClient, session: Session,
+                                                     patient_solver: None) -> None:
+    adaptive_bank(session)
+    auth = staff_token(client, session, role="teacher")
+    built = client.post("/api/v1/forms", json=MST_REQUEST, headers=auth)
+    assert built.status_code == 201, built.text
+    form = built.json()
+    assert form["kind"] == "mst" and form["mode"] == "screen"
+    info = form["adaptive"]
+    assert info["design"] == "1-3-3" and info["module_length"] == 5 and info["panels"] == 2
+    stored = session.get(Form, form["id"])
+    assert stored is not None and stored.design is not None
+    panels = stored.design["panels"]
+    routing = [code for p in panels for code in p["stages"][0]["modules"][0]["items"]]
+    later = {code for p in panels for stage in p["stages"][1:] for m in stage["modules"]
+             for code in m["items"]}
+    assert [i["code"] for i in form["items"]] == routing  # teachers preview stage 1 only
+    assert not later & {i["code"] for i in form["items"]}
+    every = [code for p in panels for stage in p["stages"] for m in stage["modules"]
+             for code in m["items"]]
+    assert len(every) == len(set(every)) == 2 * 7 * 5  # no item twice, panels disjoint
+    codes = set(session.scalars(select(Item.code).join(FormItem, FormItem.item_id == Item.id)
+                                .where(FormItem.form_id == form["id"])))
+    assert codes == set(every) and "OPEN1" not in codes  # auto-marked items only
+    paths = form["summary"]["paths"]
+    assert paths["by_strand"]["NA"][0] >= 1 and paths["time_s"][1] > 0
+    for p in panels:
+        assert all(len(s["cuts"]) == len(s["modules"]) - 1 for s in p["stages"])
+
+
+def test_cat_from_the_wizard_shows_no_items(client: TestClient, session: Session) -> None:
+    adaptive_bank(session)
+    auth = staff_token(client, session, role="teacher")
+    built = client.post("/api/v1/forms", json={**CAT_REQUEST, "se_stop": 0.35}, headers=auth)
+    assert built.status_code == 201, built.text
+    form = built.json()
+    assert form["kind"] == "cat" and form["items"] == []
+    assert form["adaptive"]["length"] == 15 and form["adaptive"]["max_exposure"] == 0.25
+    assert form["adaptive"]["se_stop"] == 0.35 and form["adaptive"]["pool"] >= 45
+    swap = client.post(f"/api/v1/forms/{form['id']}/swap", json={"item": "A001"},
+                       headers=auth)
+    assert swap.status_code == 409
+    similar = client.post(f"/api/v1/forms/{form['id']}/similar", headers=auth)
+    assert similar.status_code == 409
+
+
+def test_adaptive_tests_are_on_screen_only_and_need_a_big_enough_bank(
+        client: TestClient, session: Session) -> None:
+    adaptive_bank(session, n=60)
+    auth = staff_token(client, session, role="teacher")
+    paper = client.post("/api/v1/forms", json={**MST_REQUEST, "mode": "paper"}, headers=auth)
+    assert paper.status_code == 422 and "on screen" in paper.text
+    small = client.post("/api/v1/forms", json={**CAT_REQUEST, "item_count": 20}, headers=auth)
+    assert small.status_code == 409 and "at least 60" in small.json()["detail"]
+    big = client.post("/api/v1/forms", json={**MST_REQUEST, "item_count": 45}, headers=auth)
+    assert big.status_code == 409

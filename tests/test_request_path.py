@@ -107,7 +107,7 @@ def test_admission_answers_503_at_once_instead_of_queueing_too_long() -> None:
             await send({"type": "http.response.start", "status": 200, "headers": []})
             await send({"type": "http.response.body", "body": b"ok"})
 
-        admission = Admission(held, limit=1, max_wait=0.3)
+        admission = Admission(held, limit=1, max_wait=2.0)
         transport = httpx.ASGITransport(app=admission)
         async with httpx.AsyncClient(transport=transport, base_url="http://kete") as client:
             async def get(path: str) -> tuple[int, float, httpx.Headers, bytes]:
@@ -119,16 +119,16 @@ def test_admission_answers_503_at_once_instead_of_queueing_too_long() -> None:
             first = asyncio.create_task(get("/api/v1/x"))
             await asyncio.sleep(0.05)
             status, seconds, headers, body = await get("/api/v1/x")  # waits, then 503
-            assert status == 503 and 0.25 <= seconds < 1.5
+            assert status == 503 and 1.9 <= seconds < 7  # waited its max_wait, no longer
             assert int(headers["retry-after"]) >= 1
             assert json.loads(body)["error"] == "Unavailable"
             admission.service = 30.0  # recent requests were slow: a queue is hopeless
             queued = asyncio.create_task(get("/api/v1/x"))
             await asyncio.sleep(0.05)
             status, seconds, headers, _ = await get("/api/v1/x")  # refused without waiting
-            assert status == 503 and seconds < 0.2 and int(headers["retry-after"]) >= 1
+            assert status == 503 and seconds < 1.0 and int(headers["retry-after"]) >= 1
             status, seconds, _, _ = await get("/health")  # /health never waits its turn
-            assert status == 200 and seconds < 0.2
+            assert status == 200 and seconds < 1.0
             go.set()
             assert (await first)[0] == 200
             assert (await queued)[0] in (200, 503)
@@ -171,7 +171,7 @@ def test_no_free_connection_is_a_fast_503(pupil: Pupil, use_database: Callable[.
         holder.execute(text("SELECT 1"))  # the pool's only connection is taken
         began = time.monotonic()
         busy = client.get("/api/v1/student/assignments", headers=pupil.headers)
-        assert busy.status_code == 503 and time.monotonic() - began < 3
+        assert busy.status_code == 503 and time.monotonic() - began < 10  # not a 30 s hang
         assert busy.headers["retry-after"] == "1" and busy.json()["error"] == "Unavailable"
     assert client.get("/api/v1/student/assignments", headers=pupil.headers).status_code == 200
 
@@ -192,7 +192,7 @@ def test_database_faults_give_fast_503s_and_the_server_recovers(
         locker.exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE: another writer holds the lock
         began = time.monotonic()
         busy = save(0)
-        assert busy.status_code == 503 and time.monotonic() - began < 3
+        assert busy.status_code == 503 and time.monotonic() - began < 10
         assert busy.headers["retry-after"] == "1"
         locker.rollback()
         locker.close()
@@ -204,7 +204,7 @@ def test_database_faults_give_fast_503s_and_the_server_recovers(
         for n in range(1, 6):
             began = time.monotonic()
             answers.append((save(n).status_code, time.monotonic() - began))
-        assert all(code in (200, 503) and s < 3 for code, s in answers), answers
+        assert all(code in (200, 503) and s < 10 for code, s in answers), answers
     assert save(9).status_code == 200  # no restart needed
 
 

@@ -18,6 +18,7 @@ from app.calibration.trial import simulate_trial
 from app.db import get_sessionmaker, utcnow
 from app.delivery.demo import load_demo_sittings
 from app.delivery.service import record_table
+from app.impact.demo import load_demo_impact
 from app.irt.parameters import ItemParameters
 from app.itembank import curricula
 from app.itembank.transfer import import_bundle
@@ -55,6 +56,8 @@ def load_demo(echo: Callable[[str], Any] = print, seed: int = 2026) -> None:
     # forms pin the calibration they are built on, so sittings come after calibration
     with get_sessionmaker()() as session, session.begin():
         load_demo_sittings(session, seed)
+    with get_sessionmaker()() as session, session.begin():
+        load_demo_impact(session, seed, echo)
     echo("")
     echo("Kete demo accounts (staff log in at http://127.0.0.1:8000/login):")
     for email, _name, role, password in BANK_ACCOUNTS:

@@ -28,8 +28,10 @@ from app.delivery.router import router as delivery_router
 from app.errors import install_error_handlers
 from app.guard import RequestGuard, integer_params
 from app.headers import SecurityHeaders
+from app.impact.cycle_pages import router as cycle_pages
 from app.impact.pages import router as impact_pages
 from app.impact.router import router as impact_router
+from app.impact.student_pages import router as impact_student_pages
 from app.itembank.router import router as itembank_router
 from app.pages import router as pages_router
 from app.people.policy import require
@@ -88,7 +90,7 @@ def create_app() -> FastAPI:
                    assembly_router, pages_router, calibration_pages, assembly_pages,
                    delivery_router, delivery_pages, marking_pages, report_pages,
                    paper_router, paper_pages, norms_router, norms_pages, impact_router,
-                   impact_pages):
+                   impact_pages, cycle_pages, impact_student_pages):
         app.include_router(router)
     return app
 

@@ -40,6 +40,7 @@ from app.calibration import service as calibration
 from app.calibration.models import ItemParameter
 from app.config import get_settings
 from app.errors import Conflict, InvalidInput
+from app.itembank import families
 from app.itembank.curricula import get_subject
 from app.itembank.keys import auto_markable
 from app.itembank.models import Item, ItemRevision, Subject
@@ -265,19 +266,12 @@ def form_records(session: Session, form: Form) -> list[dict[str, Any]]:
     params = {p.item_id: p for p in session.scalars(select(ItemParameter).where(
         ItemParameter.calibration_id == form.calibration_id,
         ItemParameter.item_id.in_([fi.item_id for fi, _, _ in rows])))}
+    independent = families.independent(session)
     out = []
-    for fi, item, revision in rows:
-        p = params[fi.item_id]
-        out.append({
-            "code": item.code, "strand": item.strand.code if item.strand else None,
-            "objective": item.objective.code if item.objective else None,
-            "sublevel": item.level.code if item.level else None,
-            "level_rank": item.level.rank if item.level else None, "solo": item.solo,
-            "depth": item.depth, "response_type": item.response_type,
-            "expected_time_s": revision.expected_time_s,
-            "passage": item.passage.code if item.passage else None,
-            "enemy_group": item.enemy_group, "model": p.model, "a": p.a, "b": p.b, "c": p.c,
-            "steps": p.steps or None, "item_id": item.id, "revision_id": revision.id})
+    for fi, item, revision in rows:  # the form's pinned revision, not the current one
+        record = service.item_record(item, params[fi.item_id], independent)
+        out.append({**record, "expected_time_s": revision.expected_time_s,
+                    "revision_id": revision.id})
     return out
 
 

@@ -40,7 +40,8 @@ def _wizard(request: Request, session: SessionDep, login: AuthSession, *,
 @router.get("/tests/new", response_class=HTMLResponse)
 def new_test(request: Request, session: SessionDep, login: WriterPage) -> Response:
     defaults = {"name": "", "subject": "mathematics", "duration_minutes": "30",
-                "expected_level": "mostly 3P", "deep_share": "30", "mode": "screen"}
+                "expected_level": "mostly 3P", "deep_share": "30", "mode": "screen",
+                "kind": "linear", "panels": "2", "se_stop": ""}
     return _wizard(request, session, login, values=defaults, errors=[])
 
 
@@ -79,7 +80,19 @@ def _request_from_form(values: dict[str, str]) -> dict:
             "duration_minutes": values.get("duration_minutes") or None, "levels": levels,
             "strands": strands, "deep_share": float(deep) / 100 if deep else None,
             "expected_level": values.get("expected_level", ""),
-            "mode": values.get("mode", "screen")}
+            "mode": values.get("mode", "screen"), **_adaptive_fields(values)}
+
+
+def _adaptive_fields(values: dict[str, str]) -> dict:
+    """The wizard's kind of test, and its panels (MST) or SE to stop at (CAT)."""
+    kind = values.get("kind", "linear")
+    out: dict = {"kind": kind}
+    if kind == "mst" and values.get("panels", "").strip().isdigit():
+        out["panels"] = int(values["panels"])
+    stop = values.get("se_stop", "").strip()
+    if kind == "cat" and stop:
+        out["se_stop"] = stop
+    return out
 
 
 @router.get("/tests", response_class=HTMLResponse)

@@ -240,10 +240,13 @@ def bank_records(session: Session, subject: Subject) -> list[dict[str, Any]]:
         Item.kind == "achievement").order_by(Item.code)))
     params = calibration.active_parameters(session, item_ids=[i.id for i in items])
     independent = families.independent(session)
-    return [_record(item, params[item.id], independent) for item in items if item.id in params]
+    return [item_record(item, params[item.id], independent) for item in items
+            if item.id in params]
 
 
-def _record(item: Item, p: ItemParameter, independent: set[str]) -> dict[str, Any]:
+def item_record(item: Item, p: ItemParameter, independent: set[str]) -> dict[str, Any]:
+    """One item as a request record (its current revision; ``independent``: families whose
+    items do not give each other away)."""
     assert item.current_revision is not None and item.level is not None
     return {"code": item.code, "strand": item.strand.code if item.strand else None,
             "objective": item.objective.code if item.objective else None,

@@ -60,13 +60,14 @@ def sit(sitting_id: int, request: Request, session: SessionDep,
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
                                    sitting_id=sitting_id)
     if sitting.status != "in_progress":
-        return _to("/student?done=1")
+        return _to(f"/student/results/{sitting.id}")
     state = player.state(session, sitting=sitting)
     context = {"student_login": login, "state": state, "sections": sections(state),
                "saved": {a.item_id: a for a in state.answers},
                # "<" escaped so a typed answer can never close the <script> it sits in
                "state_json": state.model_dump_json(include={
-                   "sitting_id", "answers", "last_seq", "remaining_s"}).replace("<", "\\u003c")}
+                   "sitting_id", "answers", "last_seq", "remaining_s", "adaptive"}).replace(
+                   "<", "\\u003c")}
     return templates.TemplateResponse(request, "player.html", context)
 
 
@@ -77,7 +78,7 @@ def submit(sitting_id: int, session: SessionDep, login: StudentLogin,
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
                                    sitting_id=sitting_id, lock="update")
     sittings.submit(session, sitting=sitting, scoring="queued")
-    return _to("/student?done=1")
+    return _to(f"/student/results/{sitting.id}")
 
 
 def sections(state: PlayerState) -> list[dict[str, Any]]:

@@ -96,6 +96,9 @@ def paper_of(session: Session, form: Form, assignment: Assignment | None = None)
     """The booklet's contents for an accepted form (and, if given, its assignment)."""
     if form.status != "accepted":
         raise Conflict("Only accepted tests can be printed; accept it first.")
+    if form.kind != "linear":
+        raise Conflict("An adaptive test is given on screen only: each student's next "
+                       "questions depend on their answers, so it cannot be printed.")
     subject = session.get(Subject, form.subject_id)
     questions = form_questions(session, form)
     passage_ids = {q.passage_id for q in questions if q.passage_id is not None}

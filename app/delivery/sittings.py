@@ -26,7 +26,7 @@ from app.assembly import service as assembly
 from app.assembly.models import Form, FormItem
 from app.db import dialect_insert, utcnow
 from app.delivery import adaptive, privacy_hooks
-from app.delivery.models import Answer, Assignment, Sitting
+from app.delivery.models import Answer, Assignment, Route, Sitting
 from app.delivery.schemas import AnswerAck, AnswerSave, AssignmentCreate, OpenAssignment
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted, SendAgain
 from app.itembank.models import Item
@@ -40,11 +40,21 @@ OPEN_STATES = ("not_started", "in_progress")
 
 
 def items_given_to_class(session: Session, class_id: int, since: datetime) -> list[str]:
-    """Codes of the items in tests given to a class that opened at or after ``since``."""
-    return list(session.scalars(select(Item.code).join(
+    """Codes of the items in tests given to a class that opened at or after ``since``: every
+    item of a fixed test; of an adaptive test, the items its students were given."""
+    codes = set(session.scalars(select(Item.code).join(
         FormItem, FormItem.item_id == Item.id).join(
-        Assignment, Assignment.form_id == FormItem.form_id).where(
-        Assignment.class_id == class_id, Assignment.opens_at >= since).distinct()))
+        Assignment, Assignment.form_id == FormItem.form_id).join(
+        Form, Form.id == Assignment.form_id).where(
+        Assignment.class_id == class_id, Assignment.opens_at >= since,
+        Form.kind == "linear").distinct()))
+    routes = session.scalars(select(Route).join(Sitting, Sitting.id == Route.sitting_id).join(
+        Assignment, Assignment.id == Sitting.assignment_id).where(
+        Assignment.class_id == class_id, Assignment.opens_at >= since))
+    given = {i for route in routes for i in adaptive.given_items(route)}
+    if given:
+        codes |= set(session.scalars(select(Item.code).where(Item.id.in_(given))))
+    return sorted(codes)
 
 
 def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assignment:
@@ -54,6 +64,8 @@ def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assig
         raise NotFound(f"No form {data.form_id}.")
     if form.status != "accepted":
         raise Conflict("Only accepted tests can be assigned; accept it first.")
+    if form.kind != "linear" and data.mode == "paper":
+        raise Conflict("An adaptive test is given on screen only.")
     group = classes.get(session, caller=caller, class_id=data.class_id)
     if not policy.may_write_class(caller, group):
         raise NotPermitted("Only the class's teachers (or a leader) can assign it a test.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import numpy as np
 from sqlalchemy import or_, select
@@ -174,29 +175,61 @@ def _objectives(session: Session, subject: Subject, codes: list[str]) -> list[Ob
 
 def build_pair(session: Session, *, caller: Caller, plan: CyclePlan, room: ClassGroup,
                objectives: list[Objective]) -> tuple[Form, Form, dict]:
-    """The pre-test (on the objectives' items if the bank has enough, else on their strands
-    and levels) and its parallel form; both accepted."""
+    """A pre-test and a parallel post-test, both accepted, built with the test builder.
+
+    The builder's best test leaves weaker items for its parallel form, so the pair is made
+    in three steps: a best test A; B = "create similar" of A (no item in common, matching A's
+    information as far as the rest of the bank allows); then the pre-test = "create similar"
+    of B, which can match B closely because A's items are free again. A is discarded. The
+    tests use only the objectives' items when the bank has enough, else their strands and
+    levels.
+    """
     assert caller.staff is not None
-    request = _request(session, plan, room, objectives)
-    focused = True
-    try:
-        pre = assembly.build(session, data=request, staff=caller.staff)
-        post = assembly.similar(session, form=pre, staff=caller.staff)
-    except AppError:
-        focused = False
-        request = request.model_copy(update={"exclude_items": []})
-        pre = assembly.build(session, data=request, staff=caller.staff)
-        post = assembly.similar(session, form=pre, staff=caller.staff)
-    post.name = f"{plan.title.strip()[:100]}: post-test"
+    band = _class_range(session, room, plan.subject)
+    request = _request(session, plan, room, objectives, band)
+    tried: list[tuple[bool, float, Form, Form, dict[str, Any]]] = []
+    for focused in (True, False):
+        data = request if focused else request.model_copy(update={"exclude_items": []})
+        try:
+            pre, post = _pair(session, caller.staff, data)
+        except AppError:
+            if not focused and not tried:
+                raise
+            continue
+        check = parallel_check(session, pre, post, band or _level_band(session, pre))
+        tried.append((not check["matched"], check["max_difference"], pre, post,
+                      {**check, "focused": focused}))
+        if check["matched"]:
+            break
+    _, _, pre, post, parallel = min(tried, key=lambda t: (t[0], t[1]))
+    for _, _, a, b, _ in tried:
+        if a is not pre:
+            session.delete(a)
+            session.delete(b)
+    title = plan.title.strip()[:100]
+    pre.name, post.name = f"{title}: pre-test", f"{title}: post-test"
     assembly.accept(session, form=pre, staff=caller.staff)
     assembly.accept(session, form=post, staff=caller.staff)
-    parallel = parallel_check(session, pre, post, _class_range(session, caller, room, pre))
-    parallel["focused"] = focused
+    session.flush()
     return pre, post, parallel
 
 
+def _pair(session: Session, staff: Staff, request: FormCreate) -> tuple[Form, Form]:
+    first = assembly.build(session, data=request, staff=staff)
+    post = assembly.similar(session, form=first, staff=staff)
+    post.parent_id = None
+    try:
+        pre = assembly.similar(session, form=post, staff=staff)
+    except AppError:  # the bank holds no better partner: keep the first pair
+        return first, post
+    pre.parent_id = None
+    session.delete(first)
+    session.flush()
+    return pre, post
+
+
 def _request(session: Session, plan: CyclePlan, room: ClassGroup,
-             objectives: list[Objective]) -> FormCreate:
+             objectives: list[Objective], band: tuple[float, float] | None) -> FormCreate:
     levels = sorted({o.level for o in objectives})
     if levels[-1] - levels[0] > 2:
         raise InvalidInput("Choose objectives within three adjacent curriculum levels: one "
@@ -206,31 +239,48 @@ def _request(session: Session, plan: CyclePlan, room: ClassGroup,
                                                          Item.objective_id)
                                   .where(Objective.subject_id == objectives[0].subject_id,
                                          Objective.code.not_in(codes))))
-    middle = levels[len(levels) // 2]
     return FormCreate(
         name=f"{plan.title.strip()[:100]}: pre-test", subject=plan.subject,
         duration_minutes=plan.duration_minutes,
         levels={str(lv): "most" for lv in levels},
         strands={o.strand.code: "most" for o in objectives},
-        expected_level=f"mostly {middle}P", class_id=room.id, exclude_items=others,
-        attitude_scale=None)
+        expected_level=_expected_level(session, objectives[0].subject_id, band, levels),
+        class_id=room.id, exclude_items=others, attitude_scale=None)
 
 
-def _class_range(session: Session, caller: Caller, room: ClassGroup,
-                 form: Form) -> tuple[float, float]:
+def _expected_level(session: Session, subject_id: int, band: tuple[float, float] | None,
+                    levels: list[int]) -> str:
+    """The class's own range of sublevels ("3B-4P") when it has results, else the middle of
+    the objectives' levels."""
+    scale = calibration.scale_of(session, subject_id=subject_id)
+    if band is None or scale is None or not scale.cuts:
+        return f"mostly {levels[len(levels) // 2]}P"
+    codes = [scale.sublevel(scale.score(t)) for t in band]
+    lowest = scale.cuts[0][0]
+    low, high = (lowest if c.startswith("below") else c for c in codes)
+    return low if low == high else f"{low}-{high}"
+
+
+def _class_range(session: Session, room: ClassGroup, subject: str
+                 ) -> tuple[float, float] | None:
     """θ from the 10th to the 90th percentile of the class's latest results in the subject
-    (θ from the centre of the test's levels ± 1 without any)."""
-    rows = results.rows(session, Assignment.class_id == room.id,
-                        Form.subject_id == form.subject_id)
-    scale = results.scale_info(session, form.subject_id)
+    (None with fewer than five)."""
+    subject_id = get_subject(session, code=subject).id
+    rows = results.rows(session, Assignment.class_id == room.id, Form.subject_id == subject_id)
+    scale = results.scale_info(session, subject_id)
     latest = results.latest_by_student(rows).values()
     thetas = [scale.scale.theta(r.scale_score) for r in latest] if scale else []
-    if len(thetas) >= 5:
-        return float(np.percentile(thetas, 10)), float(np.percentile(thetas, 90))
+    if len(thetas) < 5:
+        return None
+    return float(np.percentile(thetas, 10)), float(np.percentile(thetas, 90))
+
+
+def _level_band(session: Session, form: Form) -> tuple[float, float]:
+    """θ of the test's expected level ± 1 (a class without results yet)."""
     subject = session.get(Subject, form.subject_id)
     assert subject is not None
     expected = str(form.request.get("expected_level", "")).split()[-1:] or ["3P"]
-    middle = assembly.sublevel_theta(session, subject).get(expected[0], 0.0)
+    middle = assembly.sublevel_theta(session, subject).get(expected[0].split("-")[0], 0.0)
     return middle - 1.0, middle + 1.0
 
 
@@ -276,8 +326,9 @@ def _give(session: Session, form: Form, room: ClassGroup, staff: Staff, on: date
 
 # --- after the post-test ---------------------------------------------------------------------
 
-def outcome(session: Session, *, caller: Caller, cycle: ImpactCycle) -> CycleOutcome:
-    """d with its interval, each student's gain, the objectives that moved, what next."""
+def outcome(session: Session, *, cycle: ImpactCycle) -> CycleOutcome:
+    """d with its interval, each student's gain, the objectives that moved, what next (for
+    a cycle the caller may read: see :func:`get`)."""
     if cycle.pre_assignment_id is None or cycle.post_assignment_id is None:
         return CycleOutcome(None, [], [], "The tests of this cycle are no longer given.")
     post_rows = results.rows(session, Assignment.id == cycle.post_assignment_id)
@@ -285,9 +336,10 @@ def outcome(session: Session, *, caller: Caller, cycle: ImpactCycle) -> CycleOut
         when = "after " if cycle.ends_on <= date.today() else "on "
         return CycleOutcome(None, [], [], f"Waiting for the post-test ({when}"
                                           f"{cycle.ends_on:%-d %B %Y}).")
-    progress = service.progress_between(
-        session, caller=caller, from_assignment=cycle.pre_assignment_id,
-        to_assignment=cycle.post_assignment_id, group_id=cycle.group_id)
+    first = session.get(Assignment, cycle.pre_assignment_id)
+    second = session.get(Assignment, cycle.post_assignment_id)
+    assert first is not None and second is not None
+    progress = service.progress_of(session, first, second, group_of(session, cycle))
     pairs = [(s.pre, s.post) for s in progress.students]
     moves = objective_moves(session, cycle, pairs)
     return CycleOutcome(progress, moves, next_steps(session, cycle, [p for _, p in pairs]),
@@ -346,18 +398,31 @@ def _move(code: str, text: str, pre: tuple | None, post: tuple | None) -> Object
 
 def next_steps(session: Session, cycle: ImpactCycle, post: list) -> list[tuple[str, str, int,
                                                                                  int]]:
-    """Objectives that most students still have to achieve (or have a gap in) after the
-    post-test, most students first."""
-    counts: dict[str, set[int]] = {}
+    """Objectives that at least half the students have yet to achieve after the post-test
+    (fewer than half of their items on it right), most students first."""
+    marks: dict[tuple[str, int], list[bool]] = {}
     for r in post:
         for q in r.quadrants:
-            if q.objective and not q.quadrant.correct:
-                counts.setdefault(q.objective, set()).add(r.student_id)
+            if q.objective:
+                marks.setdefault((q.objective, r.student_id), []).append(q.quadrant.correct)
+    counts: dict[str, int] = {}
+    for (code, _), right in marks.items():
+        counts[code] = counts.get(code, 0) + (2 * sum(right) < len(right))
     texts = dict(session.execute(select(Objective.code, Objective.text).where(
         Objective.subject_id == cycle.subject_id, Objective.code.in_(list(counts)))).all())
-    ranked = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    return [(code, texts.get(code, ""), len(ids), len(post)) for code, ids in ranked[:6]
-            if len(ids) * 2 >= len(post)]
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(code, texts.get(code, ""), k, len(post)) for code, k in ranked[:6]
+            if k * 2 >= len(post)]
+
+
+def reflect(session: Session, *, caller: Caller, cycle: ImpactCycle, text: str) -> None:
+    """Save the cycle's "what next" notes: its author, its team or a leader."""
+    mine = caller.staff is not None and cycle.created_by_id == caller.staff.id
+    if not (mine or caller.role in scope.LEADING or (
+            cycle.team_id is not None and _in_team(session, caller, cycle.team_id))):
+        raise NotPermitted("Only the cycle's teacher, their team or a leader writes its notes.")
+    cycle.reflection = text.strip()[:4000]
+    session.flush()
 
 
 # --- teams -----------------------------------------------------------------------------------

@@ -25,6 +25,17 @@ ResultsPage = Annotated[AuthSession, require_page("results:read")]
 GroupsPage = Annotated[AuthSession, require_page("groups:write")]
 Format = Annotated[Literal["html", "pdf"], Query(description="html or pdf")]
 Id = Annotated[int | None, Query(ge=1, le=2**31)]
+Choice = Annotated[str | None, Query(max_length=12)]
+"""A chosen id from a form's drop-down; "" is the drop-down's "none chosen"."""
+
+
+def chosen_id(name: str, text: str | None) -> int | None:
+    """A drop-down's id: None when nothing was chosen; a clear error when it is no id."""
+    if text is None or not text.strip():
+        return None
+    if not text.strip().isdigit() or not 1 <= int(text) < 2**31:
+        raise InvalidInput(f"{name} must be the number of a test or group; choose again.")
+    return int(text)
 
 
 def report(request: Request, template: str, context: dict[str, Any], *, fmt: str = "html",
@@ -52,9 +63,18 @@ def record_page(student_id: int, request: Request, session: SessionDep, login: R
 
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(request: Request, session: SessionDep, login: ResultsPage,
-                  from_assignment: Id = None, to_assignment: Id = None, class_id: Id = None,
-                  group_id: Id = None, format: Format = "html") -> Response:
+                  from_assignment: Choice = None, to_assignment: Choice = None,
+                  class_id: Choice = None, group_id: Choice = None,
+                  format: Format = "html") -> Response:
     """Choose two tests of one subject; see d with its interval and each student's gain."""
+    return _progress(request, session, login, chosen_id("from_assignment", from_assignment),
+                     chosen_id("to_assignment", to_assignment), chosen_id("class_id", class_id),
+                     chosen_id("group_id", group_id), format)
+
+
+def _progress(request: Request, session: SessionDep, login: AuthSession,
+              from_assignment: int | None, to_assignment: int | None, class_id: int | None,
+              group_id: int | None, format: str) -> Response:
     caller = Caller.of_staff(login.staff)
     room = scope.get_class(session, caller=caller, class_id=class_id) if class_id else None
     context: dict[str, Any] = {

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.assembly.models import Form
 from app.calibration import norm_sets
 from app.calibration.norms import NormTable, school_year, term_of
-from app.delivery.models import Assignment
+from app.delivery.models import Assignment, Sitting
 from app.errors import InvalidInput, NotFound
 from app.impact import console, results, scope, stats
 from app.impact.models import TARGET_KINDS, Target
@@ -60,10 +60,17 @@ class ConsoleView:
 
 
 def occasions(session: Session, *, caller: Caller, subject: Subject) -> Counter[Occasion]:
-    """Terms with results the caller may read, with how many results each."""
-    rows = session.execute(select(Assignment.opens_at).join(Form, Form.id == Assignment.form_id)
-                           .where(Form.subject_id == subject.id, scope.results_clause(caller)))
-    return Counter(_occasion(opens.date()) for (opens,) in rows)
+    """Terms with scored results the caller may read, with how many students each."""
+    rows = session.execute(select(Assignment.opens_at, Sitting.student_id)
+                           .join(Form, Form.id == Assignment.form_id)
+                           .join(Sitting, Sitting.assignment_id == Assignment.id)
+                           .where(Form.subject_id == subject.id, Sitting.status == "scored",
+                                  Sitting.student_id.is_not(None),
+                                  scope.results_clause(caller)))
+    students: dict[Occasion, set[int | None]] = {}
+    for opens, student_id in rows:
+        students.setdefault(_occasion(opens.date()), set()).add(student_id)
+    return Counter({occasion: len(ids) for occasion, ids in students.items()})
 
 
 def _occasion(day: date) -> Occasion:

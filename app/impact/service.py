@@ -65,13 +65,20 @@ def progress_between(session: Session, *, caller: Caller, from_assignment: int,
     students of one of the caller's groups)."""
     first = get_assignment(session, caller=caller, assignment_id=from_assignment)
     second = get_assignment(session, caller=caller, assignment_id=to_assignment)
+    group = get_group(session, caller=caller, group_id=group_id) if group_id else None
+    return progress_of(session, first, second, group)
+
+
+def progress_of(session: Session, first: Assignment, second: Assignment,
+                group: StudentGroup | None = None) -> Progress:
+    """Progress between two assignments the caller has already been allowed to read (e.g. a
+    team's impact cycle): refused in words when they cannot be compared."""
     subjects = _subject_codes(session)
     check_pair(first, second, subjects)
     pre = results.rows(session, Assignment.id == first.id)
     post = results.rows(session, Assignment.id == second.id)
     title = f"{first.form.name} → {second.form.name}"
-    if group_id is not None:
-        group = get_group(session, caller=caller, group_id=group_id)
+    if group is not None:
         members = {s.id for s in group.students}
         pre = [r for r in pre if r.student_id in members]
         post = [r for r in post if r.student_id in members]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.assembly.models import Form
 from app.calibration.norms import NormTable, expected_sublevel
 from app.delivery.models import Assignment, Sitting
-from app.impact import charts, console, scope
+from app.impact import charts, console, scope, stats
 from app.impact.progress import QUADRANTS, Progress, span
 from app.impact.record import StudentRecord, SubjectRecord, year_level_on
 from app.impact.school import ConsoleView
@@ -131,9 +131,10 @@ def year_distribution(view: ConsoleView, *, chart_id: str = "years") -> Markup |
     by_year: dict[int, list[console.Standing]] = {}
     for s in view.standings:
         by_year.setdefault(s.row.year_level, []).append(s)
+    hidden = stats.suppressed({str(y): len(v) for y, v in by_year.items()})
     rows = []
     for year, items in sorted(by_year.items()):
-        if len(items) < 5:
+        if str(year) in hidden:
             continue
         means = [s.norm_mean for s in items if s.norm_mean is not None]
         sds = [s.norm_sd for s in items if s.norm_sd is not None]
@@ -166,3 +167,17 @@ def record_charts(record: StudentRecord) -> dict[str, Markup | None]:
     """One growth chart per subject of a record."""
     return {s.subject: growth_chart(s, record.year_level, chart_id=f"growth-{s.subject}",
                                     name=record.name) for s in record.subjects}
+
+
+def own_growth_chart(record: SubjectRecord, *, name: str) -> Markup | None:
+    """A student's own growth line for their own page: their scores and errors only."""
+    if not record.points:
+        return None
+    points = [charts.GrowthPoint(p.result.sat_on, p.result.scale_score, p.result.se,
+                                 f"{p.result.test_name} ({p.result.sat_on:%-d %b %Y})")
+              for p in record.points]
+    desc = (f"{name}'s {record.subject_name.lower()} scores over time: "
+            + "; ".join(f"{p.on:%B %Y}: {p.score:.0f}" for p in points) + ".")
+    return Markup(charts.growth_chart(points, [], chart_id=f"mine-{record.subject}",
+                                      title=f"My {record.subject_name.lower()} over time",
+                                      desc=desc))

@@ -130,7 +130,11 @@ def update_passage(code: str, body: PassageUpdate, session: SessionDep,
     return passages.to_read(passage)
 
 
-@router.get("/export/items", summary="Export items (and passages) as JSON or CSV")
+@router.get("/export/items", summary="Export items (and passages) as JSON or CSV",
+            response_class=Response, responses={200: {
+                "description": "A JSON bundle, or CSV with `format=csv`.",
+                "content": {"application/json": {"schema": {"type": "object"}},
+                            "text/csv": {"schema": {"type": "string"}}}}})
 def export_items(session: SessionDep, _caller: ReadItems,
                  format: Literal["json", "csv"] = "json", subject: str | None = None) -> Response:
     from app.itembank import transfer

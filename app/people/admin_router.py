@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from app.db import SessionDep, StepRoute
 from app.people import audit, service, staff
@@ -105,3 +106,19 @@ def list_audit(session: SessionDep, caller: Annotated[Caller, require("audit:rea
                ) -> list[AuditRead]:
     events = audit.get_all(session, caller=caller, action=action, since=since, limit=limit)
     return [AuditRead.model_validate(e) for e in events]
+
+
+@router.get("/audit.csv", tags=["audit"], response_class=Response,
+            summary="The audit trail as CSV (leaders: their school's)",
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "id,occurred_at,actor,actor_role,address,"
+                             "action,target,detail (JSON)"}})
+def export_audit(session: SessionDep, caller: Annotated[Caller, require("audit:read")],
+                 action: Annotated[str | None, Query(max_length=60,
+                                                     description="Only this action.")] = None,
+                 since: Annotated[datetime | None, Query(description="Only from then.")] = None,
+                 ) -> Response:
+    """Every event the caller may read (at most 100,000), newest first."""
+    events = audit.get_all(session, caller=caller, action=action, since=since, limit=100_000)
+    return Response(audit.as_csv(events), media_type="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="kete-audit.csv"'})

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import SessionDep, StepRoute
-from app.people import classes, student_logins, students
+from app.people import audit, classes, student_logins, students
 from app.people.classes_router import NO_STORE, login_url
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
@@ -58,3 +58,14 @@ def new_password(class_id: int, student_id: int, request: Request, session: Sess
         "login": login, "room": group, "fresh": fresh, "login_url": login_url(request)})
     response.headers.update(NO_STORE)
     return response
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, session: SessionDep,
+               login: Annotated[AuthSession, require_page("audit:read")],
+               action: Annotated[str | None, Query(max_length=60)] = None) -> Response:
+    """The school's audit trail for its leaders (admins: everything), newest first."""
+    caller = Caller.of_staff(login.staff, login)
+    events = audit.get_all(session, caller=caller, action=action or None, limit=500)
+    return templates.TemplateResponse(request, "audit.html", {
+        "login": login, "events": events, "action": action or ""})

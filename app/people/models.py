@@ -170,7 +170,7 @@ class LoginThrottle(Base):
 
 
 class AuditEvent(Base):
-    """Who did what, when, to what: calibration activation, retirement, resets, deletions."""
+    """Who did what, when, from where, to what: every staff write (see app.people.audit)."""
 
     __tablename__ = "audit_event"
 
@@ -183,4 +183,5 @@ class AuditEvent(Base):
         ForeignKey("school.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(60), index=True)
     target: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

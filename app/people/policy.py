@@ -52,7 +52,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from app.db import SessionDep, end_step
 from app.errors import LoginRequired, NotPermitted
-from app.people import logins, service
+from app.people import audit_context, logins, service
 from app.people.dependencies import SESSION_COOKIE, STUDENT_COOKIE, Caller, current_caller
 from app.people.models import (
     SCHOOL_ROLES,
@@ -142,18 +142,32 @@ def require(permission: str) -> Any:
     """A dependency that lets only roles holding ``permission`` through; yields the Caller."""
     roles = _roles(permission)
     if permission == PUBLIC:
-        def anyone() -> None:
+        async def anyone() -> None:  # nothing to check: no thread needed
             return None
 
         return _mark(anyone, permission, page=False)
 
-    async def check(caller: Caller = Depends(current_caller)) -> Caller:
-        # async: a role check needs no thread (and a thread hand-off less per request)
+    async def check(request: Request, session: SessionDep,
+                    caller: Caller = Depends(current_caller)) -> Caller:
+        # async: a role check does no I/O, so it needs no thread (one hand-off less)
         if caller.role not in roles:
             raise _refuse(caller.role, permission)
+        if caller.staff is not None:
+            _watch(request, session, caller.staff)
         return caller
 
     return _mark(check, permission, page=False)
+
+
+def _watch(request: Request, session: SessionDep, staff: Staff) -> None:
+    """Every write this staff member's request makes is audited (see audit_context)."""
+    from app.people.network import client_address
+
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    audit_context.watch(session, audit_context.AuditContext(
+        actor_id=staff.id, actor=staff.email, actor_role=staff.role,
+        school_id=staff.school_id, address=client_address(request),
+        route=f"{request.method} {route}", params=dict(request.path_params)))
 
 
 @cache
@@ -169,9 +183,10 @@ def require_page(permission: str) -> Any:
                 raise LoginRequired("/login")
             if login.staff.role not in roles:
                 raise _refuse(login.staff.role, permission)
-            return login
         finally:
             end_step(session)  # a short read of its own; the handler runs in another thread
+        _watch(request, session, login.staff)
+        return login
 
     return _mark(check, permission, page=True)
 

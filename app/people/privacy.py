@@ -1,8 +1,9 @@
 """A student's data on request: export everything held about them, or delete their identity.
 
 Deleting a student removes the rows that say who they are (the student row, class
-memberships, log-ins, log-in failures). Their responses stay, de-identified, because
-calibration needs them. Modules that keep rows about students (sittings, results) register
+memberships, log-ins, log-in failures) and, through the registered modules, everything else
+about them (sittings, answers, results). Only what calibration needs stays, de-identified.
+Modules that keep rows about students (sittings, results) register
 here, once, at import time::
 
     from app.people import privacy
@@ -33,9 +34,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.people import audit, ratelimit
+from app.people import audit, logins, ratelimit
 from app.people.dependencies import Caller
-from app.people.models import AuditEvent, Student, StudentSession
+from app.people.models import AuditEvent, LoginThrottle, Student, StudentSession
 
 Deidentifier = Callable[[Session, Student, str], int]
 Exporter = Callable[[Session, Student], Any]
@@ -64,9 +65,11 @@ def export_student(session: Session, *, caller: Caller, student: Student) -> dic
         "format": "kete-student-export", "version": 1, "exported_at": utcnow().isoformat(),
         "student": _identity(student),
         "classes": [{"name": g.name, "period": g.period} for g in student.classes],
-        "log_ins": [{"started_at": s.created_at.isoformat(), "kind": s.kind}
+        "log_ins": [{"started_at": s.created_at.isoformat(), "kind": s.kind,
+                     "expires_at": s.expires_at.isoformat()}
                     for s in session.scalars(select(StudentSession).where(
                         StudentSession.student_id == student.id))],
+        "failed_log_ins": _throttle(session, student),
         "audit_events": _events_about(session, student),
     }
     for name, hooks in sorted(HOOKS.items()):
@@ -88,7 +91,7 @@ def delete_student(session: Session, *, caller: Caller, student: Student) -> dic
         StudentSession.student_id == student.id))
     school_code = student.school.code
     ratelimit.clear(session, key=ratelimit.account_key(
-        "student", f"{school_code}:{student.student_number}"))
+        "student", logins.student_account(school_code, student.student_number)))
     target, school_id = f"student:{student.id}", student.school_id
     session.delete(student)
     session.flush()
@@ -101,11 +104,22 @@ def _delete(session: Session, statement: Any) -> int:
     return int(getattr(session.execute(statement), "rowcount", 0) or 0)
 
 
+def _throttle(session: Session, student: Student) -> dict[str, Any] | None:
+    row = session.get(LoginThrottle, ratelimit.account_key(
+        "student", logins.student_account(student.school.code, student.student_number)))
+    if row is None:
+        return None
+    return {"failures_in_a_row": int(row.failures), "last_at": row.updated_at.isoformat(),
+            "next_try_after": row.blocked_until.isoformat() if row.blocked_until else None}
+
+
 def _identity(student: Student) -> dict[str, Any]:
     return {"student_number": student.student_number, "school": student.school.code,
             "first_name": student.first_name, "last_name": student.last_name,
             "year_level": student.year_level, "gender": student.gender,
             "ethnicity": student.ethnicity, "language": student.language,
+            "password_set_at": (student.password_set_at.isoformat()
+                                if student.password_set_at else None),
             "created_at": student.created_at.isoformat(),
             "updated_at": student.updated_at.isoformat()}
 

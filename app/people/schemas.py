@@ -117,6 +117,9 @@ class AuditRead(BaseModel):
     actor: str = Field(description="Who did it: a staff e-mail, `student:<id>` or `system`.")
     actor_role: str = Field(description="Their role at the time.")
     action: str = Field(description="What was done, e.g. `calibration.activate`, "
-                        "`item.retire`, `password.reset`, `student.delete`.")
-    target: str = Field(description="What it was done to, e.g. `calibration:12`.")
+                        "`item.retire`, `password.reset`, `student.delete`, or `write` (any "
+                        "other change a staff member made).")
+    target: str = Field(description="What it was done to, e.g. `calibration:12`, or for a "
+                        "`write` the route, e.g. `PATCH /api/v1/students/{student_id}`.")
+    address: str | None = Field(None, description="The network address it came from.")
     detail: dict[str, Any] = Field(description="Particulars (never a deleted student's name).")

@@ -263,7 +263,7 @@
       handingIn = button.disabled = false;
       return;
     }
-    window.location.assign("/student?done=1");
+    window.location.assign("/student/results/" + sittingId);
   }
   submitForm.addEventListener("submit", (event) => {
     event.preventDefault();

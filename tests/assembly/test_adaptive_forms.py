@@ -63,6 +63,9 @@ def test_cat_from_the_wizard_shows_no_items(client: TestClient, session: Session
     assert swap.status_code == 409
     similar = client.post(f"/api/v1/forms/{form['id']}/similar", headers=auth)
     assert similar.status_code == 409
+    assert client.post(f"/api/v1/forms/{form['id']}/accept", headers=auth).status_code == 200
+    booklet = client.get(f"/api/v1/forms/{form['id']}/booklet.pdf", headers=auth)
+    assert booklet.status_code == 409 and "on screen only" in booklet.json()["detail"]
 
 
 def test_adaptive_tests_are_on_screen_only_and_need_a_big_enough_bank(
@@ -75,3 +78,32 @@ def test_adaptive_tests_are_on_screen_only_and_need_a_big_enough_bank(
     assert small.status_code == 409 and "at least 60" in small.json()["detail"]
     big = client.post("/api/v1/forms", json={**MST_REQUEST, "item_count": 45}, headers=auth)
     assert big.status_code == 409
+
+
+def test_the_wizard_builds_an_mst_and_its_preview_shows_stage_one_only(
+        client: TestClient, session: Session, patient_solver: None) -> None:
+    from app.people.dependencies import SESSION_COOKIE
+    from tests.people import builders as people
+
+    adaptive_bank(session)
+    world = people.tenant(session, "WIZ")
+    token, csrf = people.cookie_and_csrf(session, world.teacher)
+    client.cookies.set(SESSION_COOKIE, token)
+    assert 'value="mst"' in client.get("/tests/new").text
+    form = {"csrf": csrf, "name": "Adaptive number", "subject": "maths", "kind": "mst",
+            "duration_minutes": "12", "level_3": "most", "level_4": "some", "strand_NA": "most",
+            "strand_GM": "some", "deep_share": "30", "expected_level": "mostly 3P",
+            "mode": "screen", "panels": "1"}
+    built = client.post("/tests/new", data=form, follow_redirects=False)
+    assert built.status_code == 303, built.text
+    page = client.get(built.headers["location"])
+    assert page.status_code == 200 and "First stage" in page.text
+    stored = session.get(Form, int(built.headers["location"].rsplit("/", 1)[1]))
+    assert stored is not None and stored.kind == "mst" and stored.design is not None
+    stages = stored.design["panels"][0]["stages"]
+    assert all(code in page.text for code in stages[0]["modules"][0]["items"])
+    hidden = [c for stage in stages[1:] for m in stage["modules"] for c in m["items"]]
+    assert not any(f">{code}<" in page.text for code in hidden)
+    assert "booklet.pdf" not in page.text
+    paper = client.post("/tests/new", data={**form, "mode": "paper"}, follow_redirects=False)
+    assert paper.status_code == 422 and "on screen only" in paper.text

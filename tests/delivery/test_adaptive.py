@@ -187,3 +187,15 @@ def test_the_first_cat_question_is_not_the_same_for_everyone(
         assert route is not None
         firsts.add(route.stages[0][0])
     assert len(firsts) >= 2
+
+
+def test_a_class_has_seen_only_the_adaptive_items_it_was_given(
+        session: Session, world: people.Tenant) -> None:
+    form = _given(session, world, CAT_REQUEST)
+    sitting = sittings.start(session, student=world.students[0],
+                             assignment_id=form.assignment_id)
+    route = adaptive.route_of(session, sitting)
+    assert route is not None
+    given = session.scalar(select(Item.code).where(Item.id == route.stages[0][0]))
+    seen = forms.seen_by_class(session, world.room.id, world.teacher)
+    assert seen == [given]  # not the whole pool of the CAT

@@ -173,20 +173,39 @@ def test_close_due_hands_in_sittings_whose_time_ran_out(session: Session,
             "late", 9, given.form.items[0].item_id))
 
 
-def test_deleting_a_student_keeps_their_sitting_de_identified(session: Session,
-                                                              world: people.Tenant) -> None:
+def test_deleting_a_student_leaves_no_result_and_only_shared_labels(
+        session: Session, world: people.Tenant) -> None:
     given = builders.assigned(session, teacher=world.teacher, room=world.room,
                               codes=builders.codes(5))
     pupil = world.students[0]
-    sitting = sittings.start(session, student=pupil, assignment_id=given.assignment.id)
-    sittings.submit(session, sitting=sitting)
+    pupil.gender, pupil.ethnicity, pupil.year_level = "F", "Tongan", 6
+    for n in range(6):  # five more girls of year 6, none of them Tongan
+        other = people.student(session, world.school, f"K-{n}", first=f"Ana{n}", year=6)
+        other.gender, other.ethnicity = "F", "Māori"
+        world.room.students.append(other)
+    session.flush()
+    for student in world.room.students:
+        done = sittings.start(session, student=student, assignment_id=given.assignment.id)
+        sittings.save_answer(session, sitting=done, data=_save(
+            f"s{student.id}", 1, given.form.items[0].item_id, "B"))
+        sittings.submit(session, sitting=done)
+    sitting = session.scalar(select(Sitting).where(Sitting.student_id == pupil.id))
+    assert sitting is not None and sitting.status == "scored"
     exported = privacy.export_student(session, caller=Caller.of_staff(world.leader),
-                                      student=pupil)
-    assert exported["sittings"][0]["test"] == "Number check"
+                                      student=pupil)["sittings"][0]
+    assert exported["test"] == "Number check" and exported["answers"][0]["response"] == "B"
+    assert exported["result"]["subscores"] and exported["scored_responses"]
+    assert exported["scored_responses"][0]["groups"]["ethnicity"] == "Tongan"
     counts = privacy.delete_student(session, caller=Caller.of_staff(world.leader),
                                     student=pupil)
     assert counts["sittings"] == 1
     session.expire_all()
-    kept = session.get(Sitting, sitting.id)
-    assert kept is not None and kept.student_id is None
-    assert session.scalar(select(Result).where(Result.sitting_id == sitting.id)) is not None
+    assert session.get(Sitting, sitting.id) is None
+    assert session.scalar(select(Result).where(Result.sitting_id == sitting.id)) is None
+    kept = list(session.scalars(select(ScoredResponse).where(
+        ScoredResponse.person_key.startswith("anon:"))))
+    assert len(kept) == 5  # calibration keeps the scores, under a pseudonym
+    assert {str(r.groups) for r in kept} == {str({"gender": "F", "year_level": 6})}
+    assert all(r.observed_at.hour == 0 and r.observed_at.minute == 0 for r in kept)
+    assert session.scalar(select(ScoredResponse).where(
+        ScoredResponse.person_key == f"sitting:{sitting.id}")) is None

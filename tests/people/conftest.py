@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -19,5 +20,8 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
                                                                     parallelism=1))
     monkeypatch.setattr(security, "_DUMMY_HASH", [])
     monkeypatch.setattr(security, "_DUMMY_STUDENT_HASH", [])
-    monkeypatch.setattr(ratelimit, "LIMITS", ratelimit.Limits())
+    # production's schedule (2 s … 60 s) stretched ×15, so a slow test machine cannot outlast
+    # a delay between two requests; test_ratelimit checks the real schedule separately
+    monkeypatch.setattr(ratelimit, "LIMITS", ratelimit.Limits(
+        first_delay=timedelta(seconds=30), max_delay=timedelta(minutes=15)))
     yield

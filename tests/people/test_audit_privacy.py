@@ -29,8 +29,8 @@ def test_calibration_activation_and_item_retirement_are_audited(
     client.post(f"/api/v1/calibrations/{calibration['id']}/activate", headers=auth)
     client.post("/api/v1/items/MA-1/retire", headers=auth)
     client.patch("/api/v1/items/MA-2", json={"status": "retired"}, headers=auth)
-    events = client.get("/api/v1/audit", headers=builders.bearer(
-        session, builders.staff(session, "admin"))).json()
+    events = [e for e in client.get("/api/v1/audit", headers=builders.bearer(
+        session, builders.staff(session, "admin"))).json() if e["action"] != "write"]
     assert [(e["action"], e["target"], e["actor"]) for e in events] == [
         ("item.retire", "item:MA-2", psych.email), ("item.retire", "item:MA-1", psych.email),
         ("calibration.activate", f"calibration:{calibration['id']}", psych.email)]
@@ -113,3 +113,47 @@ def test_teachers_may_neither_export_nor_delete(client: TestClient, session: Ses
     pupil = a.students[0].id
     assert client.get(f"/api/v1/students/{pupil}/export", headers=teacher).status_code == 403
     assert client.delete(f"/api/v1/students/{pupil}", headers=teacher).status_code == 403
+
+
+def test_every_staff_write_is_audited_with_who_what_when_and_where(
+        client: TestClient, session: Session) -> None:
+    a = builders.tenant(session, "KURA-A")
+    teacher, leader = builders.bearer(session, a.teacher), builders.bearer(session, a.leader)
+    pupil = a.students[0]
+    assert client.patch(f"/api/v1/students/{pupil.id}", headers=teacher,
+                        json={"year_level": 7}).status_code == 200
+    assert client.put(f"/api/v1/classes/{a.other_room.id}/students/{pupil.id}",
+                      headers=leader).status_code == 200
+    client.patch(f"/api/v1/classes/{a.room.id}", headers=teacher, json={"name": "Taken"})
+    assert client.get(f"/api/v1/students/{pupil.id}", headers=teacher).status_code == 200
+    refused = client.patch(f"/api/v1/classes/{a.other_room.id}", headers=teacher,
+                           json={"name": "Nope"})
+    assert refused.status_code == 404
+    events = client.get("/api/v1/audit", params={"action": "write"}, headers=leader).json()
+    targets = [(e["actor"], e["target"]) for e in events]
+    assert targets == [
+        (a.teacher.email, "PATCH /api/v1/classes/{class_id}"),
+        (a.leader.email, "PUT /api/v1/classes/{class_id}/students/{student_id}"),
+        (a.teacher.email, "PATCH /api/v1/students/{student_id}")]  # reads and refusals: none
+    assert events[2]["detail"]["changes"] == {"student": {"updated": 1}}
+    assert events[1]["detail"]["params"] == {"class_id": str(a.other_room.id),
+                                             "student_id": str(pupil.id)}
+    assert all(e["address"] == "testclient" for e in events)
+    csv_text = client.get("/api/v1/audit.csv", headers=leader).text
+    assert csv_text.splitlines()[0].startswith("id,occurred_at,actor,actor_role,address")
+    assert len(csv_text.splitlines()) == 1 + len(client.get(
+        "/api/v1/audit", headers=leader).json())
+    client.cookies.set("kete_session", builders.cookie(session, a.leader))
+    page = client.get("/audit")
+    assert page.status_code == 200 and "PATCH /api/v1/students/{student_id}" in page.text
+    client.cookies.set("kete_session", builders.cookie(session, a.teacher))
+    assert client.get("/audit").status_code == 403
+
+
+def test_a_specific_event_is_not_doubled_by_the_write_event(client: TestClient,
+                                                            session: Session) -> None:
+    a = builders.tenant(session, "KURA-A")
+    leader = builders.bearer(session, a.leader)
+    client.post(f"/api/v1/staff/{a.teacher.id}/password-reset", headers=leader)
+    events = client.get("/api/v1/audit", headers=leader).json()
+    assert [e["action"] for e in events] == ["password.reset"]

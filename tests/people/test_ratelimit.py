@@ -41,17 +41,23 @@ def test_delays_grow_after_five_failures_and_never_lock_for_good(
     waiting = client.post("/api/v1/auth/token",
                           json={"email": member.email, "password": PASSWORD})
     assert waiting.status_code == 429 and waiting.json()["error"] == "LockedOut"
-    assert 1 <= int(waiting.headers["Retry-After"]) <= 3  # 2 s after the fifth failure
+    assert 20 <= int(waiting.headers["Retry-After"]) <= 31  # 30 s (tests' ×15 schedule)
     delays = []
-    for _ in range(6):  # each wrong try after waiting doubles the wait, up to a minute
-        _wait(session, 61)
+    for _ in range(6):  # each wrong try after waiting doubles the wait, up to the cap
+        _wait(session, 901)
         assert _staff_login(client, member.email, "wrong") == 401
         delays.append(int(client.post("/api/v1/auth/token", json={
             "email": member.email, "password": "x"}).headers["Retry-After"]))
-    assert delays == sorted(delays) and delays[0] <= 5 and 55 <= delays[-1] <= 61
-    _wait(session, 61)
+    assert delays == sorted(delays) and delays[0] <= 61 and 850 <= delays[-1] <= 901
+    _wait(session, 901)
     assert _staff_login(client, member.email, PASSWORD) == 200  # the owner gets in
     assert session.get(LoginThrottle, ratelimit.account_key("staff", member.email)) is None
+
+
+def test_the_real_schedule_doubles_from_two_seconds_to_a_minute() -> None:
+    limits = ratelimit.Limits()
+    assert [limits.delay(n).total_seconds() for n in range(1, 13)] == [
+        0, 0, 0, 0, 2, 4, 8, 16, 32, 60, 60, 60]
 
 
 def test_unknown_accounts_are_throttled_the_same(client: TestClient) -> None:
@@ -72,7 +78,7 @@ def test_names_are_one_account_however_they_are_spelt(client: TestClient,
     sixth = client.post("/api/v1/auth/student", json={
         "school_code": "ſchool-b", "student_number": "ab12", "password": STUDENT_PASSWORD})
     assert sixth.status_code == 429  # one account key for every spelling: the sixth waits
-    _wait(session, 10)
+    _wait(session, 31)
     ok = client.post("/api/v1/auth/student", json={
         "school_code": "ſchool-b", "student_number": "ＡＢ１２", "password": STUDENT_PASSWORD})
     assert ok.status_code == 200
@@ -80,8 +86,8 @@ def test_names_are_one_account_however_they_are_spelt(client: TestClient,
 
 def test_addresses_have_separate_buckets_for_staff_and_students(
         client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ratelimit, "LIMITS", ratelimit.Limits(student_per_address=3,
-                                                              staff_per_address=3))
+    monkeypatch.setattr(ratelimit, "LIMITS", ratelimit.Limits(
+        student_per_address=3, staff_per_address=3, first_delay=timedelta(seconds=30)))
     a = builders.tenant(session, "KURA-A")
     for i in range(3):
         assert client.post("/api/v1/auth/student", json={
@@ -110,7 +116,8 @@ def _request(peer: str, forwarded: str | None) -> Request:
 
 def test_forwarded_for_is_believed_only_from_configured_proxies(
         client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ratelimit, "LIMITS", ratelimit.Limits(staff_per_address=2))
+    monkeypatch.setattr(ratelimit, "LIMITS", ratelimit.Limits(
+        staff_per_address=2, first_delay=timedelta(seconds=30)))
     for _ in range(2):
         assert _staff_login(client, "a@example.org", "x",
                             headers={"X-Forwarded-For": "203.0.113.9"}) == 401

@@ -36,6 +36,7 @@ bench: $(STAMP) ## the benchmarks the issues ask for
 	$(BIN)/kete bench calibration
 	$(BIN)/kete bench assembly
 	$(BIN)/kete bench adaptive
+	$(BIN)/kete bench reports
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

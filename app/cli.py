@@ -267,6 +267,7 @@ def _register_domain_commands() -> None:
     from app.calibration import params_cli as calibration_params
     from app.impact import commands as impact
     from app.loadtest.command import load_command
+    from app.reports import bench as report_bench
 
     calibration_params.register(params_cli)
     norms_cli.register(cli)
@@ -274,6 +275,7 @@ def _register_domain_commands() -> None:
     commands_calibrate.register(cli, bench_cli)
     commands_score.register(cli, bench_cli)
     assembly.register(cli, bench_cli)
+    bench_cli.command("reports")(report_bench.bench_command)
     adaptive_cli.register(cli, bench_cli)
     bench_cli.command("load")(load_command)
 

@@ -13,6 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -142,9 +143,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
                    getattr(exc, "headers", None))
 
 
+async def _out_of_range(request: Request, exc: Exception) -> Response:
+    """A number too large for its column (PostgreSQL's 32-bit integers) is the caller's
+    mistake, not a server error; any other database data error stays a 500."""
+    orig = getattr(exc, "orig", None)
+    if type(orig).__name__ != "NumericValueOutOfRange":
+        raise exc
+    body = error_body("ValidationError", "The request is not valid; see problems.",
+                      [{"field": "body", "message": "a number is out of range"}])
+    return _answer(request, body, 422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Render every AppError, validation error and HTTP error in the one JSON shape (pages:
     as an HTML page; a missing log-in on a page: as a redirect to the log-in page)."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DataError, _out_of_range)

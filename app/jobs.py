@@ -78,7 +78,8 @@ def _forget_rolled_back(session: Session) -> None:
 def register_tasks() -> None:
     """Import the modules that define tasks, so a consumer knows every task by name."""
     import app.calibration.jobs
-    import app.delivery.jobs  # noqa: F401
+    import app.delivery.jobs
+    import app.reports.jobs  # noqa: F401
 
 
 class EmbeddedConsumer(Consumer):

@@ -42,6 +42,7 @@ from app.people.models import (
     StudentSession,
 )
 from app.periodic import PeriodicRun
+from app.reports.models import ReportPdf
 
 __all__ = [
     "Answer",
@@ -68,6 +69,7 @@ __all__ = [
     "Objective",
     "Passage",
     "PeriodicRun",
+    "ReportPdf",
     "ReportingScale",
     "Result",
     "Route",

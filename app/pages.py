@@ -99,7 +99,7 @@ def home(request: Request, session: SessionDep, login: StaffPage) -> Response:
     for subject in curricula.get_all_subjects(session):
         _, total = service.get_all(session, filters=ItemFilters(subject=subject.code),
                                    page=1, page_size=1)
-        subjects.append({"code": subject.code, "name": subject.name, "items": total})
+        subjects.append({"code": subject.code, "name": subject.name, "item_count": total})
     return templates.TemplateResponse(request, "home.html",
                                       {"login": login, "subjects": subjects})
 

@@ -145,3 +145,31 @@ def test_no_page_template_has_an_inline_script_or_handler() -> None:
         assert not re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))[^>]*>",
                              text), template
         assert not re.search(r"\son[a-z]+\s*=", text), template
+
+
+def test_item_images_only_from_kete_or_allowed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.config import get_settings
+    from app.itembank.html import sanitise
+
+    html = ('<p><img src="https://tracker.example/a.png" alt="a">'
+            '<img src="https://img.school.nz/b.png" alt="b"><img src="/media/c.png" alt="c">'
+            '<img src="data:image/png;base64,AAAA" alt="d"></p>')
+    assert sanitise(html) == ('<p><img alt="a"><img alt="b"><img src="/media/c.png" alt="c">'
+                              '<img alt="d"></p>')
+    monkeypatch.setenv("KETE_IMAGE_HOSTS", "img.school.nz")
+    get_settings.cache_clear()
+    try:
+        assert 'src="https://img.school.nz/b.png"' in sanitise(html)
+        assert "tracker.example" not in sanitise(html)
+        from app.headers import content_security_policy
+        assert "img-src 'self' https://img.school.nz;" in content_security_policy()
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_number_too_big_for_a_32_bit_column_is_not_a_server_error(
+        client: TestClient, session: Session) -> None:
+    a = builders.tenant(session, "KURA-B")
+    response = client.post("/api/v1/groups", headers=builders.bearer(session, a.teacher),
+                           json={"name": "Readers", "student_ids": [3_000_000_000, 12]})
+    assert response.status_code in (404, 422), response.text

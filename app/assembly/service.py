@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -57,8 +58,8 @@ def swap(session: Session, *, form: Form, item_code: str, staff: Staff) -> Form:
     ensure_may_edit(form, Caller.of_staff(staff))
     _require_draft(form)
     _require_linear(form, "have items swapped")
-    request_spec = _request_spec(session, _subject(session, form), FormCreate.model_validate(
-        form.request), staff)
+    request_spec = _request_spec(session, _subject(session, form), _stored_request(
+        form), staff)
     ids = request_spec.spec.pool.item_ids
     current = [ids.index(fi.item.code) for fi in _items(session, form) if fi.item.code in ids]
     if item_code not in ids or ids.index(item_code) not in current:
@@ -81,7 +82,7 @@ def accept(session: Session, *, form: Form, staff: Staff) -> Form:
 def similar(session: Session, *, form: Form, staff: Staff) -> Form:
     """A parallel form: no item or passage in common, matching information."""
     _require_linear(form, "be made similar (each student's test is already their own)")
-    data = FormCreate.model_validate({**form.request, "name": f"{form.name} (parallel)"})
+    data = _stored_request(form, name=f"{form.name} (parallel)")
     subject = _subject(session, form)
     request_spec = _request_spec(session, subject, data, staff)
     ids = request_spec.spec.pool.item_ids
@@ -167,6 +168,16 @@ def _raise_if_no_form(result: AssemblyResult) -> None:
 def _require_linear(form: Form, what: str) -> None:
     if form.kind != "linear":
         raise Conflict(f"An adaptive test cannot {what}; build a new one from the wizard.")
+
+
+def _stored_request(form: Form, **changes: Any) -> FormCreate:
+    """The request the form was built from, or Conflict for a form that has none (a test
+    made outside the builder can be copied, not rebuilt)."""
+    try:
+        return FormCreate.model_validate({**form.request, **changes})
+    except ValidationError as exc:
+        raise Conflict("This test was not built from a request, so it cannot be rebuilt; "
+                       "copy it instead.") from exc
 
 
 def _require_draft(form: Form) -> None:

@@ -15,6 +15,7 @@ from app.errors import AppError, InvalidInput
 from app.impact import cycles, scope, service, views
 from app.impact.models import ImpactCycle
 from app.impact.pages import Format, report
+from app.impact.schemas import RowId
 from app.itembank.curricula import get_all_subjects
 from app.itembank.models import Objective, Subject
 from app.people import policy
@@ -55,7 +56,7 @@ def cycles_page(request: Request, session: SessionDep, login: ReadPage,
 @router.post("/cycles/teams")
 def create_team(session: SessionDep, login: WritePage, csrf: Annotated[str, Form(max_length=100)],
                 name: Annotated[str, Form(max_length=100)] = "",
-                member_ids: Annotated[list[int] | None, Form()] = None) -> Response:
+                member_ids: Annotated[list[RowId] | None, Form()] = None) -> Response:
     check_csrf(login, csrf)
     try:
         team = cycles.create_team(session, caller=Caller.of_staff(login.staff), name=name,
@@ -68,7 +69,7 @@ def create_team(session: SessionDep, login: WritePage, csrf: Annotated[str, Form
 
 @router.get("/cycles/new", response_class=HTMLResponse)
 def new_cycle(request: Request, session: SessionDep, login: WritePage,
-              class_id: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+              class_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
               subject: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     """The planning form: objectives, success criteria, dates, and the tests' length."""
     return _plan_form(request, session, login, {"class_id": class_id, "subject": subject})
@@ -100,7 +101,7 @@ def _plan_form(request: Request, session: SessionDep, login: AuthSession,
 def create_cycle(request: Request, session: SessionDep, login: WritePage,
                  csrf: Annotated[str, Form(max_length=100)],
                  title: Annotated[str, Form(max_length=120)] = "",
-                 class_id: Annotated[int | None, Form(ge=1, le=2**31)] = None,
+                 class_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
                  subject: Annotated[str, Form(max_length=40)] = "mathematics",
                  objectives: Annotated[list[str] | None, Form()] = None,
                  success_criteria: Annotated[str, Form(max_length=4000)] = "",
@@ -168,4 +169,6 @@ def templates_response(request: Request, name: str, context: dict[str, Any],
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.strip().isdigit() else None
+    """A drop-down's id, or None when none (or no valid id) was chosen."""
+    value = int(text) if text and text.strip().isdigit() else 0
+    return value if 1 <= value < 2**31 else None

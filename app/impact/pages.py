@@ -13,6 +13,7 @@ from app.db import SessionDep, StepRoute
 from app.errors import AppError, InvalidInput
 from app.impact import record, school, scope, service, views
 from app.impact.progress import ProgressRefused
+from app.impact.schemas import RowId
 from app.itembank.curricula import get_all_subjects, get_subject
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
@@ -24,7 +25,7 @@ router = APIRouter(include_in_schema=False, route_class=StepRoute)
 ResultsPage = Annotated[AuthSession, require_page("results:read")]
 GroupsPage = Annotated[AuthSession, require_page("groups:write")]
 Format = Annotated[Literal["html", "pdf"], Query(description="html or pdf")]
-Id = Annotated[int | None, Query(ge=1, le=2**31)]
+Id = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 Choice = Annotated[str | None, Query(max_length=12)]
 """A chosen id from a form's drop-down; "" is the drop-down's "none chosen"."""
 
@@ -125,8 +126,8 @@ def groups_page(request: Request, session: SessionDep, login: GroupsPage,
 def create_group(session: SessionDep, login: GroupsPage,
                  csrf: Annotated[str, Form(max_length=100)],
                  name: Annotated[str, Form(max_length=100)] = "",
-                 student_ids: Annotated[list[int] | None, Form()] = None,
-                 class_id: Annotated[int | None, Form(ge=1, le=2**31)] = None) -> Response:
+                 student_ids: Annotated[list[RowId] | None, Form()] = None,
+                 class_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None) -> Response:
     check_csrf(login, csrf)
     try:
         group = service.create_group(session, caller=Caller.of_staff(login.staff), name=name,

@@ -25,11 +25,11 @@ TERM = r"^\d{4}-[1-4]$"
 
 @router.get("/progress", response_model=ProgressRead, summary="Progress between two tests")
 def progress(session: SessionDep, caller: ReadResults,
-             from_assignment: Annotated[int, Query(ge=1, le=2**31, description="The earlier "
+             from_assignment: Annotated[int, Query(ge=1, le=2**31 - 1, description="The earlier "
                                                    "assignment (a test given to a class).")],
-             to_assignment: Annotated[int, Query(ge=1, le=2**31, description="The later one, "
+             to_assignment: Annotated[int, Query(ge=1, le=2**31 - 1, description="The later one, "
                                                  "same subject.")],
-             group_id: Annotated[int | None, Query(ge=1, le=2**31, description="Only the "
+             group_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Only the "
                                                    "students of this group of yours.")] = None,
              ) -> ProgressRead:
     """Effect size d with its 95% interval over the students who sat both tests, the d the
@@ -58,7 +58,7 @@ def cohort_progress(session: SessionDep, caller: SchoolResults,
 
 @router.get("/students/{student_id}/record", response_model=StudentRecordRead,
             summary="A student's record over time")
-def student_record(student_id: Annotated[int, Path(ge=1, le=2**31)], session: SessionDep,
+def student_record(student_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep,
                    caller: ReadResults) -> StudentRecordRead:
     """Every scored result of the student across tests, classes and years, each on its
     subject's reference scale (through the stored links between calibrations), with SE,
@@ -72,7 +72,7 @@ def student_record(student_id: Annotated[int, Path(ge=1, le=2**31)], session: Se
             responses={200: {"content": {"text/csv": {}}, "description": export.__doc__}})
 def results_csv(session: SessionDep, caller: ReadResults,
                 subject: Annotated[str | None, Query(max_length=40)] = None,
-                class_id: Annotated[int | None, Query(ge=1, le=2**31)] = None) -> Response:
+                class_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
     """One row per scored result the caller may read (a teacher: the classes they teach; a
     leader: the school): student_number, first_name, last_name, year_level, class_id,
     class_name, assignment_id, test_name, subject, sat_on, scale_score, se, sublevel, one

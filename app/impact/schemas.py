@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -146,10 +147,14 @@ class StudentRecordRead(BaseModel):
                    subjects=[SubjectRecordRead.of(s) for s in r.subjects])
 
 
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+"""A row id as the database stores it (32-bit)."""
+
+
 class GroupCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="Group name.")
-    student_ids: list[int] = Field(min_length=1, max_length=200,
-                                   description="Students of your classes.")
+    student_ids: list[RowId] = Field(min_length=1, max_length=200,
+                                     description="Students of your classes.")
 
 
 class GroupRead(BaseModel):

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from app.calibration.scale import Scale
+from app.delivery.results import Flag
 from app.reports.data import Norms, StudentResult, TimeOfYear
 from app.reports.individual import norm_sentence, strip_range, time_of_year
 from app.ui import pdf
 from app.ui.scale_charts import profile_chart, scale_strip
 from app.ui.templates import render
 
+LEFT_OUT = frozenset({Flag.RAPID_GUESSING})
+"""Results with these flags do not drive the class's what next (they are listed instead)."""
 WHOLE_CLASS = 0.5
 """An objective at least this share of the class has yet to achieve is taught to everyone."""
 SMALL_GROUP = 0.25
@@ -36,6 +40,8 @@ class PathwayLine:
     students: tuple[str, ...]
     met: int
     """How many students met an item on this objective."""
+    achieved: tuple[str, ...] = ()
+    """Students who met it and achieved it (named instead when they are the fewer)."""
 
     @property
     def share(self) -> float:
@@ -70,10 +76,14 @@ class ClassView:
     whole_class: tuple[PathwayLine, ...]
     small_groups: tuple[PathwayLine, ...]
     flagged: tuple[tuple[str, str], ...]
+    left_out: tuple[str, ...]
+    """Students whose flagged results were left out of the class's what next."""
     below_norm: tuple[str, ...]
     scale_name: str
     typical_se: float | None = None
     """The median standard error of the students' scores."""
+    years: tuple[int, ...] = ()
+    """The year levels in the class; each student is compared with their own year's norms."""
 
 
 def group_pathway(results: list[StudentResult]) -> list[PathwayLine]:
@@ -92,7 +102,10 @@ def group_pathway(results: list[StudentResult]) -> list[PathwayLine]:
     names = {r.student_id: r.name for r in results}
     lines = [PathwayLine(code, *about[code],
                          students=tuple(sorted(names[s] for s in yet.get(code, set()))),
-                         met=len(students)) for code, students in met.items()]
+                         met=len(students),
+                         achieved=tuple(sorted(names[s] for s in students
+                                               - yet.get(code, set()))))
+             for code, students in met.items()]
     return sorted(lines, key=lambda line: (-line.share, line.sublevel, line.code))
 
 
@@ -126,37 +139,64 @@ def level_rows(results: list[StudentResult], scale: Scale) -> list[LevelRow]:
             sorted(by_level.items(), key=lambda kv: -order.get(kv[0], -1))]
 
 
+def norm_text(years: list[int], norms: Norms, when: TimeOfYear) -> str:
+    """The norms the class is compared with, one sentence per year level."""
+    if len(years) == 1:
+        return norm_sentence(years[0], when, norms.get(years[0], when))
+    return ("A mixed class: each student is compared with their own year's norms. "
+            + " ".join(norm_sentence(y, when, norms.get(y, when)) for y in years))
+
+
+def below_own_norm(results: list[StudentResult], norms: Norms, when: TimeOfYear
+                   ) -> tuple[str, ...]:
+    """Students more than one SD below the mean of their own year level's norm."""
+    out = []
+    for r in results:
+        norm = norms.get(r.year_level, when)
+        if norm is not None and r.scale_score < norm.mean - norm.sd:
+            out.append(r.name)
+    return tuple(out)
+
+
 def build_class(results: list[StudentResult], scale: Scale, norms: Norms, *, class_name: str,
                 when: TimeOfYear | None = None) -> ClassView:
-    """The class report; an empty list gives the empty state."""
+    """The class report; an empty list gives the empty state. Results flagged for rapid
+    guessing are shown but do not drive the group pathway."""
     if not results:
-        return ClassView(class_name, "", 0, None, None, None, "No results yet.", None, (), None,
-                         (), (), (), (), (), (), scale.name)
+        return ClassView(class_name=class_name, test_name="", n=0, year_level=None, mean=None,
+                         sd=None, norm_text="No results yet.", distribution_chart=None,
+                         profile=(), profile_chart=None, levels=(), pathway=(),
+                         whole_class=(), small_groups=(), flagged=(), left_out=(),
+                         below_norm=(), scale_name=scale.name)
+    years = sorted({r.year_level for r in results})
     year = Counter(r.year_level for r in results).most_common(1)[0][0]
     when = when or time_of_year(results[0].sat_on)
-    norm = norms.get(year, when)
     scores = [r.scale_score for r in results]
-    pathway = group_pathway(results)
+    counted = [r for r in results if not LEFT_OUT & set(r.flags)]
+    pathway = group_pathway(counted)
     profile = class_profile(results)
+    bands = [(f"Year {y} norm", n.mean, n.sd) for y in years
+             if (n := norms.get(y, when)) is not None]
     return ClassView(
         class_name=class_name, test_name=results[0].test_name, n=len(results), year_level=year,
         mean=statistics.fmean(scores), sd=statistics.stdev(scores) if len(scores) > 1 else None,
-        norm_text=norm_sentence(year, when, norm),
+        norm_text=norm_text(years, norms, when),
         distribution_chart=Markup(scale_strip(  # the chart escapes every text it holds
-            strip_range(scores, norm), levels=scale.bands(), chart_id="dist",
+            strip_range(scores, norms.get(year, when)), levels=scale.bands(), chart_id="dist",
             title="Class scale scores", desc=f"{len(scores)} students, one dot each. "
-            + norm_sentence(year, when, norm),
-            norm=(f"Year {year} norm", norm.mean, norm.sd) if norm else None,
-            dots=[(r.scale_score, f"{r.name}: {r.scale_score:.0f}") for r in results])),
+            + norm_text(years, norms, when), norms=bands,
+            dots=[(r.scale_score, f"{r.name} (Year {r.year_level}): {r.scale_score:.0f}")
+                  for r in results])),
         profile=tuple(profile), profile_chart=_profile_chart(profile),
         levels=tuple(level_rows(results, scale)), pathway=tuple(pathway),
         whole_class=tuple(p for p in pathway if p.share >= WHOLE_CLASS),
         small_groups=tuple(p for p in pathway if SMALL_GROUP <= p.share < WHOLE_CLASS),
         flagged=tuple((r.name, "; ".join(f.short for f in r.flags))
                       for r in results if r.flags),
-        below_norm=tuple(r.name for r in results
-                         if norm and r.scale_score < norm.mean - norm.sd),
-        scale_name=scale.name, typical_se=statistics.median(r.scale_se for r in results))
+        left_out=tuple(r.name for r in results if LEFT_OUT & set(r.flags)),
+        below_norm=below_own_norm(results, norms, when),
+        scale_name=scale.name, typical_se=statistics.median(r.scale_se for r in results),
+        years=tuple(years))
 
 
 def _profile_chart(rows: list[tuple[str, float, float]]) -> Markup | None:
@@ -165,13 +205,17 @@ def _profile_chart(rows: list[tuple[str, float, float]]) -> Markup | None:
     return Markup(profile_chart(  # the chart escapes every text it holds
         rows, reference="class mean overall score", chart_id="class-profile",
         title="Class strand and surface/deep profile",
-        desc="Class mean of each sub-score minus the overall score, ± one standard error: "
+        desc="Class mean of each sub-score minus the overall score, with its 95% interval: "
              + "; ".join(f"{label} {d:+.0f}" for label, d, _ in rows)))
 
 
-def render_class_html(view: ClassView, *, pdf_version: bool = False) -> str:
-    """The class report as HTML (``pdf_version`` for the print layout)."""
-    return render("reports/class.html", view=view, pdf=pdf_version)
+def render_class_html(view: ClassView, *, pdf_version: bool = False,
+                      login: object = None, nav: Sequence[tuple[str | None, str]] = (),
+                      pdf_href: str | None = None) -> str:
+    """The class report as HTML (``pdf_version`` for the print layout; ``login`` shows the
+    site's navigation on screen, ``nav`` and ``pdf_href`` the reports' own)."""
+    return render("reports/class.html", view=view, pdf=pdf_version, login=login,
+                  nav_links=list(nav), pdf_href=pdf_href)
 
 
 def render_class_pdf(view: ClassView) -> bytes:

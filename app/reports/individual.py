@@ -6,54 +6,20 @@ the template ``individual.html`` renders as a page or (``pdf=True``) as a printa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup
 
 from app.calibration.scale import Scale
-from app.delivery.results import ItemOutcome, Quadrant
-from app.reports.data import QUADRANTS, NormCell, Norms, StudentResult, TimeOfYear
+from app.reports.data import NormCell, Norms, StudentResult, TimeOfYear
+from app.reports.pathway import QuadrantView, WhatNext, quadrant_views, what_next
 from app.ui import pdf
 from app.ui.scale_charts import nice_range, profile_chart, scale_strip
 from app.ui.templates import render
 
-QUADRANT_MEANING: dict[Quadrant, str] = {
-    Quadrant.ACHIEVED: "Items easier than your level that you got right — you have these.",
-    Quadrant.STRENGTHS: "Items harder than your level that you got right — beyond what we "
-                        "expected.",
-    Quadrant.GAPS: "Items easier than your level that you got wrong — check these first.",
-    Quadrant.TO_BE_ACHIEVED: "Items harder than your level that you got wrong — teach these "
-                             "next.",
-}
-WHAT_NEXT_ORDER: tuple[Quadrant, ...] = (Quadrant.TO_BE_ACHIEVED, Quadrant.GAPS)
 STAGE = {"B": "Basic", "P": "Proficient", "A": "Advanced"}
-MAX_NEXT_STEPS = 8
-
-
-@dataclass(frozen=True)
-class ObjectiveLine:
-    """One achievement objective in a quadrant, with the items behind it."""
-
-    code: str
-    text: str
-    strand: str
-    sublevel: str
-    items: tuple[str, ...]
-    quadrant: Quadrant
-    easiest: float
-    """The scale difficulty of its easiest item in this quadrant (orders what to do next)."""
-
-
-@dataclass(frozen=True)
-class QuadrantView:
-    """A quadrant: its name, what it means in plain words, and its objectives."""
-
-    name: Quadrant
-    meaning: str
-    objectives: tuple[ObjectiveLine, ...]
-
-
 @dataclass(frozen=True)
 class ProfileRow:
     """A sub-score (strand or depth) beside the overall score."""
@@ -84,10 +50,10 @@ class IndividualView:
     profile_chart: Markup | None
     attitude_text: str | None
     quadrants: tuple[QuadrantView, ...]
-    next_steps: tuple[ObjectiveLine, ...]
-    more_steps: int
+    what_next: WhatNext
     items_right: int
     items_total: int
+    items_partial: int
     scale_name: str
 
 
@@ -122,38 +88,6 @@ def strip_range(values: list[float], norm: NormCell | None) -> tuple[float, floa
     return start, end
 
 
-def quadrant_objectives(result: StudentResult, quadrant: Quadrant) -> list[ObjectiveLine]:
-    """The objectives behind one quadrant's items, easiest first."""
-    grouped: dict[str, list[ItemOutcome]] = {}
-    for item in result.items:
-        if item.quadrant == quadrant:
-            grouped.setdefault(item.objective or "—", []).append(item)
-    lines = [ObjectiveLine(code=code, text=its[0].objective_text or "",
-                           strand=result.strand_name(its[0].strand),
-                           sublevel=its[0].sublevel or "—", items=tuple(i.item for i in its),
-                           quadrant=quadrant, easiest=min(_difficulty(i) for i in its))
-             for code, its in grouped.items()]
-    return sorted(lines, key=lambda line: (line.easiest, line.code))
-
-
-def _difficulty(item: ItemOutcome) -> float:
-    assert item.difficulty is not None  # sources fill in old results' difficulties
-    return item.difficulty
-
-
-def next_steps(quadrants: tuple[QuadrantView, ...]) -> list[ObjectiveLine]:
-    """Objectives to work on: To be achieved (nearest first), then Gaps; each objective once."""
-    by_name = {q.name: q for q in quadrants}
-    seen: set[str] = set()
-    steps = []
-    for name in WHAT_NEXT_ORDER:
-        for line in by_name[name].objectives:
-            if line.code not in seen:
-                seen.add(line.code)
-                steps.append(line)
-    return steps
-
-
 def attitude_sentence(attitude: float | None) -> str | None:
     """Mean attitude (0–3) in words."""
     if attitude is None:
@@ -177,10 +111,7 @@ def build_individual(result: StudentResult, scale: Scale, norms: Norms, *,
     """The Individual Learning Pathway for one result (``when`` defaults from the date)."""
     when = when or time_of_year(result.sat_on)
     norm = norms.get(result.year_level, when)
-    quadrants = tuple(QuadrantView(q, QUADRANT_MEANING[q],
-                                   tuple(quadrant_objectives(result, q)))
-                      for q in QUADRANTS)
-    steps = next_steps(quadrants)
+    quadrants = quadrant_views(result, scale)
     rows = profile_rows(result, scale)
     return IndividualView(
         name=result.name, year_level=result.year_level, test_name=result.test_name,
@@ -190,10 +121,10 @@ def build_individual(result: StudentResult, scale: Scale, norms: Norms, *,
         flags=tuple(f.meaning for f in result.flags),
         score_chart=_score_chart(result, scale, norm, when), profile=tuple(rows),
         profile_chart=_profile_chart(result, rows), attitude_text=attitude_sentence(
-            result.attitude), quadrants=quadrants, next_steps=tuple(steps[:MAX_NEXT_STEPS]),
-        more_steps=max(len(steps) - MAX_NEXT_STEPS, 0),
+            result.attitude), quadrants=quadrants,
+        what_next=what_next(result, scale, quadrants),
         items_right=result.scored.items_right, items_total=len(result.items),
-        scale_name=scale.name)
+        items_partial=result.scored.items_partial, scale_name=scale.name)
 
 
 def _score_chart(result: StudentResult, scale: Scale, norm: NormCell | None,
@@ -215,15 +146,19 @@ def _profile_chart(result: StudentResult, rows: list[ProfileRow]) -> Markup | No
     svg = profile_chart([(r.label, r.difference, r.se) for r in rows],
                         reference=f"overall score {result.scale_score:.0f}",
                         chart_id="profile", title="Strand and surface/deep profile",
-                        desc="Each sub-score minus the overall score, with ± one standard "
-                             "error; " + "; ".join(f"{r.label} {r.difference:+.0f}"
-                                                   for r in rows))
+                        desc="Each sub-score minus the overall score, with its 95% interval "
+                             "(± 1.96 standard errors); " + "; ".join(
+                                 f"{r.label} {r.difference:+.0f}" for r in rows))
     return Markup(svg)  # the chart escapes every text it holds
 
 
-def render_individual_html(view: IndividualView, *, pdf_version: bool = False) -> str:
-    """The Individual Learning Pathway as HTML (``pdf_version`` for the print layout)."""
-    return render("reports/individual.html", view=view, pdf=pdf_version)
+def render_individual_html(view: IndividualView, *, pdf_version: bool = False,
+                           login: object = None, nav: Sequence[tuple[str | None, str]] = (),
+                           pdf_href: str | None = None) -> str:
+    """The Individual Learning Pathway as HTML (``pdf_version`` for the print layout;
+    ``login`` shows the site's navigation on screen, ``nav`` and ``pdf_href`` the reports')."""
+    return render("reports/individual.html", view=view, pdf=pdf_version, login=login,
+                  nav_links=list(nav), pdf_href=pdf_href)
 
 
 def render_individual_pdf(view: IndividualView) -> bytes:

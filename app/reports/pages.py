@@ -17,13 +17,13 @@ from app.assembly.models import Form as TestForm
 from app.db import SessionDep, StepRoute, utcnow
 from app.delivery import sittings
 from app.delivery.schemas import AssignmentCreate
-from app.errors import AppError, InvalidInput, NotFound
-from app.itembank.models import Subject
+from app.errors import AppError, InvalidInput
 from app.people import classes, policy
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
-from app.reports import group, individual, sources
+from app.reports import group, individual, printing, service
+from app.reports import jobs as report_jobs
 from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
@@ -96,33 +96,50 @@ def individual_report(sitting_id: int, session: SessionDep, login: ClassPage,
     """A student's Individual Learning Pathway."""
     sitting = sittings.get_sitting(session, caller=Caller.of_staff(login.staff),
                                    sitting_id=sitting_id)
-    scale = sources.scale_of(session, sitting.assignment.form.subject_id)
-    result = sources.student_result(session, sitting, scale)
-    if result is None:
-        raise NotFound("This sitting has no scored result yet.")
-    view = individual.build_individual(result, scale, sources.norms_of(
-        _subject(session, sitting.assignment.form.subject_id), scale))
+    view = service.pathway_view(session, sitting)
     if format == "pdf":
-        return _pdf(individual.render_individual_pdf(view), f"pathway-{sitting_id}")
-    return HTMLResponse(individual.render_individual_html(view))
+        html = individual.render_individual_html(view, pdf_version=True)
+        key = f"pathway:{sitting_id}"
+        body = (printing.cached(session, key=key, html=html)
+                or printing.print_and_keep(session, key=key, html=html))
+        return _pdf(body, f"pathway-{sitting_id}")
+    assignment = sitting.assignment
+    nav = [(f"/classes/{assignment.class_id}", "← Class"),
+           (f"/reports/assignments/{assignment.id}", "Class report"),
+           (None, "Learning pathway")]
+    if sitting.student_id is not None:
+        nav.append((f"/students/{sitting.student_id}", "Record over time"))
+    nav.append((f"/progress?class_id={assignment.class_id}", "Progress"))
+    return HTMLResponse(individual.render_individual_html(
+        view, login=login, nav=nav, pdf_href=f"/reports/sittings/{sitting_id}?format=pdf"))
 
 
 @router.get("/reports/assignments/{assignment_id}")
-def class_report(assignment_id: int, session: SessionDep, login: ClassPage,
+def class_report(assignment_id: int, request: Request, session: SessionDep, login: ClassPage,
                  format: Format = "html") -> Response:
-    """The class report for one assigned test."""
-    assignment = sittings.get_assignment(session, caller=Caller.of_staff(login.staff),
-                                         assignment_id=assignment_id)
-    scale = sources.scale_of(session, assignment.form.subject_id)
-    room = classes.get(session, caller=Caller.of_staff(login.staff),
-                       class_id=assignment.class_id)
-    view = group.build_class(sources.assignment_results(session, assignment, scale), scale,
-                             sources.norms_of(_subject(session, assignment.form.subject_id),
-                                              scale),
-                             class_name=f"{room.name}: {assignment.form.name}")
-    if format == "pdf":
-        return _pdf(group.render_class_pdf(view), f"class-{assignment_id}")
-    return HTMLResponse(group.render_class_html(view))
+    """The class report for one assigned test. Its PDF is kept until the report changes; a
+    big class's PDF is printed by a background job while this page waits and reloads."""
+    caller = Caller.of_staff(login.staff)
+    assignment = sittings.get_assignment(session, caller=caller, assignment_id=assignment_id)
+    classes.get(session, caller=caller, class_id=assignment.class_id)
+    view = service.class_view(session, assignment)
+    if format != "pdf":
+        nav = [(f"/classes/{assignment.class_id}", "← Class"), (None, "Class report"),
+               (f"/progress?class_id={assignment.class_id}", "Progress"),
+               (f"/groups?class_id={assignment.class_id}", "Groups")]
+        return HTMLResponse(group.render_class_html(
+            view, login=login, nav=nav,
+            pdf_href=f"/reports/assignments/{assignment_id}?format=pdf"))
+    html = group.render_class_html(view, pdf_version=True)
+    key = f"class:{assignment_id}"
+    body = printing.cached(session, key=key, html=html)
+    if body is None and view.n > printing.INLINE_STUDENTS:
+        report_jobs.print_class_report(assignment_id)
+        return templates.TemplateResponse(request, "reports/printing.html", {
+            "login": login, "view": view, "back": f"/reports/assignments/{assignment_id}"},
+            status_code=202, headers={"Retry-After": "3"})
+    return _pdf(body or printing.print_and_keep(session, key=key, html=html),
+                f"class-{assignment_id}")
 
 
 def _progress_pair(scored: list) -> tuple | None:
@@ -132,8 +149,3 @@ def _progress_pair(scored: list) -> tuple | None:
         return None
     same = [a for a in scored if a.form.subject_id == scored[0].form.subject_id]
     return (same[-1], same[0]) if len(same) >= 2 else None
-
-
-def _subject(session: SessionDep, subject_id: int) -> str:
-    subject = session.get(Subject, subject_id)
-    return subject.code if subject is not None else ""

@@ -14,7 +14,7 @@ import numpy as np
 from app.ui.charts import Frame, _open, axes
 
 LEVEL_FILLS = ("#ecece6", "#ffffff")
-PROFILE_FILLS = {"above": "#0b6e4f", "below": "#c2410c", "about the same as": "#8a8f93"}
+PROFILE_FILLS = {"above": "#0b6e4f", "below": "#c2410c", "about the same": "#8a8f93"}
 _TEXT = '<g font-family="sans-serif" font-size="11" fill="#222">'
 
 
@@ -93,22 +93,25 @@ def _dot_plot(frame: Frame, dots: Sequence[tuple[float, str]], base: float) -> l
 def scale_strip(x_range: tuple[float, float], *, levels: Sequence[tuple[str, float, float]],
                 chart_id: str, title: str, desc: str,
                 norm: tuple[str, float, float] | None = None,
+                norms: Sequence[tuple[str, float, float]] = (),
                 score: tuple[float, float, str] | None = None,
                 dots: Sequence[tuple[float, str]] = (), width: int = 640) -> str:
-    """A horizontal scale-score strip: sublevel bands; the norm (label, mean, SD) as a dashed
-    band of mean ± SD; then one score (value, SE, label) with its ± SE band, or ``dots``
-    (value, label) stacked as a dot plot."""
+    """A horizontal scale-score strip: sublevel bands; each norm (label, mean, SD) as a dashed
+    band of mean ± SD (``norm`` for one, ``norms`` for several, e.g. one per year level);
+    then one score (value, SE, label) with its ± SE band, or ``dots`` (value, label) stacked
+    as a dot plot."""
+    bands = [norm] if norm is not None else list(norms)
     probe = Frame(width=width, left=20, right=20, x_range=x_range)
     stack = max([sum(round(probe.px(v) / 11) == round(probe.px(w) / 11) for w, _ in dots)
                  for v, _ in dots] + [0])
     norm_y = 78
-    row_y = norm_y + (44 if norm else 0) + 18
+    row_y = norm_y + 44 * len(bands) + 18
     axis_y = row_y + max(stack * 11 + 4, 24)
     frame = Frame(width=width, height=axis_y + 44, left=20, right=20, top=22,
                   bottom=44, x_range=x_range)
     parts = _open(frame, chart_id, title, desc) + _level_bands(frame, levels, 30, axis_y)
-    if norm is not None:
-        parts += _norm_band(frame, norm, norm_y)
+    for k, band in enumerate(bands):
+        parts += _norm_band(frame, band, norm_y + 44 * k)
     if score is not None:
         parts += _score_mark(frame, score, row_y)
     parts += _dot_plot(frame, dots, axis_y - 2)
@@ -125,30 +128,36 @@ def scale_strip(x_range: tuple[float, float], *, levels: Sequence[tuple[str, flo
     return "\n".join(parts)
 
 
-def profile_chart(rows: Sequence[tuple[str, float, float]], *, reference: str, chart_id: str,
-                  title: str, desc: str, width: int = 600) -> str:
-    """Bars of (label, difference from the reference score, SE) with ± SE whiskers.
+Z95 = 1.96
+"""Standard errors either side of an estimate for its 95% interval."""
 
-    A bar is "above" or "below" only when its whisker clears the reference line; each says so
-    in words beside it.
+
+def profile_chart(rows: Sequence[tuple[str, float, float]], *, reference: str, chart_id: str,
+                  title: str, desc: str, width: int = 640) -> str:
+    """Bars of (label, difference from the reference score, SE) with 95% whiskers
+    (± 1.96 SE).
+
+    A bar is "above" or "below" only when its 95% interval clears the reference line (a
+    difference unlikely to be chance); otherwise it is "about the same". Each says so in words
+    beside it, in a column wide enough for the longest words.
     """
-    span = max([abs(d) + se for _, d, se in rows] + [20.0]) * 1.1
-    frame = Frame(width=width, height=64 + 30 * len(rows), left=170, right=190, top=34,
+    span = max([abs(d) + Z95 * se for _, d, se in rows] + [20.0]) * 1.1
+    frame = Frame(width=width, height=64 + 30 * len(rows), left=170, right=200, top=34,
                   bottom=30, x_range=(-span, span))
     parts = _open(frame, chart_id, title, desc)
     zero = frame.px(0.0)
     for k, (label, diff, se) in enumerate(rows):
         y = frame.top + 30 * k + 15
-        word = "above" if diff - se > 0 else "below" if diff + se < 0 else "about the same as"
+        word = profile_word(diff, se)
         a, b = sorted((frame.px(diff), zero))
-        lo, hi = frame.px(diff - se), frame.px(diff + se)
+        lo, hi = frame.px(diff - Z95 * se), frame.px(diff + Z95 * se)
         parts += [f'<rect x="{a:.1f}" y="{y - 7}" width="{max(b - a, 1):.1f}" height="14" '
                   f'fill="{PROFILE_FILLS[word]}"/>',
                   f'<path d="M{lo:.1f} {y - 5}v10M{lo:.1f} {y}H{hi:.1f}M{hi:.1f} {y - 5}v10" '
                   'stroke="#111" stroke-width="1.5" fill="none"/>',
                   f'{_TEXT}<text x="{frame.left - 8}" y="{y + 4}" text-anchor="end">'
-                  f'{escape(label)}</text><text x="{width - frame.right + 8}" y="{y + 4}">'
-                  f'{diff:+.0f} ± {se:.0f}: {word}</text></g>']
+                  f'{escape(label)}</text><text x="{width - frame.right + 10}" y="{y + 4}">'
+                  f'{diff:+.0f} ± {Z95 * se:.0f}: {word}</text></g>']
     bottom = frame.height - frame.bottom
     parts += [f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="{frame.top - 6}" y2="{bottom}" '
               'stroke="#111" stroke-dasharray="3 2"/>',
@@ -157,6 +166,13 @@ def profile_chart(rows: Sequence[tuple[str, float, float]], *, reference: str, c
               f'<text x="{zero - 6:.1f}" y="{bottom + 18}" text-anchor="end">← lower</text>'
               f'<text x="{zero + 6:.1f}" y="{bottom + 18}">higher →</text></g></svg>']
     return "\n".join(parts)
+
+
+def profile_word(diff: float, se: float) -> str:
+    """"above"/"below" when the 95% interval clears zero, else "about the same"."""
+    if diff - Z95 * se > 0:
+        return "above"
+    return "below" if diff + Z95 * se < 0 else "about the same"
 
 
 def quadrant_scatter(points: Sequence[tuple[float, float, str]], *, x_cut: float, y_cut: float,

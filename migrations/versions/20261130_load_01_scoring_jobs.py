@@ -5,7 +5,7 @@ hand-in whose job never ran from one waiting for a teacher's marks. ``periodic_r
 one row per periodic job and minute: the scheduler that inserts it first runs the job.
 
 Revision ID: load_01
-Revises: trust_02
+Revises: reports_02
 Create Date: 2026-11-30 12:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = 'load_01'
-down_revision: str | None = 'trust_02'
+down_revision: str | None = 'reports_02'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

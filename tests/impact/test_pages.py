@@ -120,3 +120,21 @@ def test_a_teacher_makes_a_group_and_reads_its_progress(client: TestClient, sess
                                              "group_id": group.id})
     assert report.status_code == 200 and "Tuesday group: Term 1 maths" in report.text
     assert "5 students sat both" in report.text
+
+
+def test_report_pages_have_navigation(client: TestClient, session: Session,
+                                      w: builders.World) -> None:
+    first, _, _ = w.ids  # type: ignore[attr-defined]
+    _login(client, session, w.tenant.teacher)
+    room = w.tenant.room.id
+    report = client.get(f"/reports/assignments/{first}")
+    assert report.status_code == 200
+    assert f'href="/classes/{room}">← Class' in report.text
+    assert f"/progress?class_id={room}" in report.text and "PDF of this page" in report.text
+    from app.delivery.models import Sitting
+
+    sitting = session.query(Sitting).filter(Sitting.assignment_id == first).first()
+    assert sitting is not None
+    pathway = client.get(f"/reports/sittings/{sitting.id}")
+    assert pathway.status_code == 200 and "Record over time" in pathway.text
+    assert f"/reports/assignments/{first}" in pathway.text and "PDF of this page" in pathway.text

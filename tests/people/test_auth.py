@@ -119,6 +119,8 @@ def test_bank_pages_render_items_and_empty_states(client: TestClient, session: S
     client.post("/api/v1/items", json=item_data(), headers=auth)
     listing = client.get("/bank?subject=maths").text
     assert "MA-1" in listing and "1 item." in listing
+    home = client.get("/").text  # the count, not the dict's items method
+    assert "1 item on one calibrated scale" in home and "built-in method" not in home
     detail = client.get("/bank/MA-1").text
     assert "What is 7 + 5?" in detail and "\"correct\": \"B\"" in detail
     assert client.get("/bank/NOPE").status_code == 404

@@ -7,9 +7,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from app.calibration.scale import demo_scale
+from app.delivery.results import Flag
 from app.reports.data import demo_norms
 from app.reports.group import build_class, class_profile, group_pathway, render_class_html
-from tests.reports.builders import a_class, result
+from tests.reports.builders import a_class, item, result
 
 
 def test_group_pathway_shares_count_students_who_met_the_objective() -> None:
@@ -60,3 +61,42 @@ def test_empty_class_has_an_empty_state() -> None:
     html = render_class_html(view)
     assert view.n == 0 and view.distribution_chart is None
     assert "No one in this class has a scored result" in html
+
+
+def test_flagged_results_do_not_drive_the_class_what_next() -> None:
+    """One student guessed rapidly and got the fractions items wrong; nobody else did."""
+    right = (item("M101", "NA3-1", "Achieved", 1420),
+             item("M106", "NA4-2", "Strengths", 1530, "deep"))
+    wrong = (right[0], item("M106", "NA4-2", "To be achieved", 1530, "deep"))
+    students = [result("Aroha Ngata", 1540, items=right), result("Ben Tui", 1545, items=right),
+                result("Dana Fifita", 1415, items=wrong, flags=(Flag.RAPID_GUESSING,))]
+    view = build_class(students, demo_scale(), demo_norms(), class_name="Room 12")
+    assert view.whole_class == () and view.small_groups == ()
+    assert view.left_out == ("Dana Fifita",)
+    assert {p.code: p.met for p in view.pathway}["NA4-2"] == 2
+    html = render_class_html(view)
+    assert "Left out of these lists: Dana Fifita" in html and "rapid guessing" in html
+
+
+def test_a_mixed_class_is_compared_with_each_students_own_year() -> None:
+    """Year 5 start: mean 1442.5, SD 58; Year 6 start: mean 1465.5 (demo norms)."""
+    students = [result("Ana Year5", 1395, year=5), result("Ben Year6", 1395, year=6),
+                result("Cy Year6", 1500, year=6)]
+    view = build_class(students, demo_scale(), demo_norms(), class_name="Room 5/6")
+    assert view.below_norm == ("Ben Year6",)  # 1395 is within Year 5's band, below Year 6's
+    assert view.years == (5, 6)
+    assert "Year 5 students" in view.norm_text and "Year 6 students" in view.norm_text
+    svg = str(view.distribution_chart)
+    assert "Year 5 norm: mean 1442" in svg and "Year 6 norm: mean 1466" in svg
+    assert "Years 5 and 6, each compared with their own year" in render_class_html(view)
+
+
+def test_the_pathway_table_names_the_fewer_side() -> None:
+    gap = (item("M104", "NA3-3", "Gaps", 1450),)
+    done = (item("M104", "NA3-3", "Achieved", 1450),)
+    students = [result("Aroha Ngata", items=gap), result("Ben Tui", items=gap),
+                result("Caleb Wong", items=done)]
+    view = build_class(students, demo_scale(), demo_norms(), class_name="Room 12")
+    line = next(p for p in view.pathway if p.code == "NA3-3")
+    assert line.students == ("Aroha Ngata", "Ben Tui") and line.achieved == ("Caleb Wong",)
+    assert "All who met it except Caleb Wong" in render_class_html(view)

@@ -32,18 +32,46 @@ def test_quadrants_list_the_objectives_behind_their_items() -> None:
     assert [o.code for o in quads["Achieved"].objectives] == ["ST3-1", "NA3-1"]  # easiest first
     assert [o.code for o in quads["Gaps"].objectives] == ["GM3-1", "NA3-3"]
     fractions = next(o for o in quads["To be achieved"].objectives if o.code == "NA4-2")
-    assert fractions.items == ("M106", "M108") and fractions.easiest == 1530
+    assert fractions.items == ("M106 · 4B, measured 4A", "M108 · 4B, measured 5B")
+    assert fractions.easiest == 1530
+    bars = next(o for o in quads["Achieved"].objectives if o.code == "ST3-1")
+    assert bars.items == ("M102 · 3B",)  # written for 3B and measured there
     assert "check these first" in quads["Gaps"].meaning
 
 
-def test_what_next_is_to_be_achieved_then_gaps_each_objective_once() -> None:
+def test_what_next_teaches_to_be_achieved_and_checks_gaps_each_objective_once() -> None:
     items = (item("A", "NA3-3", "Gaps", 1450), item("B", "NA4-2", "To be achieved", 1560),
              item("C", "ST4-2", "To be achieved", 1510), item("D", "NA4-2", "Gaps", 1470),
              item("E", "NA3-1", "Achieved", 1400))
     view = view_of(items=items)
-    assert [(s.code, s.quadrant) for s in view.next_steps] == [
-        ("ST4-2", "To be achieved"), ("NA4-2", "To be achieved"), ("NA3-3", "Gaps")]
+    assert [s.code for s in view.what_next.teach] == ["ST4-2", "NA4-2"]
+    assert [s.code for s in view.what_next.check] == ["NA3-3"]
+    assert view.what_next.too_easy is None and view.what_next.all_right is None
     assert view.items_right == 1 and view.items_total == 5
+
+
+def test_a_test_too_easy_says_so_instead_of_listing_slips_as_next_steps() -> None:
+    items = (item("A", "NA3-1", "Achieved", 1400), item("B", "ST3-1", "Gaps", 1395),
+             item("C", "GM3-1", "Achieved", 1390))
+    view = view_of(items=items, score=1500, sublevel="4P")
+    assert view.what_next.teach == () and [s.code for s in view.what_next.check] == ["ST3-1"]
+    assert view.what_next.too_easy is not None and "around 4A" in view.what_next.too_easy
+    html = render_individual_html(view)
+    assert "cannot show what to teach next" in html and "Check first" in html
+    assert "Teach next" not in html
+
+
+def test_part_marks_are_counted_as_the_quadrants_count_them() -> None:
+    """28 right and one with 1 of 2 marks: 29 of 29 right by the half-marks rule, and the
+    page says part marks were given rather than "every item answered correctly"."""
+    items = tuple(item(f"M{k}", "NA3-1", "Achieved", 1400) for k in range(28)) + (
+        item("P", "NA3-3", "Achieved", 1410, score=1, max_score=2),)
+    view = view_of(items=items, score=1500, sublevel="4P")
+    assert (view.items_right, view.items_total, view.items_partial) == (29, 29, 1)
+    assert view.what_next.all_right == ("Every item earned at least half its marks (1 with "
+                                        "part marks).")
+    html = render_individual_html(view)
+    assert "Every item was answered correctly" not in html and "1 with part marks" in html
 
 
 def test_flags_are_spelled_out_and_shown_first() -> None:
@@ -59,7 +87,7 @@ def test_page_shows_the_key_figures() -> None:
     for text in ("Aroha Ngata", "1480", "± 18", "4B", "Level 4 Basic (4B)", "Year 6",
                  "2.3 out of 3: mostly positive", "What next",
                  "Compare distributions using summary statistics", "Geometry and measurement",
-                 "+31 ± 26: above", "/static/report.css"):
+                 "+31 ± 51: about the same", "95% interval", "/static/report.css"):
         assert text in html, text
     assert "Year 6 students at the start of the year average 1466" in html
 
@@ -78,8 +106,8 @@ def test_all_correct_and_no_subscores_degrade_gracefully() -> None:
     view = build_individual(result(items=items, attitude=None, subscores=False), demo_scale(),
                             demo_norms())
     html = render_individual_html(view)
-    assert view.next_steps == () and view.profile_chart is None
-    assert "set a harder test" in html and "Not asked" in html
+    assert view.what_next.teach == () and view.profile_chart is None
+    assert "give a test around 4P" in html and "Not asked" in html
 
 
 def test_helpers() -> None:

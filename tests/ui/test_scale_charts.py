@@ -34,12 +34,13 @@ def test_scale_strip_dot_plot_stacks_equal_scores() -> None:
     assert len(ys) == 3 and ys[0] < ys[1] == ys[2]  # A and B stacked; C on the baseline
 
 
-def test_profile_chart_says_above_only_when_the_whisker_clears() -> None:
+def test_profile_chart_says_above_only_when_the_95_percent_interval_clears() -> None:
     svg = profile_chart([("Number", 30, 20), ("Geometry", -10, 20), ("Stats", -50, 20)],
                         reference="overall 1480", chart_id="p", title="Profile", desc="d")
     ET.fromstring(svg)
-    assert "+30 ± 20: above" in svg and "-10 ± 20: about the same as" in svg
-    assert "-50 ± 20: below" in svg and "overall 1480" in svg
+    assert "+30 ± 39: about the same" in svg  # one SE clears it, the 95% interval does not
+    assert "-10 ± 39: about the same" in svg
+    assert "-50 ± 39: below" in svg and "overall 1480" in svg
 
 
 def test_quadrant_scatter_names_every_point_and_quadrant() -> None:

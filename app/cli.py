@@ -44,7 +44,10 @@ def fail(message: str, problems: list[dict] | None = None) -> None:
 
 @cli.command()
 def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
-          port: Annotated[int | None, typer.Option(help="Port.")] = None) -> None:
+          port: Annotated[int | None, typer.Option(help="Port.")] = None,
+          workers: Annotated[int | None, typer.Option(
+              min=1, help="Web processes (default: KETE_WORKERS, 1). On PostgreSQL, about "
+              "one per core; jobs then belong in `kete worker` processes.")] = None) -> None:
     """Serve the web application and API (after applying migrations)."""
     import uvicorn
 
@@ -54,10 +57,13 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None
     settings = get_settings()
     upgrade()
     host, port = host or settings.host, port or settings.port
-    typer.echo(f"Kete is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    workers = workers or settings.workers
+    typer.echo(f"Kete is serving on http://{host}:{port} with {workers} web process(es) "
+               f"(API docs: http://{host}:{port}/docs)")
     # Kete decides itself whose X-Forwarded-For to believe (KETE_TRUSTED_PROXIES);
     # uvicorn's own proxy handling would believe any caller on 127.0.0.1.
-    uvicorn.run("app.main:app", host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run("app.main:app", host=host, port=port, workers=workers, log_level="info",
+                proxy_headers=False, timeout_graceful_shutdown=15)
 
 
 @cli.command()
@@ -69,20 +75,26 @@ def demo() -> None:
 
 
 @cli.command()
-def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 1) -> None:
-    """Consume background jobs (calibration runs) from KETE_QUEUE_URL until interrupted.
+def worker(threads: Annotated[int | None, typer.Option(
+        min=1, help="Worker threads (default: KETE_JOB_THREADS, 1).")] = None) -> None:
+    """Consume background jobs (scoring hand-ins, calibration runs) from KETE_QUEUE_URL
+    until interrupted.
 
-    Use it when the web processes run with KETE_INPROCESS_WORKER=false."""
+    Use it when the web processes run with KETE_INPROCESS_WORKER=false. Run as many as you
+    like (a Redis queue): each runs the every-minute schedule too, and a claim in the
+    database lets exactly one of them enqueue each minute's job."""
     from huey.consumer import Consumer
 
-    import app.delivery.jobs
-    import app.reports.jobs  # noqa: F401  (registers report printing)
     from app.calibration.jobs import recover_interrupted
-    from app.jobs import queue
+    from app.config import get_settings
+    from app.jobs import MAX_POLL_DELAY, queue, register_tasks
 
+    register_tasks()
     recover_interrupted()
+    threads = threads or get_settings().job_threads
     typer.echo(f"kete worker: consuming jobs with {threads} thread(s); Ctrl-C stops")
-    Consumer(queue, workers=threads, worker_type="thread", periodic=True).run()
+    Consumer(queue, workers=threads, worker_type="thread", periodic=True,
+             max_delay=MAX_POLL_DELAY).run()
 
 
 @cli.command("close-due")
@@ -254,6 +266,7 @@ def _register_domain_commands() -> None:
     from app.calibration import commands_calibrate, commands_score, norms_cli
     from app.calibration import params_cli as calibration_params
     from app.impact import commands as impact
+    from app.loadtest.command import load_command
     from app.reports import bench as report_bench
 
     calibration_params.register(params_cli)
@@ -264,6 +277,7 @@ def _register_domain_commands() -> None:
     assembly.register(cli, bench_cli)
     bench_cli.command("reports")(report_bench.bench_command)
     adaptive_cli.register(cli, bench_cli)
+    bench_cli.command("load")(load_command)
 
 
 _register_domain_commands()

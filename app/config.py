@@ -51,6 +51,24 @@ class Settings(BaseSettings):
         "", description="Comma-separated hosts (e.g. `images.example.org`) item images may "
         "be loaded from over https, besides the bank's own media; empty: none.")
     page_size_max: int = Field(200, description="Largest page a list endpoint returns.")
+    workers: int = Field(1, ge=1, description="Web processes `kete serve` runs.")
+    threads: int = Field(
+        16, ge=1, le=200, description="Request-handler threads per web process. A handler "
+        "step holds at most one database connection, only inside its own thread.")
+    db_pool_size: int | None = Field(
+        None, ge=1, description="Database connections per process (default: threads + "
+        "job threads + 2, so a thread never waits for one).")
+    db_pool_timeout: float = Field(
+        5.0, gt=0, description="Seconds to wait for a pooled connection before answering "
+        "503 (busy, retry) instead.")
+    request_wait: float = Field(
+        5.0, gt=0, description="Longest a request may wait for a handler thread; when the "
+        "wait would be longer the answer is an immediate 503 with Retry-After.")
+    sqlite_busy_timeout: float = Field(
+        10.0, gt=0, description="Seconds a SQLite write waits for the write lock.")
+    job_threads: int = Field(
+        1, ge=1, le=32, description="Job-worker threads (in the web process when "
+        "KETE_INPROCESS_WORKER is true; per `kete worker` otherwise).")
     cat_max_exposure: float = Field(
         0.25, gt=0, le=1, description="Item-level adaptive tests: the largest share of a "
         "test's students any one item is given to (eligibility exposure control); 1 is off.")
@@ -70,6 +88,12 @@ class Settings(BaseSettings):
     def image_host_list(self) -> list[str]:
         """``image_hosts`` as a list of lower-case host names."""
         return [h.strip().lower() for h in self.image_hosts.split(",") if h.strip()]
+
+    @property
+    def pool_size(self) -> int:
+        """Connections per process: every handler thread and job thread can hold one at
+        once, plus two for dependency teardown and the job scheduler."""
+        return self.db_pool_size or self.threads + self.job_threads + 2
 
     @property
     def is_sqlite(self) -> bool:

@@ -57,6 +57,22 @@ class Conflict(AppError):
     status_code = 409
 
 
+class SendAgain(Conflict):
+    """A clash with a request in flight at the same moment: sending the same request again
+    is safe and will succeed (the player does so at once)."""
+
+
+class Unavailable(AppError):
+    """Kete is too busy (or its database unreachable) to answer now; retry after
+    ``retry_after`` seconds. Always answered at once, never after a long wait."""
+
+    status_code = 503
+
+    def __init__(self, detail: str, *, retry_after: int = 2) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class InvalidInput(AppError):
     """Well-formed but unacceptable data, e.g. an import file with bad rows."""
 
@@ -105,7 +121,8 @@ async def _app_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, LoginRequired):
         return RedirectResponse(exc.login_page, status_code=303)
     body = error_body(type(exc).__name__, exc.detail, exc.problems)
-    return _answer(request, body, exc.status_code)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Unavailable) else None
+    return _answer(request, body, exc.status_code, headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

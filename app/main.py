@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import openapi
+from app import openapi, overload
 from app.assembly.pages import router as assembly_pages
 from app.assembly.router import router as assembly_router
 from app.calibration.norms_router import pages as norms_pages
@@ -18,6 +19,7 @@ from app.calibration.pages import router as calibration_pages
 from app.calibration.router import router as calibration_router
 from app.calibration.runs_router import router as runs_router
 from app.config import get_settings
+from app.db import StepRoute
 from app.delivery.marking_pages import router as marking_pages
 from app.delivery.pages import router as delivery_pages
 from app.delivery.paper_pages import router as paper_pages
@@ -49,13 +51,16 @@ Errors always have the shape `{"error": "<Name>", "detail": "<what to do>", "pro
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Embedded default: run background jobs in this process, resuming interrupted runs."""
+    """Size the handler thread pool; on the embedded default, run background jobs in this
+    process too, resuming interrupted runs."""
+    settings = get_settings()
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
     consumer = None
-    if get_settings().inprocess_worker:
+    if settings.inprocess_worker:
         from app.calibration.jobs import recover_interrupted
         from app.jobs import start_embedded_worker
 
-        consumer = start_embedded_worker()
+        consumer = start_embedded_worker(workers=settings.job_threads)
         recover_interrupted()
     yield
     if consumer is not None:
@@ -64,10 +69,13 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     """Build the application (one per process; tests build their own)."""
+    settings = get_settings()
     app = FastAPI(title="Kete", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None, dependencies=[Depends(integer_params)])
+    app.router.route_class = StepRoute
     install_error_handlers(app)
     app.add_middleware(RequestGuard)
+    overload.install(app, limit=settings.threads, max_wait=settings.request_wait)
     app.add_middleware(SecurityHeaders)
     openapi.install(app)
     openapi.add_docs(app)

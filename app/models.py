@@ -41,6 +41,7 @@ from app.people.models import (
     Student,
     StudentSession,
 )
+from app.periodic import PeriodicRun
 from app.reports.models import ReportPdf
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "NormSet",
     "Objective",
     "Passage",
+    "PeriodicRun",
     "ReportPdf",
     "ReportingScale",
     "Result",

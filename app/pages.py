@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.config import get_settings
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute, end_step
 from app.errors import AppError, NotAuthenticated
 from app.itembank import curricula, passages, service
 from app.itembank.schemas import ItemFilters
@@ -24,13 +24,15 @@ from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
 from app.ui.templates import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 LOGIN_CSRF_COOKIE = "kete_login_csrf"
 
 
 def page_login(request: Request, session: SessionDep) -> AuthSession | None:
     token = request.cookies.get(SESSION_COOKIE)
-    return people.resolve(session, token=token, kind="cookie") if token else None
+    login = people.resolve(session, token=token, kind="cookie") if token else None
+    end_step(session)  # a short read of its own; the handler runs in another thread
+    return login
 
 
 PageLogin = Annotated[AuthSession | None, Depends(page_login)]

@@ -32,6 +32,10 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=True, compare_type=True)
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # web processes started together (compose: web × N) migrate one at a time;
+            # the lock is released when this transaction ends
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(846291)")
         context.run_migrations()
 
 

@@ -12,7 +12,7 @@ import tempfile
 # Tests run jobs explicitly; the app must not start a worker on a shared queue file.
 os.environ.setdefault("KETE_INPROCESS_WORKER", "false")
 os.environ.setdefault("KETE_QUEUE_URL", f"sqlite:///{tempfile.mkdtemp()}/jobs.db")
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
-from app.db import get_session, make_engine
+from app.db import end_step, get_session, make_engine
 from app.migrate import upgrade
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -70,6 +70,53 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     engine.dispose()
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def committed_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                  worker_id: str) -> Iterator[str]:
+    """A migrated database of each backend whose commits are real, for tests of what
+    happens between transactions (concurrent saves, jobs, the request path). Shared by the
+    tests of a module: they make rows with names of their own."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('committed') / 'kete.db'}"
+    else:
+        url = postgres_url(f"{worker_id}_committed")  # type: ignore[assignment]
+        if url is None:
+            message = "PostgreSQL tests need KETE_TEST_DATABASE_URL (CI sets it)"
+            if IN_CI:
+                pytest.fail(message)
+            pytest.skip(message)
+        _reset_postgres(url)
+    upgrade(url)
+    yield url
+
+
+@pytest.fixture
+def use_database(committed_url: str, monkeypatch: pytest.MonkeyPatch
+                 ) -> Iterator[Callable[..., None]]:
+    """Point the app's settings at ``committed_url`` (and any other ``KETE_*`` settings
+    given, e.g. ``threads=1``); the engine is rebuilt from them and disposed afterwards."""
+    from app import db
+
+    def configure(**settings: object) -> None:
+        monkeypatch.setenv("KETE_DATABASE_URL", committed_url)
+        for name, value in settings.items():
+            monkeypatch.setenv(f"KETE_{name.upper()}", str(value))
+        _forget_settings()
+
+    configure()
+    yield configure
+    db.get_engine().dispose()
+    monkeypatch.undo()
+    _forget_settings()
+
+
+def _forget_settings() -> None:
+    from app import config, db
+
+    for cached in (config.get_settings, db.get_engine, db.get_sessionmaker):
+        cached.cache_clear()
+
+
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session inside a transaction that is rolled back after the test."""
@@ -87,21 +134,23 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def client(session: Session) -> Iterator[TestClient]:
-    """The app, with each request in a savepoint of the test's transaction."""
+    """The app, each request's steps in savepoints of the test's transaction."""
     from app.main import create_app
 
     app = create_app()
 
     def _request_session() -> Iterator[Session]:
-        nested = session.begin_nested()
+        # The test's rows so far join the outer transaction; the request's steps then
+        # commit (release) or roll back savepoints of their own, as they would in production.
+        session.commit()
+        session.info.pop("kete_handler_done", None)  # the previous request's, not this one's
         try:
             yield session
-            if nested.is_active:
-                nested.commit()
         except BaseException:
-            if nested.is_active:
-                nested.rollback()
+            if session.in_transaction():
+                session.rollback()
             raise
+        end_step(session)
 
     app.dependency_overrides[get_session] = _request_session
     with TestClient(app, raise_server_exceptions=False) as test_client:

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from app.assembly import service
 from app.assembly.schemas import FormCreate
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute, in_step
 from app.errors import AppError
 from app.itembank import curricula
 from app.people import classes
@@ -19,7 +20,7 @@ from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
 from app.ui.templates import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 ReaderPage = Annotated[AuthSession, require_page("forms:read")]
 WriterPage = Annotated[AuthSession, require_page("forms:write")]
 WEIGHTS = ("none", "some", "most")
@@ -49,6 +50,12 @@ async def create_test(request: Request, session: SessionDep, login: WriterPage) 
     form = await request.form()
     values = {k: str(v) for k, v in form.items()}
     check_csrf(login, values.get("csrf", ""))
+    # the solve is CPU work: a worker thread, never the event loop
+    return await in_step(session, _create_test, request, session, login, values)
+
+
+def _create_test(request: Request, session: Session, login: AuthSession,
+                 values: dict[str, str]) -> Response:
     try:
         data = FormCreate.model_validate(_request_from_form(values))
         built = service.build(session, data=data, staff=login.staff)

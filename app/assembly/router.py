@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from app.assembly import service
 from app.assembly.models import Form
 from app.assembly.schemas import FormCreate, FormRead, SwapRequest
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.people.dependencies import Caller
 from app.people.models import Staff
 from app.people.policy import require
 
-router = APIRouter(prefix="/api/v1/forms", tags=["test builder"])
+router = APIRouter(prefix="/api/v1/forms", tags=["test builder"], route_class=StepRoute)
 Reader = Annotated[Caller, require("forms:read")]
 Writer = Annotated[Caller, require("forms:write")]
 

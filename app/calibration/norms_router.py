@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.calibration import norm_sets
 from app.calibration.norm_schemas import NormTableRead
 from app.calibration.norms import TERM_WEEKS, NormPoint, NormTable
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.errors import AppError, InvalidInput
 from app.people import audit
 from app.people.dependencies import Caller
@@ -18,8 +18,8 @@ from app.people.models import AuthSession
 from app.people.policy import check_csrf, require, require_page
 from app.ui.templates import templates
 
-router = APIRouter(prefix="/api/v1", tags=["norms"])
-pages = APIRouter(include_in_schema=False)
+router = APIRouter(prefix="/api/v1", tags=["norms"], route_class=StepRoute)
+pages = APIRouter(include_in_schema=False, route_class=StepRoute)
 ReadNorms = Annotated[Caller, require("norms:read")]
 WriteNorms = Annotated[Caller, require("norms:write")]
 NormsPage = Annotated[AuthSession | None, require_page("norms:read")]

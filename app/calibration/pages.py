@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.calibration import review, runs
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.errors import AppError
 from app.people import audit
 from app.people.dependencies import Caller
@@ -16,7 +16,7 @@ from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
 from app.ui.templates import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 ReaderPage = Annotated[AuthSession, require_page("calibrations:read")]
 WriterPage = Annotated[AuthSession, require_page("calibrations:write")]
 

@@ -8,13 +8,13 @@ from fastapi import APIRouter
 
 from app.calibration import service
 from app.calibration.schemas import CalibrationCreate, CalibrationRead, ParameterOut
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.itembank.curricula import get_subject
 from app.people import audit
 from app.people.dependencies import Caller
 from app.people.policy import require
 
-router = APIRouter(prefix="/api/v1", tags=["calibrations"])
+router = APIRouter(prefix="/api/v1", tags=["calibrations"], route_class=StepRoute)
 ReadCalibrations = Annotated[Caller, require("calibrations:read")]
 WriteCalibrations = Annotated[Caller, require("calibrations:write")]
 

@@ -8,12 +8,12 @@ from fastapi import APIRouter, BackgroundTasks
 
 from app.calibration import jobs, runs, service
 from app.calibration.schemas import CalibrationRead, RunCreate, RunRead
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.people import audit
 from app.people.dependencies import Caller
 from app.people.policy import require
 
-router = APIRouter(prefix="/api/v1/calibration-runs", tags=["calibrations"])
+router = APIRouter(prefix="/api/v1/calibration-runs", tags=["calibrations"], route_class=StepRoute)
 Reader = Annotated[Caller, require("calibrations:read")]
 Writer = Annotated[Caller, require("calibrations:write")]
 

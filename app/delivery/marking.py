@@ -24,13 +24,13 @@ def _queue_query(caller: Caller
              .join(Item, Item.id == Answer.item_id)
              .join(ItemRevision, ItemRevision.id == Answer.item_revision_id)
              .outerjoin(Student, Student.id == Sitting.student_id)
-             .where(Sitting.status == "submitted", Answer.score.is_(None),
-                    policy.class_clause(caller, Assignment.class_id)))
+             .where(Sitting.status == "submitted", Sitting.automarked_at.is_not(None),
+                    Answer.score.is_(None), policy.class_clause(caller, Assignment.class_id)))
     return query.order_by(Sitting.id, Answer.id)
 
 
 def queue(session: Session, *, caller: Caller) -> list[MarkingEntry]:
-    """Unmarked answers of submitted sittings in the classes the caller may mark."""
+    """Answers the keys could not mark, of handed-in sittings in the caller's classes."""
     return [MarkingEntry(answer_id=answer.id, sitting_id=sitting.id,
                          student_name=f"{student.first_name} {student.last_name}"
                          if student else None, item_code=item.code,

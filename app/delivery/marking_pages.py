@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.delivery import marking
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
 from app.ui.templates import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 MarkerPage = Annotated[AuthSession, require_page("classes:write")]
 
 

@@ -47,7 +47,9 @@ class Sitting(Base):
 
     ``student_id`` is emptied when the student is deleted: the sitting, its answers and its
     result stay, de-identified. ``attitude_item_ids`` are fixed when the sitting starts, so a
-    resumed sitting shows the same attitude statements.
+    resumed sitting shows the same attitude statements. A handed-in sitting is ``submitted``
+    until its scoring job has marked it by the keys (``automarked_at``) and, once nothing
+    waits for a teacher's mark, scored it (``scored``).
     """
 
     __tablename__ = "sitting"
@@ -66,6 +68,7 @@ class Sitting(Base):
     attitude_item_ids: Mapped[list[Any]] = mapped_column(default=list)
     started_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
+    automarked_at: Mapped[datetime | None]
     time_used_s: Mapped[float] = mapped_column(Float, default=0.0)
 
     assignment: Mapped[Assignment] = relationship()

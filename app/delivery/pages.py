@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.delivery import player, sittings
 from app.delivery.schemas import PlayerItem, PlayerState
 from app.errors import NotPermitted
@@ -23,7 +23,7 @@ from app.people.policy import require_student_page
 from app.people.security import same
 from app.ui.templates import templates
 
-router = APIRouter(prefix="/student", include_in_schema=False)
+router = APIRouter(prefix="/student", include_in_schema=False, route_class=StepRoute)
 StudentLogin = Annotated[StudentSession, require_student_page()]
 
 
@@ -76,8 +76,8 @@ def submit(sitting_id: int, session: SessionDep, login: StudentLogin,
            csrf: Annotated[str, Form(max_length=100)]) -> Response:
     _check(login, csrf)
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
-                                   sitting_id=sitting_id)
-    sittings.submit(session, sitting=sitting)
+                                   sitting_id=sitting_id, lock="update")
+    sittings.submit(session, sitting=sitting, scoring="queued")
     return _to(f"/student/results/{sitting.id}")
 
 

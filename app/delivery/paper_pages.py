@@ -8,14 +8,14 @@ value kept and each bad cell named and linked.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute, in_step
 from app.delivery import paper_entry
 from app.errors import InvalidInput
 from app.people.dependencies import Caller
@@ -23,7 +23,7 @@ from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
 from app.ui.templates import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 EntryPage = Annotated[AuthSession, require_page("classes:write")]
 
 
@@ -83,9 +83,10 @@ async def save_grid(assignment_id: int, request: Request, session: SessionDep,
     form = await request.form()
     check_csrf(login, str(form.get("csrf", "")))
     typed, which = _typed(form), str(form.get("save", "all"))
-    saved, problems = await run_in_threadpool(_save, session, login, assignment_id, typed,
-                                              which)
+    saved, problems = await in_step(session, _save, session, login, assignment_id, typed,
+                                    which)
     message = f"Saved {len(saved)} row{'' if len(saved) == 1 else 's'}." if saved else ""
     unsaved = {sid: cells for sid, cells in typed.items() if sid not in saved}
-    return await run_in_threadpool(_page, request, session, login, assignment_id,
-                                   typed=unsaved, problems=problems, message=message)
+    return await in_step(session, functools.partial(
+        _page, request, session, login, assignment_id, typed=unsaved, problems=problems,
+        message=message))

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from app.assembly import service as assembly
 from app.assembly.models import Form
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.delivery import paper, paper_entry, sittings
 from app.delivery.paper_schemas import PaperResponsesCreate, PaperRowRead
 from app.errors import NotFound
 from app.people.dependencies import Caller
 from app.people.policy import require
 
-router = APIRouter(prefix="/api/v1", tags=["tests on paper"])
+router = APIRouter(prefix="/api/v1", tags=["tests on paper"], route_class=StepRoute)
 FormReader = Annotated[Caller, require("forms:read")]
 ClassReader = Annotated[Caller, require("classes:read")]
 Marker = Annotated[Caller, require("classes:write")]

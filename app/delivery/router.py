@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.delivery import adaptive, marking, player, result_store, sittings
 from app.delivery.models import Assignment, Sitting
 from app.delivery.results import ScoredResult
@@ -33,7 +33,7 @@ from app.people.dependencies import Caller
 from app.people.models import Student
 from app.people.policy import require
 
-router = APIRouter(prefix="/api/v1", tags=["sittings"])
+router = APIRouter(prefix="/api/v1", tags=["sittings"], route_class=StepRoute)
 Builder = Annotated[Caller, require("forms:write")]
 ClassReader = Annotated[Caller, require("classes:read")]
 Marker = Annotated[Caller, require("classes:write")]
@@ -135,8 +135,12 @@ def get_sitting(sitting_id: int, session: SessionDep, caller: Pupil) -> PlayerSt
              summary="Save an answer (students)")
 def save_answer(sitting_id: int, body: AnswerSave, session: SessionDep,
                 caller: Pupil) -> AnswerAck:
-    """Idempotent: resending a save, or an older one, is acknowledged and changes nothing."""
-    sitting = sittings.get_sitting(session, caller=caller, sitting_id=sitting_id)
+    """Idempotent: resending a save, or an older one, is acknowledged and changes nothing.
+    Of two saves of one answer in flight at once, the one with the higher `seq` is kept,
+    whichever arrives last. A save after time is up or after hand-in is refused (409, with
+    the reason); a 409 whose error is `SendAgain` should simply be sent again. A 503 says
+    Kete is busy: send it again after `Retry-After` seconds."""
+    sitting = sittings.get_sitting(session, caller=caller, sitting_id=sitting_id, lock="share")
     return sittings.save_answer(session, sitting=sitting, data=body)
 
 
@@ -157,7 +161,9 @@ def next_stage(sitting_id: int, body: NextStage, session: SessionDep,
 @router.post("/sittings/{sitting_id}/submit", response_model=SubmitRead,
              summary="Hand in a test (students)")
 def submit_sitting(sitting_id: int, session: SessionDep, caller: Pupil) -> SubmitRead:
-    sitting = sittings.get_sitting(session, caller=caller, sitting_id=sitting_id)
-    sittings.submit(session, sitting=sitting)
+    """Answers at once: the sitting is `submitted` and its scoring is queued (usually done
+    within seconds; then `scored`). Handing in twice is harmless."""
+    sitting = sittings.get_sitting(session, caller=caller, sitting_id=sitting_id, lock="update")
+    sittings.submit(session, sitting=sitting, scoring="queued")
     return SubmitRead(sitting_id=sitting.id, status=sitting.status)
 

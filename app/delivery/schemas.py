@@ -63,8 +63,8 @@ class SittingRead(BaseModel):
     assignment_id: int = Field(description="The assignment it belongs to.")
     student_id: int | None = Field(description="The student (empty once de-identified).")
     student_name: str | None = Field(description="The student's name.")
-    status: str = Field(description="not_started, in_progress, submitted (awaiting "
-                        "marking) or scored.")
+    status: str = Field(description="not_started, in_progress, submitted (being scored "
+                        "or awaiting marking) or scored.")
     started_at: datetime | None = Field(description="When the student started.")
     submitted_at: datetime | None = Field(description="When it was submitted.")
     time_used_s: float = Field(description="Seconds spent answering.")
@@ -194,4 +194,5 @@ class MarkCreate(BaseModel):
 
 class SubmitRead(BaseModel):
     sitting_id: int = Field(description="The sitting handed in.")
-    status: str = Field(description="submitted (answers wait for a teacher's mark) or scored.")
+    status: str = Field(description="submitted (being scored, or answers wait for a "
+                        "teacher's mark) or scored.")

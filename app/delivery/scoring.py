@@ -1,16 +1,19 @@
 """Scoring sittings: mark answers by their keys, estimate θ, and store the result.
 
-A submitted sitting whose answers all have a score is scored at once; answers without a usable
-key (open responses) wait in the marking queue (:mod:`app.delivery.marking`) and the sitting
-is scored when the last is marked. Unanswered items score 0. One :class:`ScoredResponse` per
-achievement item (person ``sitting:<id>``) feeds recalibration.
+A handed-in sitting is scored by a job (:func:`app.delivery.jobs.score_sitting` calls
+:func:`score_handed_in`): answers are marked by their keys and, when nothing is left, the
+sitting is scored; answers without a usable key (open responses) wait in the marking queue
+(:mod:`app.delivery.marking`) and the sitting is scored when the last is marked. Unanswered
+items score 0. One :class:`ScoredResponse` per achievement item (person ``sitting:<id>``)
+feeds recalibration. The every-minute :func:`close_due` hands in sittings whose time is up
+and re-queues hand-ins whose scoring job was lost (e.g. the queue was down).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 import numpy as np
 from sqlalchemy import delete, insert, select
@@ -28,6 +31,7 @@ from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitt
 from app.delivery.results import ItemOutcome, ScoredResult, SubScores
 from app.itembank.keys import auto_markable, score_response
 from app.itembank.models import Item, ItemRevision
+from app.jobs import after_commit
 from app.people.models import Student
 
 
@@ -58,21 +62,49 @@ def automark(session: Session, *, sitting: Sitting) -> int:
 
 def finish(session: Session, *, sitting: Sitting) -> ScoredResult | None:
     """Mark what keys can mark; score the sitting when nothing waits for a teacher."""
-    if automark(session, sitting=sitting) == 0:
+    waiting = automark(session, sitting=sitting)
+    sitting.automarked_at = sitting.automarked_at or utcnow()
+    if waiting == 0:
         return score(session, sitting=sitting)
+    session.flush()
     return None
 
 
-def close_due(session: Session, now: datetime | None = None) -> int:
-    """Submit (and score) every in-progress sitting whose time or window has run out, and
-    score submitted ones no longer waiting; returns how many sittings were handed in."""
+def score_handed_in(session: Session, *, sitting_id: int) -> ScoredResult | None:
+    """The scoring job's work: mark and score one handed-in sitting. Idempotent: the sitting
+    row is locked first, and one already scored (or not handed in) is left alone."""
+    sitting = session.scalar(select(Sitting).options(selectinload(Sitting.assignment))
+                             .where(Sitting.id == sitting_id).with_for_update(of=Sitting))
+    if sitting is None or sitting.status != "submitted":
+        return None
+    return finish(session, sitting=sitting)
+
+
+LOST_AFTER = timedelta(seconds=30)
+"""A hand-in with no marking done this long after it is taken to have lost its job."""
+
+
+def close_due(session: Session, now: datetime | None = None, *,
+              scoring: Literal["now", "queued"] = "now") -> int:
+    """Hand in every in-progress sitting whose time or window has run out, and score the
+    hand-ins whose scoring job was lost — in this transaction, or (``queued``, the periodic
+    job) by jobs queued on commit. Returns how many sittings were handed in."""
+    from app.delivery.jobs import score_sitting
+
     now = now or utcnow()
     handed_in = 0
     for sitting in session.scalars(select(Sitting).options(selectinload(Sitting.assignment))
                                    .join(Assignment).where(Sitting.status == "in_progress")):
         if now > sittings.deadline(sitting) + sittings.GRACE:
-            sittings.submit(session, sitting=sitting, now=now)
+            sittings.submit(session, sitting=sitting, now=now, scoring=scoring)
             handed_in += 1
+    for sitting_id in list(session.scalars(select(Sitting.id).where(
+            Sitting.status == "submitted", Sitting.automarked_at.is_(None),
+            Sitting.submitted_at < now - LOST_AFTER))):
+        if scoring == "now":
+            score_handed_in(session, sitting_id=sitting_id)
+        else:
+            after_commit(session, score_sitting, sitting_id)
     return handed_in
 
 

@@ -2,26 +2,35 @@
 
 Saving is idempotent: each save carries the player's ``client_id`` and ``seq``. The answer row
 of an item keeps the save with the highest ``seq``; a resend (same id) or an older save is
-acknowledged and changes nothing, so a player may resend whatever it is unsure of.
+acknowledged and changes nothing, so a player may resend whatever it is unsure of. The
+comparison is made by the database inside the one write of a save (``INSERT … ON CONFLICT
+DO UPDATE … WHERE stored seq < new seq``), so of two saves in flight at once the newer wins
+whichever arrives last, on SQLite and PostgreSQL alike.
+
+Handing in only changes the sitting's state; scoring is queued to run once that commits
+(:func:`app.delivery.jobs.score_sitting`). A save holds a share lock on its sitting row, a
+hand-in an update lock, so a save either lands before the hand-in or is refused after it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from app.assembly import service as assembly
 from app.assembly.models import Form, FormItem
-from app.db import utcnow
+from app.db import dialect_insert, utcnow
 from app.delivery import adaptive, privacy_hooks
 from app.delivery.models import Answer, Assignment, Route, Sitting
 from app.delivery.schemas import AnswerAck, AnswerSave, AssignmentCreate, OpenAssignment
-from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from app.errors import Conflict, InvalidInput, NotFound, NotPermitted, SendAgain
 from app.itembank.models import Item
+from app.jobs import after_commit
 from app.people import classes, policy
 from app.people.dependencies import Caller
 from app.people.models import Student, class_student
@@ -96,12 +105,20 @@ def sittings_of(session: Session, *, assignment: Assignment) -> list[Sitting]:
                                 .order_by(Sitting.id)))
 
 
-def get_sitting(session: Session, *, caller: Caller, sitting_id: int) -> Sitting:
+def get_sitting(session: Session, *, caller: Caller, sitting_id: int,
+                lock: Literal["share", "update"] | None = None) -> Sitting:
     """A sitting the caller may see: a student only their own; staff those of the classes
-    they reach (:func:`app.people.policy.sitting_clause`)."""
-    sitting = session.scalar(select(Sitting).join(Assignment).where(
+    they reach (:func:`app.people.policy.sitting_clause`).
+
+    ``lock`` takes a row lock on PostgreSQL until the transaction ends (saves share it,
+    a hand-in takes it exclusively); SQLite's write transactions are serial anyway."""
+    query = select(Sitting).join(Assignment).options(
+        contains_eager(Sitting.assignment).joinedload(Assignment.form)).where(
         Sitting.id == sitting_id, policy.sitting_clause(
-            caller, student_column=Sitting.student_id, class_column=Assignment.class_id)))
+            caller, student_column=Sitting.student_id, class_column=Assignment.class_id))
+    if lock is not None:
+        query = query.with_for_update(read=lock == "share", of=Sitting)
+    sitting = session.scalar(query.execution_options(populate_existing=lock is not None))
     if sitting is None:
         raise NotFound(f"No sitting {sitting_id}.")
     return sitting
@@ -181,35 +198,58 @@ def deadline(sitting: Sitting) -> datetime:
 
 def save_answer(session: Session, *, sitting: Sitting, data: AnswerSave,
                 now: datetime | None = None) -> AnswerAck:
-    """Store one save unless an equal or later save of the item is already stored."""
+    """Store one save unless an equal or later save of the item is already stored.
+
+    One conditional write decides it; ``sitting`` should be share-locked
+    (``get_sitting(…, lock="share")``) so a hand-in cannot pass it unseen."""
     now = now or utcnow()
-    target = _target(session, sitting, data.item_id)
-    existing = _answer(session, sitting, data.item_id)
-    if existing is not None and existing.seq >= data.seq:
-        return AnswerAck(client_id=data.client_id, item_id=data.item_id, stored=False,
-                         seq=existing.seq)
-    duplicate = session.scalar(select(Answer.id).where(Answer.sitting_id == sitting.id,
-                                                       Answer.client_id == data.client_id))
-    if duplicate is not None:  # the same save id reused for another item: a player bug
-        raise InvalidInput(f"Save {data.client_id} was already used for another answer.")
-    _require_open(sitting, now)
+    if not _is_open(sitting, now):
+        return _ack_of_closed(session, sitting, data, now)
+    revision_id, form_item_id = _target(session, sitting, data.item_id)
+    insert = dialect_insert(session, Answer).values(
+        sitting_id=sitting.id, item_id=data.item_id, item_revision_id=revision_id,
+        form_item_id=form_item_id, response=data.response, flagged=data.flagged, seq=data.seq,
+        client_id=data.client_id, time_s=data.time_s, answered_at=data.answered_at,
+        saved_at=now)
+    newer = insert.excluded
+    upsert = insert.on_conflict_do_update(
+        index_elements=[Answer.sitting_id, Answer.item_id],
+        set_={"response": newer.response, "flagged": newer.flagged, "seq": newer.seq,
+              "client_id": newer.client_id, "time_s": newer.time_s,
+              "answered_at": newer.answered_at, "saved_at": newer.saved_at},
+        where=Answer.seq < newer.seq).returning(Answer.seq)
     try:
-        with session.begin_nested():
-            answer = existing or Answer(sitting_id=sitting.id, item_id=data.item_id,
-                                        item_revision_id=target[0], form_item_id=target[1])
-            answer.response, answer.flagged, answer.seq = data.response, data.flagged, data.seq
-            answer.client_id, answer.time_s, answer.saved_at = data.client_id, data.time_s, now
-            answer.answered_at = data.answered_at
-            session.add(answer)
-    except IntegrityError:  # a concurrent save of the same item won; the player resends
-        raise Conflict("Another save of this answer arrived at the same moment; "
-                       "send it again.") from None
-    return AnswerAck(client_id=data.client_id, item_id=data.item_id, stored=True, seq=data.seq)
+        stored = session.execute(upsert).scalar_one_or_none()
+    except IntegrityError as exc:
+        raise _save_refused(exc, data) from None
+    if stored is not None:
+        return AnswerAck(client_id=data.client_id, item_id=data.item_id, stored=True,
+                         seq=data.seq)
+    return AnswerAck(client_id=data.client_id, item_id=data.item_id, stored=False,
+                     seq=_stored_seq(session, sitting, data.item_id) or data.seq)
 
 
-def _answer(session: Session, sitting: Sitting, item_id: int) -> Answer | None:
-    return session.scalar(select(Answer).where(Answer.sitting_id == sitting.id,
-                                               Answer.item_id == item_id))
+def _save_refused(exc: IntegrityError, data: AnswerSave) -> Exception:
+    if "client" in str(exc.orig).lower():  # uq_answer_client: one save id, two answers
+        return InvalidInput(f"Save {data.client_id} was already used for another answer.")
+    return SendAgain("Another save of this answer arrived at the same moment; send it again.")
+
+
+def _ack_of_closed(session: Session, sitting: Sitting, data: AnswerSave,
+                   now: datetime) -> AnswerAck:
+    """A resend of a save already stored is still acknowledged after hand-in; anything new
+    is refused with the reason."""
+    stored = _stored_seq(session, sitting, data.item_id)
+    if stored is not None and stored >= data.seq:
+        return AnswerAck(client_id=data.client_id, item_id=data.item_id, stored=False,
+                         seq=stored)
+    _require_open(sitting, now)
+    raise AssertionError("unreachable: a closed sitting always raises")  # pragma: no cover
+
+
+def _stored_seq(session: Session, sitting: Sitting, item_id: int) -> int | None:
+    return session.scalar(select(Answer.seq).where(Answer.sitting_id == sitting.id,
+                                                   Answer.item_id == item_id))
 
 
 def _target(session: Session, sitting: Sitting, item_id: int) -> tuple[int, int | None]:
@@ -229,6 +269,10 @@ def _target(session: Session, sitting: Sitting, item_id: int) -> tuple[int, int 
     raise InvalidInput(f"Item {item_id} is not part of this test.")
 
 
+def _is_open(sitting: Sitting, now: datetime) -> bool:
+    return sitting.status == "in_progress" and now <= deadline(sitting) + GRACE
+
+
 def _require_open(sitting: Sitting, now: datetime) -> None:
     if sitting.status != "in_progress":
         raise Conflict("This test has been submitted; answers can no longer change.")
@@ -236,9 +280,13 @@ def _require_open(sitting: Sitting, now: datetime) -> None:
         raise Conflict("Time is up for this test; your saved answers have been kept.")
 
 
-def submit(session: Session, *, sitting: Sitting, now: datetime | None = None) -> Sitting:
-    """Hand the sitting in and score it (or queue its open answers for marking)."""
-    from app.delivery import scoring
+def submit(session: Session, *, sitting: Sitting, now: datetime | None = None,
+           scoring: Literal["now", "queued"] = "now") -> Sitting:
+    """Hand the sitting in and score it in this transaction, or (``queued``: the request
+    path) queue its scoring job for when this transaction commits, so the hand-in answers
+    at once."""
+    from app.delivery.jobs import score_sitting
+    from app.delivery.scoring import finish
 
     now = now or utcnow()
     if sitting.status in ("submitted", "scored"):
@@ -249,7 +297,10 @@ def submit(session: Session, *, sitting: Sitting, now: datetime | None = None) -
     started = sitting.started_at or now
     sitting.time_used_s = max(0.0, (min(now, deadline(sitting)) - started).total_seconds())
     session.flush()
-    scoring.finish(session, sitting=sitting)
+    if scoring == "now":
+        finish(session, sitting=sitting)
+    else:
+        after_commit(session, score_sitting, sitting.id)
     return sitting
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.errors import AppError, InvalidInput
 from app.impact import cycles, scope, service, views
 from app.impact.models import ImpactCycle
@@ -24,7 +24,7 @@ from app.people.models import AuthSession, ClassGroup, Staff
 from app.people.policy import check_csrf, require_page
 from app.ui.templates import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 ReadPage = Annotated[AuthSession, require_page("cycles:read")]
 WritePage = Annotated[AuthSession, require_page("cycles:write")]
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.errors import AppError, InvalidInput
 from app.impact import record, school, scope, service, views
 from app.impact.progress import ProgressRefused
@@ -21,7 +21,7 @@ from app.people.policy import check_csrf, require_page
 from app.ui import pdf
 from app.ui.templates import render, templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 ResultsPage = Annotated[AuthSession, require_page("results:read")]
 GroupsPage = Annotated[AuthSession, require_page("groups:write")]
 Format = Annotated[Literal["html", "pdf"], Query(description="html or pdf")]

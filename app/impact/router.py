@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from app.assembly.models import Form
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.delivery.models import Assignment
 from app.impact import export, record, results, scope, service
 from app.impact.models import StudentGroup
@@ -16,7 +16,7 @@ from app.itembank.curricula import get_subject
 from app.people.dependencies import Caller
 from app.people.policy import require
 
-router = APIRouter(prefix="/api/v1", tags=["progress and results"])
+router = APIRouter(prefix="/api/v1", tags=["progress and results"], route_class=StepRoute)
 ReadResults = Annotated[Caller, require("results:read")]
 SchoolResults = Annotated[Caller, require("results:school")]
 WriteGroups = Annotated[Caller, require("groups:write")]

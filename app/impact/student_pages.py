@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.delivery import sittings
 from app.delivery.models import Assignment
 from app.delivery.results import Flag, ItemOutcome, Quadrant
@@ -21,7 +21,7 @@ from app.people.models import Student, StudentSession
 from app.people.policy import require_student_page
 from app.ui.templates import templates
 
-router = APIRouter(prefix="/student/results", include_in_schema=False)
+router = APIRouter(prefix="/student/results", include_in_schema=False, route_class=StepRoute)
 StudentLogin = Annotated[StudentSession, require_student_page()]
 SHOWN = 3
 
@@ -72,11 +72,13 @@ def after_hand_in(sitting_id: int, request: Request, session: SessionDep,
     """The page a student sees after handing in a test."""
     sitting = sittings.get_sitting(session, caller=Caller.of_student(login.student),
                                    sitting_id=sitting_id)
-    return _page(request, session, login, sitting.id, status=sitting.status)
+    # handed in moments ago: the scoring job has not marked it yet (the page refreshes)
+    scoring = sitting.status == "submitted" and sitting.automarked_at is None
+    return _page(request, session, login, sitting.id, status=sitting.status, scoring=scoring)
 
 
 def _page(request: Request, session: SessionDep, login: StudentSession, sitting_id: int | None,
-          status: str | None = None) -> Response:
+          status: str | None = None, scoring: bool = False) -> Response:
     student = login.student
     rows = own_rows(session, student)
     this = next((r for r in rows if r.sitting_id == sitting_id), None)
@@ -88,7 +90,8 @@ def _page(request: Request, session: SessionDep, login: StudentSession, sitting_
         "well": went_well(this) if this else [], "next": work_on(this) if this else [],
         "texts": _texts(session, this), "rushed": bool(this and Flag.RAPID_GUESSING in
                                                        this.flags),
-        "record": rec, "lines": lines, "waiting": sitting_id is not None and this is None}
+        "record": rec, "lines": lines, "waiting": sitting_id is not None and this is None,
+        "scoring": scoring and this is None}
     return templates.TemplateResponse(request, "impact/student_results.html", context)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from app.config import get_settings
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.itembank import curricula, passages, service
 from app.itembank.curricula import Framework, SubjectIn
 from app.itembank.schemas import (
@@ -26,7 +26,7 @@ from app.people import audit
 from app.people.dependencies import Caller
 from app.people.policy import require
 
-router = APIRouter(prefix="/api/v1", tags=["item bank"])
+router = APIRouter(prefix="/api/v1", tags=["item bank"], route_class=StepRoute)
 ReadItems = Annotated[Caller, require("items:read")]
 WriteItems = Annotated[Caller, require("items:write")]
 

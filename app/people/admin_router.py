@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.people import audit, service, staff
 from app.people.dependencies import Caller
 from app.people.policy import require
@@ -23,7 +23,7 @@ from app.people.schemas import (
     StaffUpdate,
 )
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=StepRoute)
 ManageSchools = Annotated[Caller, require("schools:manage")]
 
 

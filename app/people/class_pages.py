@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.people import audit, classes, student_logins, students
 from app.people.classes_router import NO_STORE, login_url
 from app.people.dependencies import Caller
@@ -19,7 +19,7 @@ from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
 from app.ui.templates import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 LoginsPage = Annotated[AuthSession | None, require_page("classes:logins")]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.errors import NotPermitted
 from app.people import classes, classlist, student_logins, students
 from app.people.dependencies import CSRF_HEADER, Caller
@@ -15,7 +15,7 @@ from app.people.policy import require
 from app.people.security import same
 from app.people.student_schemas import ClassCreate, ClassRead, ClassUpdate, ImportCounts
 
-router = APIRouter(prefix="/api/v1/classes", tags=["classes"])
+router = APIRouter(prefix="/api/v1/classes", tags=["classes"], route_class=StepRoute)
 ReadClasses = Annotated[Caller, require("classes:read")]
 WriteClasses = Annotated[Caller, require("classes:write")]
 Membership = Annotated[Caller, require("classes:membership")]

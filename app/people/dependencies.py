@@ -11,8 +11,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
-from app.db import SessionDep
+from app.db import SessionDep, end_step
 from app.errors import NotAuthenticated, NotPermitted
 from app.people import logins, service
 from app.people.models import AuthSession, Staff, Student, StudentSession
@@ -69,7 +70,17 @@ def current_caller(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """The caller. Cookie log-ins must send the CSRF token on unsafe methods."""
+    """The caller. Cookie log-ins must send the CSRF token on unsafe methods.
+
+    Its reads are one short transaction, finished before the handler's thread is awaited."""
+    try:
+        return _caller(request, session, credentials)
+    finally:
+        end_step(session)
+
+
+def _caller(request: Request, session: Session,
+            credentials: HTTPAuthorizationCredentials | None) -> Caller:
     if credentials is not None:
         token = credentials.credentials
         staff_login = service.resolve(session, token=token, kind="bearer")

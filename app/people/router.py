@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from app.config import get_settings
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.errors import AppError, NotAuthenticated, error_body
 from app.people import logins, service, staff, students
 from app.people.admin_router import router as admin_router
@@ -30,7 +30,7 @@ from app.people.student_pages import router as student_pages_router
 from app.people.student_schemas import StudentHome
 from app.people.students_router import router as students_router
 
-auth = APIRouter(prefix="/api/v1", tags=["authentication"])
+auth = APIRouter(prefix="/api/v1", tags=["authentication"], route_class=StepRoute)
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"description": "The credentials are not right (the same words and the same time "
                          "for unknown, inactive and wrong-password accounts)."},
@@ -115,7 +115,7 @@ def student_home(caller: Annotated[Caller, require("student:self")]) -> StudentH
     return students.home(caller.student)
 
 
-router = APIRouter()
+router = APIRouter(route_class=StepRoute)
 for _child in (auth, admin_router, students_router, classes_router, student_pages_router,
                class_pages_router):
     router.include_router(_child)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.config import get_settings
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.errors import NotAuthenticated, NotPermitted
 from app.people import classes, logins
 from app.people.dependencies import STUDENT_COOKIE
@@ -24,7 +24,7 @@ from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
 from app.ui.templates import templates
 
-router = APIRouter(prefix="/student", include_in_schema=False)
+router = APIRouter(prefix="/student", include_in_schema=False, route_class=StepRoute)
 LOGIN_CSRF_COOKIE = "kete_student_login_csrf"
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from app.db import SessionDep
+from app.db import SessionDep, StepRoute
 from app.people import privacy, student_logins, students
 from app.people.dependencies import Caller
 from app.people.policy import require
@@ -17,7 +17,7 @@ from app.people.student_schemas import (
     StudentUpdate,
 )
 
-router = APIRouter(prefix="/api/v1/students", tags=["students"])
+router = APIRouter(prefix="/api/v1/students", tags=["students"], route_class=StepRoute)
 
 
 @router.get("", response_model=list[StudentRead], summary="List students")

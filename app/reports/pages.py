@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from app.assembly.models import Form as TestForm
-from app.db import SessionDep, utcnow
+from app.db import SessionDep, StepRoute, utcnow
 from app.delivery import sittings
 from app.delivery.schemas import AssignmentCreate
 from app.errors import AppError, InvalidInput
@@ -26,7 +26,7 @@ from app.reports import group, individual, printing, service
 from app.reports import jobs as report_jobs
 from app.ui.templates import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=StepRoute)
 ClassPage = Annotated[AuthSession, require_page("classes:read")]
 AssignPage = Annotated[AuthSession, require_page("forms:write")]
 Format = Annotated[Literal["html", "pdf"], Query(description="html or pdf")]

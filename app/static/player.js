@@ -1,10 +1,15 @@
 // Kete's test player: every answer is saved as it is given, and none is ever lost.
 //
 // Each change becomes a numbered save ({client_id, seq, item_id, response, flagged, time_s}).
-// Unsent saves wait in localStorage (only the latest per item) and are re-sent until the
-// server acknowledges them; the server stores a save only if its seq is the highest for the
-// item, so re-sending is always safe. A reload or another device starts from the server's
+// Unsent saves wait in localStorage (only the latest per item) and are sent until the server
+// acknowledges them; the server keeps a save only if its seq is the highest for the item, so
+// sending one again is always safe. A reload or another device starts from the server's
 // answers; saves still waiting here (newer) are re-applied on top.
+//
+// When the server cannot take a save now the answers stay safe here and the status line says
+// so: a 503 (Kete is busy) is sent again after its Retry-After plus jitter (so a class does
+// not come back in step), a 409 "SendAgain" at once, a network failure after a back-off.
+// Other 409s (time is up, handed in) are final. Handing in goes through the same rules.
 (function () {
   "use strict";
   const root = document.getElementById("player");
@@ -12,26 +17,130 @@
   const sittingId = root.dataset.sitting;
   const csrf = root.dataset.csrf;
   const server = JSON.parse(document.getElementById("player-state").textContent);
-  const storeKey = "kete-sitting-" + sittingId;
-  const status = document.getElementById("save-status");
-  const pending = loadPending();
-  const itemTime = {};
-  let seq = Math.max(server.last_seq || 0, ...Object.values(pending).map((s) => s.seq), 0);
-  let active = null;
-  let activeSince = 0;
-  let sending = false;
-  let again = false;
+  const statusLine = document.getElementById("save-status");
+  const SAFE_HERE = "Your answers are safe on this device and will be sent";
 
+  function say(text, unsaved) {
+    statusLine.textContent = text;
+    statusLine.classList.toggle("unsaved", !!unsaved);
+  }
+
+  // --- saves waiting on this device ---------------------------------------------------
+  const storeKey = "kete-sitting-" + sittingId;
+  const pending = loadPending();
   function loadPending() {
     try { return JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch (e) { return {}; }
   }
   function keepPending() {
     try { localStorage.setItem(storeKey, JSON.stringify(pending)); } catch (e) { /* full */ }
   }
-  function say(text, unsaved) {
-    status.textContent = text;
-    status.classList.toggle("unsaved", !!unsaved);
+  function waiting() { return Object.keys(pending).length; }
+
+  // --- talking to the server: what an answer means for the request that got it ----------
+  // ok: done. again: send the same request after `wait` ms. closed: final refusal (say
+  // `detail`). lost: never storable (stop sending it). out: logged out.
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const jittered = (ms) => ms * (1 + Math.random() * 0.5);
+  let backoff = 1000;
+
+  async function post(path, body) {
+    try {
+      const response = await fetch(path, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return await outcomeOf(response);
+    } catch (e) {  // offline, or the server went away: try again later
+      backoff = Math.min(backoff * 2, 30000);
+      return { kind: "again", wait: jittered(backoff), why: "offline" };
+    }
   }
+
+  async function outcomeOf(response) {
+    if (response.ok) { backoff = 1000; return { kind: "ok" }; }
+    const body = await response.json().catch(() => ({}));
+    if (response.status === 503 || response.status === 429) {
+      const seconds = Number(response.headers.get("Retry-After")) || 2;
+      return { kind: "again", wait: jittered(seconds * 1000), why: "busy" };
+    }
+    if (response.status === 409 && body.error === "SendAgain") {
+      return { kind: "again", wait: 50 + Math.random() * 250, why: "clash" };
+    }
+    if (response.status === 409) return { kind: "closed", detail: body.detail };
+    if (response.status === 401 || response.status === 403) return { kind: "out" };
+    if (response.status >= 500) {
+      backoff = Math.min(backoff * 2, 30000);
+      return { kind: "again", wait: jittered(backoff), why: "error" };
+    }
+    return { kind: "lost" };  // 422: this save can never be stored; do not send it again
+  }
+
+  function sayNotSent(outcome) {
+    const seconds = Math.max(1, Math.round(outcome.wait / 1000));
+    if (outcome.why === "offline") {
+      say("Not saved yet: you seem to be offline. " + SAFE_HERE + " when you are back.", true);
+    } else if (outcome.why === "busy") {
+      say("Not saved yet: Kete is busy. " + SAFE_HERE + " in about " + seconds + " s.", true);
+    } else if (outcome.why === "error") {
+      say("Not saved yet: Kete had a problem. " + SAFE_HERE + " in about " + seconds + " s.", true);
+    }
+  }
+
+  // --- sending the waiting saves, one at a time, in a single loop ------------------------
+  let sending = false;
+  let loggedOut = false;
+  let notBefore = 0;     // a busy server asked us to wait until then
+  let wakeUp = null;
+
+  function later(ms) {
+    notBefore = Date.now() + ms;
+    clearTimeout(wakeUp);
+    wakeUp = setTimeout(() => { notBefore = 0; flush(); }, ms);
+  }
+
+  // Returns true when nothing is left waiting.
+  async function flush() {
+    if (sending || Date.now() < notBefore) return waiting() === 0;
+    sending = true;
+    let refused = false;
+    try {
+      while (waiting()) {
+        const [item, save] = Object.entries(pending)[0];
+        const outcome = await post("/api/v1/sittings/" + sittingId + "/answers", save);
+        if (outcome.kind === "again") {
+          sayNotSent(outcome);
+          if (outcome.why === "clash") { await sleep(outcome.wait); continue; }
+          later(outcome.wait);
+          return false;
+        }
+        if (outcome.kind === "out") {
+          loggedOut = true;
+          say("You have been logged out. Log in again: " + SAFE_HERE.toLowerCase() + " then.", true);
+          return false;
+        }
+        if (outcome.kind === "closed") {
+          refused = true;
+          say(outcome.detail || "Time is up or the test was handed in: answers can no longer change.", true);
+        }
+        // ok, closed or lost: this save is done with (a newer one of the item may be waiting)
+        if (pending[item] && pending[item].client_id === save.client_id) delete pending[item];
+        keepPending();
+      }
+      if (!refused) say("All answers saved.");
+      return true;
+    } finally {
+      sending = false;
+    }
+  }
+  window.addEventListener("online", () => { notBefore = 0; flush(); });
+  setInterval(() => { if (waiting()) flush(); }, 5000);
+
+  // --- recording answers ----------------------------------------------------------------
+  const itemTime = {};
+  let seq = Math.max(server.last_seq || 0, ...Object.values(pending).map((s) => s.seq), 0);
+  let active = null;
+  let activeSince = 0;
 
   function fieldsetOf(el) { return el.closest("fieldset.question"); }
   function responseOf(fs) {
@@ -60,7 +169,7 @@
     fs.classList.toggle("flagged", !!flagged);
   }
 
-  // --- time on each item (for the rapid-guessing check) -------------------------------
+  // time on each item (for the rapid-guessing check)
   function settleTime(now) {
     if (active) itemTime[active] = (itemTime[active] || 0) + (now - activeSince) / 1000;
     activeSince = now;
@@ -73,7 +182,6 @@
     active = id;
   });
 
-  // --- saving -----------------------------------------------------------------------------
   function record(fs) {
     settleTime(Date.now());
     seq += 1;
@@ -88,44 +196,6 @@
     keepPending();
     flush();
   }
-  async function send(save) {
-    const response = await fetch("/api/v1/sittings/" + sittingId + "/answers", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify(save),
-    });
-    if (response.ok || response.status === 409 || response.status === 422) {
-      if (response.status === 409) say("Time is up or the test was handed in: answers can no longer change.", true);
-      return true;  // stored, already stored, or never storable: stop re-sending it
-    }
-    if (response.status === 401 || response.status === 403) {
-      say("You have been logged out. Log in again: your answers are kept on this device.", true);
-    }
-    return false;
-  }
-  async function flush() {
-    if (sending) { again = true; return; }
-    sending = true;
-    try {
-      for (const [item, save] of Object.entries(pending)) {
-        let ok = false;
-        try { ok = await send(save); } catch (e) { ok = false; }
-        if (!ok) {
-          say("Not saved yet: you seem to be offline. Keep going; we will save when you are back.", true);
-          return;
-        }
-        if (pending[item] && pending[item].client_id === save.client_id) delete pending[item];
-        keepPending();
-      }
-      if (Object.keys(pending).length === 0) say("All answers saved.");
-    } finally {
-      sending = false;
-      if (again) { again = false; flush(); }  // saves made while this round was sending
-    }
-  }
-  window.addEventListener("online", flush);
-  setInterval(() => { if (Object.keys(pending).length) flush(); }, 5000);
-
   document.getElementById("answers").addEventListener("change", (event) => {
     const fs = fieldsetOf(event.target);
     if (fs) record(fs);
@@ -140,15 +210,18 @@
     const fs = document.getElementById("item-" + save.item_id);
     if (fs) applyResponse(fs, save.response, save.flagged);
   }
-  if (Object.keys(pending).length) flush();
+  if (waiting()) flush();
 
   // --- review and hand in -------------------------------------------------------------
   const submitForm = document.getElementById("submit-form");
+  function openQuestions() {
+    return [...document.querySelectorAll("fieldset.question")].filter(
+      (fs) => fs.dataset.section === "test" && (responseOf(fs) === null || fs.querySelector(".flag-box").checked));
+  }
   function review() {
     const list = document.getElementById("review-list");
     list.textContent = "";
-    const open = [...document.querySelectorAll("fieldset.question")].filter(
-      (fs) => fs.dataset.section === "test" && (responseOf(fs) === null || fs.querySelector(".flag-box").checked));
+    const open = openQuestions();
     for (const fs of open) {
       const li = document.createElement("li");
       const a = document.createElement("a");
@@ -166,16 +239,37 @@
   }
   document.getElementById("answers").addEventListener("change", review);
   review();
-  submitForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    await flush();
-    if (Object.keys(pending).length) {
-      say("Some answers are not saved yet. Stay connected, then hand in again.", true);
+
+  // Every waiting save first, then the hand-in itself; both wait out a busy server.
+  let handingIn = false;
+  async function handIn() {
+    if (handingIn) return;
+    handingIn = true;
+    const button = submitForm.querySelector("button");
+    button.disabled = true;
+    while (!(await flush()) && !loggedOut) await sleep(Math.max(250, notBefore - Date.now()));
+    let outcome = { kind: "out" };
+    if (!loggedOut) {
+      say("Handing in your test…");
+      while ((outcome = await post("/api/v1/sittings/" + sittingId + "/submit")).kind === "again") {
+        say(outcome.why === "offline"
+          ? "Not handed in yet: you seem to be offline. " + SAFE_HERE + " when you are back."
+          : "Not handed in yet: Kete is busy. " + SAFE_HERE + " in a moment.", true);
+        await sleep(outcome.wait);
+      }
+    }
+    if (outcome.kind === "out") {  // log in again, then hand in: nothing is lost meanwhile
+      say("You have been logged out. Log in again to hand in: " + SAFE_HERE.toLowerCase() + " then.", true);
+      handingIn = button.disabled = false;
       return;
     }
-    const open = document.getElementById("review-list").children.length;
+    window.location.assign("/student/results/" + sittingId);
+  }
+  submitForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const open = openQuestions().length;
     if (open && !window.confirm(open + " question(s) are unanswered or flagged. Hand in anyway?")) return;
-    submitForm.submit();
+    handIn();
   });
 
   // --- timer ------------------------------------------------------------------------------
@@ -194,7 +288,7 @@
       if (left === 0) {
         clearInterval(timer);
         say("Time is up: handing in your test.");
-        flush().then(() => submitForm.submit());
+        handIn();
       }
     };
     const timer = setInterval(tick, 1000);

@@ -1,4 +1,5 @@
-"""A live Kete server on a real SQLite file and Debian's Chromium driven by Playwright.
+"""A live Kete server on a real SQLite file (with its job worker, as ``kete serve`` runs on
+the embedded default) and Debian's Chromium driven by Playwright.
 
 Skips with a clear reason where Chromium is missing; CI installs it, and in CI a skip fails.
 """
@@ -16,6 +17,7 @@ import pytest
 import uvicorn
 
 from app import config, db
+from app.jobs import queue, start_embedded_worker
 from app.migrate import upgrade
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,7 +53,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[
         if server.started:
             break
         time.sleep(0.05)
+    queue.flush()  # jobs other tests of this process queued belong to their own databases
+    worker = start_embedded_worker()  # the embedded default: hand-ins are scored by jobs
     yield lambda: f"http://127.0.0.1:{port}"
+    worker.stop(graceful=True)
     server.should_exit = True
     thread.join(timeout=10)
     db.get_engine().dispose()

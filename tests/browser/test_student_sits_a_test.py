@@ -3,11 +3,13 @@ and every answer arrives once; then the teacher opens the class report and the p
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app import db
 from app.delivery.models import Answer, Result, Sitting
@@ -96,7 +98,7 @@ def _sit_the_test(seed: Seed, browser) -> None:  # type: ignore[no-untyped-def]
     assert asked and "flagged" in asked[0]
     screenshot(page, "student-handed-in")
     with db.get_sessionmaker()() as session:
-        sitting = session.scalars(select(Sitting)).one()
+        sitting = wait_scored(session)
         answers = {a.item_id: a.response for a in session.scalars(
             select(Answer).where(Answer.sitting_id == sitting.id))}
         count = session.scalar(select(func.count()).select_from(Answer).where(
@@ -108,6 +110,18 @@ def _sit_the_test(seed: Seed, browser) -> None:  # type: ignore[no-untyped-def]
         assert last is not None and last.response == "B" and last.flagged  # keyboard only
         assert session.scalar(select(Result).where(Result.sitting_id == sitting.id))
     context.close()
+
+
+def wait_scored(session: Session, seconds: float = 60) -> Sitting:
+    """The one sitting, once its scoring job (queued by the hand-in) has scored it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        sitting = session.scalars(select(Sitting).execution_options(
+            populate_existing=True)).one()
+        if sitting.status == "scored" or time.monotonic() > deadline:
+            return sitting
+        session.rollback()
+        time.sleep(0.1)
 
 
 def _read_the_reports(seed: Seed, browser) -> None:  # type: ignore[no-untyped-def]

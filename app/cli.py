@@ -267,7 +267,7 @@ def _register_domain_commands() -> None:
     from app.calibration import params_cli as calibration_params
     from app.impact import commands as impact
     from app.loadtest.command import load_command
-    from app.reports import bench as report_bench
+    from app.reports import bench_cli as report_bench
 
     calibration_params.register(params_cli)
     norms_cli.register(cli)

@@ -23,7 +23,6 @@ from app.loadtest import report, server
 from app.loadtest.calls import Caller, Record
 from app.loadtest.cohort import Cohort, SetupError, Staff, prepare
 from app.loadtest.student import Outcome, run_student
-from app.loadtest.verify import check, count_scored
 
 
 @dataclass
@@ -111,6 +110,8 @@ async def kill_and_restart(plan: Plan) -> None:
 async def wait_scored(plan: Plan, outcomes: list[Outcome]) -> float | None:
     """Seconds from the last acknowledged hand-in until every handed-in sitting has a
     result, or None if that did not happen within ``--score-timeout``."""
+    from app.loadtest.verify import count_scored  # the database layer only when it is needed
+
     ids = [o.sitting_id for o in outcomes if o.handed_in and o.sitting_id is not None]
     last = max((o.handed_in_at or 0.0 for o in outcomes), default=time.monotonic())
     deadline = time.monotonic() + plan.score_timeout
@@ -133,6 +134,8 @@ async def run(plan: Plan, cohort: Cohort) -> None:
         outcomes, wall = await burst(http, plan, cohort, record)
         burst_cpu = time.process_time() - cpu
     scored_after = await wait_scored(plan, outcomes)
+    from app.loadtest.verify import check
+
     checked = await asyncio.to_thread(check, plan.database_url, outcomes)
     report.show(report.Figures(
         students=plan.students, items=cohort.form_items, resaves=plan.resaves,

@@ -77,9 +77,9 @@ def _time(run: Callable[[], object], repeats: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def bench_command(students: int = typer.Option(30, help="Class size."),
-                  repeats: int = typer.Option(3, help="Timed runs of each (median).")) -> None:
-    """Time the class report and a pathway as HTML and PDF for a synthetic class."""
+def run_bench(students: int, repeats: int) -> None:
+    """Time the class report and a pathway as HTML and PDF for a synthetic class and print
+    the medians beside the goals."""
     results = synthetic_class(students)
     scale, norms = demo_scale(), demo_norms()
     cases: dict[str, Callable[[], object]] = {

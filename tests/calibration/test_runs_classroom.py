@@ -20,9 +20,9 @@ from app.itembank import service as items
 from app.itembank.schemas import ItemCreate
 from app.people import service as people
 from app.people.dependencies import SESSION_COOKIE
-from tests.people.builders import cookie_and_csrf
 from tests.calibration.test_runs import _makers
 from tests.factories import framework, item_data
+from tests.people.builders import cookie_and_csrf
 
 N_ANCHORS, N_SILENT, N_NEW = 16, 4, 6
 ATTITUDE = {"subject": "maths", "kind": "attitude", "strand": None, "objective": None,

@@ -10,12 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.calibration import jobs, review, runs
+from app.calibration import field_trial, jobs, review, runs
 from app.calibration.models import CalibrationRun
 from app.calibration.schemas import RunCreate
 from app.db import SessionDep, StepRoute
 from app.errors import AppError
-from app.itembank.curricula import get_all_subjects
+from app.itembank.curricula import get_all_subjects, get_subject
 from app.people import audit
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
@@ -37,8 +37,10 @@ def _list(request: Request, session: Session, login: AuthSession, *, error: str 
     subjects = {s.id: s for s in get_all_subjects(session)}
     drifted = [(r, [d["item_id"] for d in (r.report or {}).get("drift", []) if d["drifting"]])
                for r in all_runs if r.status in ("succeeded", "approved")]
+    trials = {s.id: field_trial.progress(session, subject_id=s.id) for s in subjects.values()}
     return templates.TemplateResponse(request, "calibration_runs.html", {
         "login": login, "runs": all_runs, "subjects": subjects, "models": MODELS,
+        "trials": {k: v for k, v in trials.items() if v},
         "drifted": [(r, codes) for r, codes in drifted if codes], "error": error,
         "sent": sent or {}}, status_code=status_code)
 
@@ -86,7 +88,13 @@ def _run_create(session: Session, sent: dict[str, str]) -> RunCreate:
         "anchored": sent["anchored"] == "on", "window_start": _day(sent["window_start"]),
         "window_end": _day(sent["window_end"], end=True)}
     choice = sent["items"]
-    if choice == "codes":
+    if choice == "ready":
+        subject = get_subject(session, code=sent["subject"])
+        body["item_codes"] = field_trial.ready_codes(session, subject_id=subject.id)
+        if not body["item_codes"]:
+            raise ValueError(f"No {subject.name.lower()} trial item has reached its target "
+                             "number of responses yet.")
+    elif choice == "codes":
         body["item_codes"] = [c for c in sent["codes"].replace(",", " ").split() if c]
         if not body["item_codes"]:
             raise ValueError("Enter the codes of the items to estimate, or choose trial items.")

@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.calibration import runs, service
+from app.calibration import field_trial, runs, service
 from app.calibration.files import ResponseTable
+from app.calibration.models import FieldTrialSetting
 from app.calibration.schemas import CalibrationCreate, RunCreate
 from app.delivery.service import record_table
 from app.irt.parameters import ItemParameters
@@ -185,3 +186,27 @@ def test_pages_start_follow_retry_and_discard(client: TestClient, session: Sessi
     assert retried.status_code == 303 and runs.get(session, run_id=run_id).status == "queued"
     refused = client.post(f"/calibration/runs/{run_id}/discard", data={"csrf": csrf})
     assert refused.status_code == 409 and "only a failed run" in refused.text
+
+
+def test_field_trial_progress_queues_items_that_reach_their_target(
+        client: TestClient, session: Session) -> None:
+    rng = np.random.default_rng(27)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng, n=320, answered=("T",))
+    subject_id = framework(session).id
+    progress = field_trial.progress(session, subject_id=subject_id)
+    assert {p.code: p.responses for p in progress} == {f"T{j:02d}": 320 for j in range(N_NEW)}
+    assert field_trial.ready_codes(session, subject_id=subject_id) == [
+        f"T{j:02d}" for j in range(N_NEW)]
+    session.add(FieldTrialSetting(subject_id=subject_id, target=500))
+    session.flush()
+    assert field_trial.ready_codes(session, subject_id=subject_id) == []
+    staff = people.create_staff(session, email="psy@example.org", name="P",
+                                role="psychometrician", password="pw-12345")
+    token, csrf = cookie_and_csrf(session, staff)
+    client.cookies.set(SESSION_COOKIE, token)
+    page = client.get("/calibration/runs")
+    assert "6 trial item(s), 0 ready" in page.text and "320 of 500" in page.text
+    refused = client.post("/calibration/runs", data={
+        "csrf": csrf, "subject": "maths", "label": "x", "items": "ready", "model": "2pl"})
+    assert refused.status_code == 422 and "reached its target" in refused.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -129,22 +129,31 @@ def _sentence(exc: Exception) -> str:
 
 
 @router.get("/calibration/runs/{run_id}", response_class=HTMLResponse)
-def run_review(run_id: int, request: Request, session: SessionDep, login: ReaderPage) -> Response:
+def run_review(run_id: int, request: Request, session: SessionDep, login: ReaderPage,
+               show: Annotated[str, Query(max_length=20)] = "all",
+               sort: Annotated[str, Query(max_length=20)] = "fit",
+               find: Annotated[str, Query(max_length=64)] = "",
+               page: Annotated[int, Query(ge=1, le=100000)] = 1) -> Response:
     try:
         run = runs.get(session, run_id=run_id)
     except AppError:
         return templates.TemplateResponse(request, "not_found.html", {
             "login": login, "what": f"calibration run {run_id}"}, status_code=404)
-    context = {"login": login, **review.review(session, run)}
+    view = review.TableView(show if show in review.SHOWS else "all", sort, find.strip(), page)
+    context = {"login": login, **review.review(session, run, view)}
     return templates.TemplateResponse(request, "calibration_review.html", context)
 
 
 @router.post("/calibration/runs/{run_id}/approve")
-def run_approve(run_id: int, session: SessionDep, login: WriterPage, csrf: Csrf) -> Response:
+def run_approve(run_id: int, session: SessionDep, login: WriterPage, csrf: Csrf,
+                reason: Annotated[str, Form(max_length=1000)] = "",
+                leave_out: Annotated[str, Form(max_length=5)] = "") -> Response:
     check_csrf(login, csrf)
-    calibration = runs.approve(session, run=runs.get(session, run_id=run_id))
+    run = runs.get(session, run_id=run_id)
+    calibration = runs.approve(session, run=run, reason=reason, leave_out=leave_out == "on")
     audit.record(session, actor=Caller.of_staff(login.staff), action="calibration.approve",
-                 target=f"calibration-run:{run_id}", detail={"calibration": calibration.id})
+                 target=f"calibration-run:{run_id}",
+                 detail={"calibration": calibration.id, **run.report.get("approval", {})})
     return RedirectResponse(f"/calibration/runs/{run_id}", status_code=303)
 
 

@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.calibration import service
+from app.calibration import gates, service
 from app.calibration.analysis import RunData, RunResult, analyse
 from app.calibration.convert import from_item_parameters, to_item_parameters
 from app.calibration.models import Calibration, CalibrationRun
@@ -164,17 +164,45 @@ def _link_to(session: Session, calibration: Calibration, result: RunResult,
             "common_items": len(linked.common_items), "parent": active.id}
 
 
-def approve(session: Session, *, run: CalibrationRun) -> Calibration:
-    """Make the run's calibration its subject's active one."""
+def approve(session: Session, *, run: CalibrationRun, reason: str = "",
+            leave_out: bool = False) -> Calibration:
+    """Make the run's calibration its subject's active one.
+
+    Items failing the quality gates need either an explicit ``reason`` (kept with the run and
+    in the audit log) or ``leave_out``: their estimates are dropped from the new calibration,
+    so they keep the parameters they had (trial items stay off the scale). Approving changes
+    no stored result: every score keeps the calibration it was made with.
+    """
     if run.status != "succeeded" or run.result_id is None:
         raise Conflict(f"Run {run.id} is {run.status}; only a succeeded run can be approved.")
-    calibration = service.activate(session, calibration=service.get(
-        session, calibration_id=run.result_id))
+    failing = gates.item_failures(run.report)
+    if gates.run_failures(run.report):
+        failing["(run)"] = gates.run_failures(run.report)
+    result = service.get(session, calibration_id=run.result_id)
+    left_out: list[str] = []
+    if failing and leave_out:
+        left_out = _leave_out(session, run, result, set(failing) - {"(run)"})
+    elif failing and len(reason.strip()) < 3:
+        raise Conflict(f"{len(failing)} item(s) fail the quality gates ("
+                       f"{', '.join(sorted(failing)[:10])}{' …' if len(failing) > 10 else ''}). "
+                       "Give a reason for approving them anyway, or leave them out.")
+    calibration = service.activate(session, calibration=result)
     run.status = "approved"
+    run.report = {**run.report, "approval": {"failing": sorted(failing), "reason": reason.strip(),
+                                             "left_out": left_out}}
     run.message = (f"Approved: calibration {calibration.id} is the active calibration; earlier "
                    "scores keep the calibration they were made with.")
     session.flush()
     return calibration
+
+
+def _leave_out(session: Session, run: CalibrationRun, result: Calibration,
+               codes: set[str]) -> list[str]:
+    """Replace failing estimated items' parameters by the active ones (or none)."""
+    estimated = {r["item_id"] for r in run.report.get("items", []) if not r["anchor"]}
+    chosen = sorted(codes & estimated)
+    service.revert_items(session, calibration=result, codes=chosen)
+    return chosen
 
 
 def retry(session: Session, *, run: CalibrationRun) -> CalibrationRun:

@@ -210,3 +210,63 @@ def test_field_trial_progress_queues_items_that_reach_their_target(
     refused = client.post("/calibration/runs", data={
         "csrf": csrf, "subject": "maths", "label": "x", "items": "ready", "model": "2pl"})
     assert refused.status_code == 422 and "reached its target" in refused.text
+
+
+def _misfit_run(session: Session) -> runs.CalibrationRun:
+    """T00's real curve has a 0.35 floor and a steep slope; the run fits it as 2PL."""
+    rng = np.random.default_rng(28)
+    truth = _classroom_bank(session, rng)
+    n = 2500
+    keep = [j for j, c in enumerate(truth.item_ids) if c[0] in "AT"]
+    theta = rng.normal(0.3, 1.1, n)
+    scores = simulate_responses(truth.subset(keep), theta, rng)
+    floor = ItemParameters.from_records([{"item_id": "T00", "model": "3pl", "a": 2.0,
+                                          "b": 0.8, "c": 0.35}])
+    scores[:, [truth.item_ids[j] for j in keep].index("T00")] = simulate_responses(
+        floor, theta, rng)[:, 0]
+    table = ResponseTable.from_dense(scores, [f"sitting:{i}" for i in range(n)],
+                                     [truth.item_ids[j] for j in keep])
+    record_table(session, table=table, subject_id=framework(session).id, source="sitting",
+                 observed_at=datetime(2026, 3, 1, tzinfo=UTC))
+    run = _run(session)
+    assert run.status == "succeeded", run.message
+    return run
+
+
+def test_approval_gates_failing_items(client: TestClient, session: Session) -> None:
+    run = _misfit_run(session)
+    rows = {r["item_id"]: r for r in run.report["items"]}
+    assert all(r["fit_df"] > 0 for r in rows.values() if not r["anchor"])  # valid df, all
+    assert rows["T00"]["fit_q"] < 0.05
+    assert sum(r["fit_q"] < 0.05 for r in rows.values() if not r["anchor"]) == 1
+    staff = people.create_staff(session, email="psy@example.org", name="P",
+                                role="psychometrician", password="pw-12345")
+    token, csrf = cookie_and_csrf(session, staff)
+    client.cookies.set(SESSION_COOKIE, token)
+    page = client.get(f"/calibration/runs/{run.id}", params={"show": "estimated"})
+    assert page.status_code == 200 and "Curves of the flagged items" in page.text
+    first_row = page.text.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert "T00" in first_row and "fails:" in first_row  # failing items first
+    filtered = client.get(f"/calibration/runs/{run.id}", params={"find": "T03"})
+    assert "1 of" in filtered.text
+    refused = client.post(f"/calibration/runs/{run.id}/approve", data={"csrf": csrf})
+    assert refused.status_code == 409 and "T00" in refused.text
+    approved = client.post(f"/calibration/runs/{run.id}/approve",
+                           data={"csrf": csrf, "leave_out": "on"}, follow_redirects=False)
+    assert approved.status_code == 303
+    session.expire_all()
+    run = runs.get(session, run_id=run.id)
+    assert run.status == "approved" and run.report["approval"]["left_out"] == ["T00"]
+    result = service.get(session, calibration_id=run.result_id)  # type: ignore[arg-type]
+    placed = {p.item for p in service.parameters(session, calibration=result)}
+    assert "T00" not in placed and {"T01", "T05", "A00", "S00"} <= placed
+
+
+def test_approval_with_a_reason_keeps_the_failing_item(session: Session) -> None:
+    run = _misfit_run(session)
+    with pytest.raises(Exception, match="fail the quality gates"):
+        runs.approve(session, run=run)
+    runs.approve(session, run=run, reason="floor effect expected; kept for the pilot")
+    assert run.report["approval"]["reason"].startswith("floor effect")
+    result = service.get(session, calibration_id=run.result_id)  # type: ignore[arg-type]
+    assert "T00" in {p.item for p in service.parameters(session, calibration=result)}

@@ -112,7 +112,8 @@ def test_preview(form_id: int, request: Request, session: SessionDep, login: Rea
             raise AppError("not yours")
     except AppError:
         return templates.TemplateResponse(request, "not_found.html", {
-            "login": login, "what": f"test {form_id}"}, status_code=404)
+            "login": login, "what": f"test {form_id}",
+            "back": ("/tests", "Back to the tests")}, status_code=404)
     return templates.TemplateResponse(request, "tests_preview.html", {
         "login": login, "form": service.to_read(session, form), "message": message,
         "may_edit": service.may_edit(form, Caller.of_staff(login.staff))})

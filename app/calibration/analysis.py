@@ -14,11 +14,10 @@ from typing import Any
 import numpy as np
 
 from app.irt.dif import mantel_haenszel, polytomous_dif
-from app.irt.drift import anchor_drift
+from app.irt.drift import anchor_drift, purify_anchors
 from app.irt.estimation.mml import MMLEstimator
 from app.irt.estimation.responses import ResponseMatrix
 from app.irt.fit import classical_statistics, mean_squares, sx2
-from app.irt.linking import link
 from app.irt.parameters import ItemParameters
 from app.irt.scoring import score_eap
 
@@ -39,6 +38,8 @@ class RunData:
     max_scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
     groups: dict[str, np.ndarray] = field(default_factory=dict)
     """Group variable → label per person ``(n_persons,)`` (None: unknown), for DIF."""
+    unanswered: list[str] = field(default_factory=list)
+    """Chosen items with no response in the window: not estimated, parameters kept."""
 
     def matrix(self) -> ResponseMatrix:
         return ResponseMatrix.from_long(self.person, self.item, self.score,
@@ -74,6 +75,7 @@ def analyse(data: RunData, progress: Progress, max_iter: int = 500,
             "sd": float(estimator.sd_)},
         "items": _item_rows(params, dense, data, persons.theta),
         "persons": _theta_histogram(persons.theta),
+        "unanswered": list(data.unanswered),
     }
     progress(0.9, "DIF")
     report["dif"] = _dif(params, dense, data, persons.theta)
@@ -147,13 +149,18 @@ def _dif_rows(params: ItemParameters, dense: np.ndarray, labels: np.ndarray, ref
 
 def _drift(data: RunData, dense: np.ndarray) -> list[dict[str, Any]]:
     """Anchors estimated freely on these data, linked onto their bank values by
-    Stocking–Lord, compared with those values: who has moved?"""
-    if data.anchors is None or data.anchors.n_items < 2:
+    Stocking–Lord, compared with those values: who has moved?
+
+    The link is purified iteratively (the worst drifting anchor out, relink, until none
+    drifts), because a drifting anchor pulls the link and hides part of its own move; every
+    anchor is then judged against the purified link (``purified``: left out of it)."""
+    if data.anchors is None or data.anchors.n_items < 3:
         return []
     free = MMLEstimator(data.models, standard_errors=False, tol=1e-3).fit(
         data.matrix(), data.item_ids).params_
-    linked = link(free, data.anchors, "stocking-lord").transformed
-    return anchor_drift(linked, data.anchors).rows()
+    clean, _table, dropped = purify_anchors(free, data.anchors, "stocking-lord")
+    rows = anchor_drift(clean.transformed, data.anchors).rows()
+    return [{**row, "purified": row["item_id"] in dropped} for row in rows]
 
 
 def _theta_histogram(theta: np.ndarray) -> dict[str, list[float]]:

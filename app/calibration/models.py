@@ -43,7 +43,7 @@ class CutScore(Base):
     score: Mapped[float] = mapped_column(Float)
 
 
-RUN_STATES = ("queued", "running", "succeeded", "failed", "approved")
+RUN_STATES = ("queued", "running", "succeeded", "failed", "approved", "discarded")
 
 
 class CalibrationRun(Base):
@@ -63,6 +63,8 @@ class CalibrationRun(Base):
     tolerance: Mapped[float] = mapped_column(Float, default=1e-3)
     item_statuses: Mapped[list[Any]] = mapped_column(default=list)
     item_codes: Mapped[list[Any]] = mapped_column(default=list)
+    dropped_anchors: Mapped[list[Any]] = mapped_column(default=list)
+    """Anchors left out of the anchor set and estimated afresh: ``[{"item", "reason"}]``."""
     window_start: Mapped[datetime | None]
     window_end: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(12), default="queued", index=True)

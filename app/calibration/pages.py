@@ -1,15 +1,21 @@
-"""Psychometricians' pages: calibration runs, their review, and approval."""
+"""Psychometricians' pages: start, follow, retry, discard, review and approve calibration runs."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
-from app.calibration import review, runs
+from app.calibration import jobs, review, runs
+from app.calibration.models import CalibrationRun
+from app.calibration.schemas import RunCreate
 from app.db import SessionDep, StepRoute
 from app.errors import AppError
+from app.itembank.curricula import get_all_subjects
 from app.people import audit
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
@@ -19,12 +25,99 @@ from app.ui.templates import templates
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
 ReaderPage = Annotated[AuthSession, require_page("calibrations:read")]
 WriterPage = Annotated[AuthSession, require_page("calibrations:write")]
+Csrf = Annotated[str, Form(max_length=100)]
+MODELS = {"auto": "3PL for choice items, 2PL for the rest (GPCM for partial credit)",
+          "rasch": "Rasch (PCM for partial credit)", "2pl": "2PL (GPCM for partial credit)",
+          "3pl": "3PL (GPCM for partial credit)", "grm": "2PL, graded response for partial credit"}
+
+
+def _list(request: Request, session: Session, login: AuthSession, *, error: str = "",
+          sent: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    all_runs = runs.get_all(session)
+    subjects = {s.id: s for s in get_all_subjects(session)}
+    drifted = [(r, [d["item_id"] for d in (r.report or {}).get("drift", []) if d["drifting"]])
+               for r in all_runs if r.status in ("succeeded", "approved")]
+    return templates.TemplateResponse(request, "calibration_runs.html", {
+        "login": login, "runs": all_runs, "subjects": subjects, "models": MODELS,
+        "drifted": [(r, codes) for r, codes in drifted if codes], "error": error,
+        "sent": sent or {}}, status_code=status_code)
 
 
 @router.get("/calibration/runs", response_class=HTMLResponse)
 def run_list(request: Request, session: SessionDep, login: ReaderPage) -> Response:
-    return templates.TemplateResponse(request, "calibration_runs.html",
-                                      {"login": login, "runs": runs.get_all(session)})
+    return _list(request, session, login)
+
+
+@router.post("/calibration/runs")
+def run_start(request: Request, session: SessionDep, login: WriterPage, csrf: Csrf,
+              background: BackgroundTasks,
+              subject: Annotated[str, Form(max_length=40)],
+              label: Annotated[str, Form(max_length=120)],
+              items: Annotated[str, Form(max_length=40)] = "trial",
+              codes: Annotated[str, Form(max_length=20000)] = "",
+              model: Annotated[str, Form(max_length=10)] = "auto",
+              anchored: Annotated[str, Form(max_length=5)] = "",
+              window_start: Annotated[str, Form(max_length=10)] = "",
+              window_end: Annotated[str, Form(max_length=10)] = "",
+              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """Start a run from the form; a form that cannot be run is shown again with why."""
+    check_csrf(login, csrf)
+    sent = {"subject": subject, "label": label, "items": items, "codes": codes,
+            "model": model, "anchored": anchored, "window_start": window_start,
+            "window_end": window_end, "reason": reason}
+    try:
+        body = _run_create(session, sent)
+        run = runs.request(session, data=body, requested_by=login.staff.email)
+    except (AppError, ValidationError, ValueError) as exc:
+        return _list(request, session, login, error=_sentence(exc), sent=sent,
+                     status_code=422)
+    audit.record(session, actor=Caller.of_staff(login.staff), action="calibration.run",
+                 target=f"calibration-run:{run.id}",
+                 detail={"dropped_anchors": run.dropped_anchors} if run.dropped_anchors else {})
+    background.add_task(jobs.enqueue, run.id)  # after the response, so after the commit
+    return RedirectResponse(f"/calibration/runs/{run.id}", status_code=303)
+
+
+def _run_create(session: Session, sent: dict[str, str]) -> RunCreate:
+    """The form as a run request: trial items, chosen codes, or anchors that drifted in an
+    earlier run (dropped from the anchor set with the reason given, and estimated afresh)."""
+    body: dict[str, object] = {
+        "subject": sent["subject"], "label": sent["label"].strip(), "model": sent["model"],
+        "anchored": sent["anchored"] == "on", "window_start": _day(sent["window_start"]),
+        "window_end": _day(sent["window_end"], end=True)}
+    choice = sent["items"]
+    if choice == "codes":
+        body["item_codes"] = [c for c in sent["codes"].replace(",", " ").split() if c]
+        if not body["item_codes"]:
+            raise ValueError("Enter the codes of the items to estimate, or choose trial items.")
+    elif choice.startswith("drift:"):
+        earlier = runs.get(session, run_id=int(choice.removeprefix("drift:")))
+        codes = [d["item_id"] for d in earlier.report.get("drift", []) if d["drifting"]]
+        if len(sent["reason"].strip()) < 3:
+            raise ValueError("Say why the drifting anchors are dropped (it is kept in the "
+                             "audit log).")
+        body["item_codes"] = codes
+        body["drop_anchors"] = [{"item": c, "reason": sent["reason"].strip()} for c in codes]
+    return RunCreate.model_validate(body)
+
+
+def _day(text: str, *, end: bool = False) -> datetime | None:
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"“{text}” is not a date (use YYYY-MM-DD).") from None
+    return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
+
+
+def _sentence(exc: Exception) -> str:
+    if isinstance(exc, AppError):
+        return exc.detail
+    if isinstance(exc, ValidationError):
+        return " ".join(f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}."
+                        for e in exc.errors())
+    return str(exc)
 
 
 @router.get("/calibration/runs/{run_id}", response_class=HTMLResponse)
@@ -39,10 +132,32 @@ def run_review(run_id: int, request: Request, session: SessionDep, login: Reader
 
 
 @router.post("/calibration/runs/{run_id}/approve")
-def run_approve(run_id: int, session: SessionDep, login: WriterPage,
-                csrf: Annotated[str, Form(max_length=100)]) -> Response:
+def run_approve(run_id: int, session: SessionDep, login: WriterPage, csrf: Csrf) -> Response:
     check_csrf(login, csrf)
     calibration = runs.approve(session, run=runs.get(session, run_id=run_id))
     audit.record(session, actor=Caller.of_staff(login.staff), action="calibration.approve",
                  target=f"calibration-run:{run_id}", detail={"calibration": calibration.id})
     return RedirectResponse(f"/calibration/runs/{run_id}", status_code=303)
+
+
+@router.post("/calibration/runs/{run_id}/retry")
+def run_retry(run_id: int, session: SessionDep, login: WriterPage, csrf: Csrf,
+              background: BackgroundTasks) -> Response:
+    check_csrf(login, csrf)
+    run = runs.retry(session, run=runs.get(session, run_id=run_id))
+    _audit(session, login, "calibration.retry", run)
+    background.add_task(jobs.enqueue, run.id)
+    return RedirectResponse(f"/calibration/runs/{run_id}", status_code=303)
+
+
+@router.post("/calibration/runs/{run_id}/discard")
+def run_discard(run_id: int, session: SessionDep, login: WriterPage, csrf: Csrf) -> Response:
+    check_csrf(login, csrf)
+    run = runs.discard(session, run=runs.get(session, run_id=run_id))
+    _audit(session, login, "calibration.discard", run)
+    return RedirectResponse(f"/calibration/runs/{run_id}", status_code=303)
+
+
+def _audit(session: Session, login: AuthSession, action: str, run: CalibrationRun) -> None:
+    audit.record(session, actor=Caller.of_staff(login.staff), action=action,
+                 target=f"calibration-run:{run.id}", detail={})

@@ -21,7 +21,7 @@ def review(session: Session, run: CalibrationRun) -> dict[str, Any]:
     """Tables and charts for one run (empty charts until it has succeeded)."""
     report = run.report or {}
     items = report.get("items", [])
-    out: dict[str, Any] = {"run": run, "diagnostics": report.get("diagnostics"),
+    out: dict[str, Any] = {"run": run, "report": report, "diagnostics": report.get("diagnostics"),
                            "items": items, "drift": report.get("drift", []),
                            "dif": report.get("dif", []), "charts": {}}
     if not items:

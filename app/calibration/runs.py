@@ -9,24 +9,26 @@ run estimated.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-import numpy as np
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.calibration import service
 from app.calibration.analysis import RunData, RunResult, analyse
 from app.calibration.convert import from_item_parameters, to_item_parameters
-from app.calibration.models import Calibration, CalibrationRun, ItemParameter
-from app.calibration.responses import ScoredResponse
+from app.calibration.models import Calibration, CalibrationRun
+from app.calibration.run_data import load_data
 from app.calibration.schemas import RunCreate
 from app.db import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import AppError, Conflict, InvalidInput, NotFound
 from app.irt.linking import link
 from app.itembank.curricula import get_subject
-from app.itembank.models import Item, ItemRevision, Subject
+from app.itembank.models import Subject
+
+log = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=10)
 
@@ -41,7 +43,8 @@ def request(session: Session, *, data: RunCreate, requested_by: str) -> Calibrat
                          anchored=data.anchored, tolerance=data.tolerance,
                          item_statuses=list(data.item_statuses),
                          item_codes=list(data.item_codes), window_start=data.window_start,
-                         window_end=data.window_end, requested_by=requested_by)
+                         window_end=data.window_end, requested_by=requested_by,
+                         dropped_anchors=[d.model_dump() for d in data.drop_anchors])
     session.add(run)
     session.flush()
     return run
@@ -89,11 +92,25 @@ def execute(make_session: sessionmaker[Session], run_id: int) -> None:
             _store(session, get(session, run_id=run_id), data, result)
             session.commit()
     except Exception as exc:  # any failure is the run's outcome, shown to the psychometrician
+        if not isinstance(exc, AppError | ValueError):
+            log.exception("calibration run %s failed", run_id)
         with make_session() as session:
             run = get(session, run_id=run_id)
             run.status, run.finished_at = "failed", utcnow()
-            run.message = f"{type(exc).__name__}: {exc}"
+            run.message = failure_sentence(exc)
             session.commit()
+
+
+def failure_sentence(exc: Exception) -> str:
+    """Why a run failed, as a sentence the psychometrician can act on (never a traceback)."""
+    if isinstance(exc, AppError):
+        return str(exc.detail)
+    if isinstance(exc, ValueError):  # the estimator refusing its data names the items
+        text = str(exc).rstrip(".")
+        return (f"The estimation could not start: {text[0].lower()}{text[1:]}. Leave those "
+                "items out (choose items by code) or widen the window, then retry.")
+    return ("The run stopped on an unexpected error (logged on the server as calibration run "
+            "failure). Retry it; if it fails again, tell the Kete administrators.")
 
 
 def _progress_writer(make_session: sessionmaker[Session], run_id: int
@@ -109,96 +126,6 @@ def _progress_writer(make_session: sessionmaker[Session], run_id: int
             run.progress, run.message, run.heartbeat_at = fraction, message, utcnow()
             session.commit()
     return write
-
-
-def load_data(session: Session, run: CalibrationRun) -> RunData:
-    """The run's responses in long form, its items' models, and the fixed anchors."""
-    targets = _target_items(session, run)
-    if not targets:
-        raise InvalidInput("No items match the run's item selection.")
-    anchors = _anchor_parameters(session, run, exclude={i.id for i in targets})
-    anchor_items = {p.item_id for p in anchors}
-    items = targets + list(session.scalars(select(Item).where(Item.id.in_(anchor_items))))
-    rows = _responses(session, run, [i.id for i in items])
-    if not rows:
-        raise InvalidInput("No scored responses in the window for these items.")
-    return _run_data(session, run, items, rows, anchors)
-
-
-def _target_items(session: Session, run: CalibrationRun) -> list[Item]:
-    query = select(Item).where(Item.subject_id == run.subject_id, Item.kind == "achievement")
-    if run.item_codes:
-        query = query.where(Item.code.in_(run.item_codes))
-    elif run.item_statuses:
-        query = query.where(Item.status.in_(run.item_statuses))
-    return list(session.scalars(query.order_by(Item.code)))
-
-
-def _anchor_parameters(session: Session, run: CalibrationRun, exclude: set[int]
-                       ) -> list[ItemParameter]:
-    if not run.anchored:
-        return []
-    return list(session.scalars(
-        select(ItemParameter).join(Calibration, Calibration.id == ItemParameter.calibration_id)
-        .join(Item, Item.id == ItemParameter.item_id)
-        .where(Calibration.subject_id == run.subject_id, Calibration.is_active,
-               Item.status == "operational", Item.needs_recalibration.is_(False),
-               ItemParameter.item_id.not_in(exclude))))
-
-
-Row = tuple[str, int, int, dict | None]
-
-
-def _responses(session: Session, run: CalibrationRun, item_ids: list[int]) -> list[Row]:
-    query = select(ScoredResponse.person_key, ScoredResponse.item_id, ScoredResponse.score,
-                   ScoredResponse.groups).where(ScoredResponse.item_id.in_(item_ids))
-    if run.window_start is not None:
-        query = query.where(ScoredResponse.observed_at >= run.window_start)
-    if run.window_end is not None:
-        query = query.where(ScoredResponse.observed_at <= run.window_end)
-    return [(p, i, s, g) for p, i, s, g in session.execute(query)]
-
-
-def _run_data(session: Session, run: CalibrationRun, items: list[Item],
-              rows: list[Row], anchors: list[ItemParameter]) -> RunData:
-    column = {item.id: j for j, item in enumerate(items)}
-    persons: dict[str, int] = {}
-    person = np.array([persons.setdefault(p, len(persons)) for p, _, _, _ in rows])
-    max_scores = _max_scores(session, items)
-    models = [_model(run.model, item, m) for item, m in zip(items, max_scores, strict=True)]
-    codes = {item.id: item.code for item in items}
-    anchor_params = to_item_parameters([service.parameter_out(p, codes[p.item_id])
-                                        for p in anchors]) if anchors else None
-    return RunData(item_ids=[i.code for i in items], person=person,
-                   item=np.array([column[i] for _, i, _, _ in rows]),
-                   score=np.array([s for _, _, s, _ in rows]), n_persons=len(persons),
-                   models=models, anchors=anchor_params, max_scores=np.array(max_scores),
-                   groups=_groups(rows, person, len(persons)))
-
-
-def _groups(rows: list[Row], person: np.ndarray, n_persons: int) -> dict[str, np.ndarray]:
-    """Each group variable's label per person (from any of their responses)."""
-    out: dict[str, np.ndarray] = {}
-    for (_, _, _, groups), p in zip(rows, person, strict=True):
-        for variable, label in (groups or {}).items():
-            column = out.setdefault(variable, np.full(n_persons, None, dtype=object))
-            column[p] = str(label) if label not in (None, "") else None
-    return out
-
-
-def _model(requested: str, item: Item, max_score: int) -> str:
-    """The IRT model of one item in a run (see ``RunCreate.model``)."""
-    if max_score > 1:
-        return "grm" if requested == "grm" else "gpcm"
-    if requested == "auto":
-        return "3pl" if item.response_type in ("single_choice", "multiple_choice") else "2pl"
-    return "2pl" if requested == "grm" else requested
-
-
-def _max_scores(session: Session, items: list[Item]) -> list[int]:
-    revisions = {r.id: r.max_score for r in session.scalars(select(ItemRevision).where(
-        ItemRevision.id.in_([i.current_revision_id for i in items])))}
-    return [revisions.get(i.current_revision_id or 0, 1) for i in items]
 
 
 def _store(session: Session, run: CalibrationRun, data: RunData, result: RunResult) -> None:
@@ -248,6 +175,31 @@ def approve(session: Session, *, run: CalibrationRun) -> Calibration:
                    "scores keep the calibration they were made with.")
     session.flush()
     return calibration
+
+
+def retry(session: Session, *, run: CalibrationRun) -> CalibrationRun:
+    """Queue a failed run again, as it was requested (the caller enqueues it)."""
+    if run.status != "failed":
+        raise Conflict(f"Run {run.id} is {run.status}; only a failed run can be retried.")
+    run.status, run.progress, run.report = "queued", 0.0, {}
+    run.started_at = run.finished_at = run.heartbeat_at = None
+    run.message = "Queued again after a failure."
+    session.flush()
+    return run
+
+
+def discard(session: Session, *, run: CalibrationRun) -> CalibrationRun:
+    """Set a failed or unapproved run aside; the calibration it produced (never active) goes."""
+    if run.status not in ("failed", "succeeded"):
+        raise Conflict(f"Run {run.id} is {run.status}; only a failed run or a succeeded run "
+                       "that was not approved can be discarded.")
+    result_id, run.result_id = run.result_id, None
+    run.status, run.finished_at = "discarded", utcnow()
+    run.message = "Discarded: its estimates were never made active and have been removed."
+    session.flush()
+    if result_id is not None:
+        service.delete_unused(session, calibration_id=result_id)
+    return run
 
 
 def interrupted(session: Session) -> list[CalibrationRun]:

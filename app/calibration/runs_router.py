@@ -23,6 +23,10 @@ def start_run(body: RunCreate, session: SessionDep, caller: Writer,
               background: BackgroundTasks) -> RunRead:
     """Queue a run; it executes in the background. Follow it with `GET …/{id}`."""
     run = runs.request(session, data=body, requested_by=caller.label)
+    if run.dropped_anchors:
+        audit.record(session, actor=caller, action="calibration.run",
+                     target=f"calibration-run:{run.id}",
+                     detail={"dropped_anchors": run.dropped_anchors})
     background.add_task(jobs.enqueue, run.id)  # after the response, so after the commit
     return RunRead.model_validate(run)
 
@@ -51,3 +55,23 @@ def approve_run(run_id: int, session: SessionDep, caller: Writer) -> Calibration
     audit.record(session, actor=caller, action="calibration.approve",
                  target=f"calibration-run:{run_id}", detail={"calibration": calibration.id})
     return service.to_read(session, calibration)
+
+
+@router.post("/{run_id}/retry", response_model=RunRead, status_code=202,
+             summary="Queue a failed run again")
+def retry_run(run_id: int, session: SessionDep, caller: Writer,
+              background: BackgroundTasks) -> RunRead:
+    run = runs.retry(session, run=runs.get(session, run_id=run_id))
+    audit.record(session, actor=caller, action="calibration.retry",
+                 target=f"calibration-run:{run_id}", detail={})
+    background.add_task(jobs.enqueue, run.id)
+    return RunRead.model_validate(run)
+
+
+@router.post("/{run_id}/discard", response_model=RunRead,
+             summary="Set aside a failed or unapproved run (its calibration is removed)")
+def discard_run(run_id: int, session: SessionDep, caller: Writer) -> RunRead:
+    run = runs.discard(session, run=runs.get(session, run_id=run_id))
+    audit.record(session, actor=caller, action="calibration.discard",
+                 target=f"calibration-run:{run_id}", detail={})
+    return RunRead.model_validate(run)

@@ -78,6 +78,14 @@ def _trial_only() -> list[ItemStatus]:
     return ["trial"]
 
 
+class DroppedAnchor(BaseModel):
+    """An operational item taken out of a run's anchor set (and estimated afresh)."""
+
+    item: str = Field(min_length=1, max_length=64, description="Item code.")
+    reason: str = Field(min_length=3, max_length=500, description="Why it is not an anchor "
+                        "(e.g. drift found in run 12: Δb 0.6, robust z 4.1); kept in the audit.")
+
+
 class RunCreate(BaseModel):
     """A request to calibrate items from a window of scored responses."""
 
@@ -98,19 +106,25 @@ class RunCreate(BaseModel):
         default_factory=list, description="Or estimate exactly these items (overrides status).")
     window_start: datetime | None = Field(None, description="Use responses from this moment.")
     window_end: datetime | None = Field(None, description="Use responses up to this moment.")
+    drop_anchors: list[DroppedAnchor] = Field(
+        default_factory=list, max_length=500, description="Operational items not to hold "
+        "fixed (each with a reason): they are estimated with the run's items instead.")
 
 
 class RunRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int = Field(description="Run id.")
+    subject_id: int = Field(description="Subject id (see the subject's code in its calibrations).")
     label: str = Field(description="Name for the new calibration.")
     model: str = Field(description="Model of dichotomous items.")
     anchored: bool = Field(description="Anchored on the active calibration.")
     tolerance: float = Field(description="EM convergence tolerance (largest parameter change).")
     item_statuses: list[str] = Field(description="Statuses of the estimated items.")
     item_codes: list[str] = Field(description="Codes of the estimated items, if chosen.")
-    status: str = Field(description="queued, running, succeeded, failed or approved.")
+    dropped_anchors: list[DroppedAnchor] = Field(description="Anchors left out, with reasons.")
+    status: str = Field(description="queued, running, succeeded, failed, approved or "
+                        "discarded.")
     progress: float = Field(description="Fraction done, 0–1.")
     message: str = Field(description="What it is doing, or why it failed.")
     result_id: int | None = Field(description="The calibration it produced.")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.calibration.models import Calibration, CutScore, ItemParameter, ReportingScale
@@ -29,6 +30,21 @@ def get(session: Session, *, calibration_id: int) -> Calibration:
     if calibration is None:
         raise NotFound(f"No calibration {calibration_id}.")
     return calibration
+
+
+def delete_unused(session: Session, *, calibration_id: int) -> bool:
+    """Remove an inactive calibration nothing was built on (no form, sitting or child
+    calibration refers to it); return whether it went. A used one is kept for its users."""
+    calibration = get(session, calibration_id=calibration_id)
+    if calibration.is_active:
+        return False
+    try:
+        with session.begin_nested():
+            session.delete(calibration)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def get_active(session: Session, *, subject: Subject) -> Calibration | None:

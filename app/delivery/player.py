@@ -90,8 +90,9 @@ def _stage_items(session: Session, sitting: Sitting
     kind = "mst" if route.kind == "mst" else "cat"
     total = (len(design["panels"][route.panel or 0]["stages"]) if kind == "mst"
              else int(design.get("length", 0)))
-    progress = AdaptiveProgress(kind=kind, stage=route.stage, stages=total,
-                                last=route.finished, earlier=earlier)
+    given = earlier + len(current)  # a CAT at its length has no next question to ask for
+    progress = AdaptiveProgress(kind=kind, stage=route.stage, stages=total, earlier=earlier,
+                                last=route.finished or (kind == "cat" and given >= total))
     return progress, [_player_item(*rows[i], earlier + n, "test")
                       for n, i in enumerate(current, start=1)]
 

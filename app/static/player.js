@@ -10,6 +10,11 @@
 // so: a 503 (Kete is busy) is sent again after its Retry-After plus jitter (so a class does
 // not come back in step), a 409 "SendAgain" at once, a network failure after a back-off.
 // Other 409s (time is up, handed in) are final. Handing in goes through the same rules.
+//
+// Adaptive tests (multistage, or one question at a time) show the current stage only. Going
+// on sends every waiting save, then asks the server to move on from this stage (by its
+// number, nothing else: the server marks the answers and chooses what comes next) and loads
+// the page again, which shows what the server chose. A resend or a stale page moves nothing.
 (function () {
   "use strict";
   const root = document.getElementById("player");
@@ -18,6 +23,8 @@
   const csrf = root.dataset.csrf;
   const server = JSON.parse(document.getElementById("player-state").textContent);
   const statusLine = document.getElementById("save-status");
+  const stage = root.dataset.stage ? Number(root.dataset.stage) : null;
+  const nextForm = document.getElementById("next-form");
   const SAFE_HERE = "Your answers are safe on this device and will be sent";
 
   function say(text, unsaved) {
@@ -233,9 +240,10 @@
       li.appendChild(a);
       list.appendChild(li);
     }
+    const goingOn = nextForm !== null;
     document.getElementById("review-summary").textContent = open.length
-      ? open.length + " question(s) to look at before you hand in:"
-      : "Every question has an answer. You can hand in your test.";
+      ? open.length + " question(s) to look at before you " + (goingOn ? "go on:" : "hand in:")
+      : "Every question has an answer. You can " + (goingOn ? "go on." : "hand in your test.");
   }
   document.getElementById("answers").addEventListener("change", review);
   review();
@@ -271,6 +279,53 @@
     if (open && !window.confirm(open + " question(s) are unanswered or flagged. Hand in anyway?")) return;
     handIn();
   });
+
+  // --- adaptive tests: going on to the stage the server chooses ------------------------
+  const movedKey = "kete-moved-on-" + sittingId;
+  let movingOn = false;
+  async function goOn() {
+    if (movingOn) return;
+    movingOn = true;
+    const button = nextForm.querySelector("button");
+    const questions = document.querySelectorAll("#answers fieldset.question");
+    const hold = (on) => { button.disabled = on; questions.forEach((fs) => { fs.disabled = on; }); };
+    hold(true);  // no answer changes while the stage closes
+    // the server chooses from the answers it holds, so every waiting save goes first
+    while (!(await flush()) && !loggedOut) await sleep(Math.max(250, notBefore - Date.now()));
+    let outcome = { kind: "out" };
+    if (!loggedOut) {
+      say("Going on…");
+      while ((outcome = await post("/api/v1/sittings/" + sittingId + "/next", { stage: stage })).kind === "again") {
+        say(outcome.why === "offline"
+          ? "Not gone on yet: you seem to be offline. " + SAFE_HERE + " when you are back."
+          : "Not gone on yet: Kete is busy. Trying again in a moment.", true);
+        await sleep(outcome.wait);
+      }
+    }
+    if (outcome.kind === "out") {
+      say("You have been logged out. Log in again to go on: " + SAFE_HERE.toLowerCase() + " then.", true);
+      movingOn = false;
+      hold(false);
+      return;
+    }
+    if (outcome.kind === "closed") say(outcome.detail || "This test cannot go on.", true);
+    try { sessionStorage.setItem(movedKey, "1"); } catch (e) { /* private mode */ }
+    window.location.reload();  // the server shows where the sitting is now
+  }
+  if (nextForm) {
+    nextForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const open = openQuestions().length;
+      if (open && !window.confirm(open + " question(s) are unanswered or flagged. You cannot come back to them. Go on anyway?")) return;
+      goOn();
+    });
+  }
+  let movedOn = null;
+  try { movedOn = sessionStorage.getItem(movedKey); sessionStorage.removeItem(movedKey); } catch (e) { /* private mode */ }
+  if (movedOn && stage !== null) {  // keyboard and screen-reader users start at the new part
+    const heading = document.getElementById("section-test");
+    if (heading) heading.focus();
+  }
 
   // --- timer ------------------------------------------------------------------------------
   if (server.remaining_s != null) {

@@ -111,7 +111,7 @@ def test_run_without_responses_fails_with_a_reason(session: Session) -> None:
     runs.execute(_makers(session), run.id)
     session.expire_all()
     run = runs.get(session, run_id=run.id)
-    assert run.status == "failed" and "No scored responses" in run.message
+    assert run.status == "failed" and "has a scored response" in run.message
     runs.execute(_makers(session), run.id)  # a finished run is not claimed again
     session.expire_all()
     assert runs.get(session, run_id=run.id).status == "failed"

@@ -1,0 +1,187 @@
+"""Runs as classroom data make them: attitude items with parameters, anchors nobody answered,
+too few anchors, drifting anchors; retry, discard and the pages that start and follow runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.calibration import runs, service
+from app.calibration.files import ResponseTable
+from app.calibration.schemas import CalibrationCreate, RunCreate
+from app.delivery.service import record_table
+from app.irt.parameters import ItemParameters
+from app.irt.simulate import simulate_responses
+from app.itembank import service as items
+from app.itembank.schemas import ItemCreate
+from app.people import service as people
+from app.people.dependencies import SESSION_COOKIE
+from tests.calibration.test_runs import _makers
+from tests.factories import framework, item_data
+from tests.people.builders import cookie_and_csrf
+
+N_ANCHORS, N_SILENT, N_NEW = 16, 4, 6
+ATTITUDE = {"subject": "maths", "kind": "attitude", "strand": None, "objective": None,
+            "sublevel": None, "solo": None, "response_type": "likert",
+            "options": [{"id": i, "html": i} for i in "ABCD"],
+            "key": {"scores": {"A": 0, "B": 1, "C": 2, "D": 3}}, "max_score": 3}
+
+
+def _classroom_bank(session: Session, rng: np.random.Generator) -> ItemParameters:
+    """Answered anchors A*, anchors nobody answers S*, trial items T*, and an attitude item
+    AT-1 — all but T* with active parameters, as in a bank calibrated from a field trial."""
+    framework(session)
+    codes = ([f"A{j:02d}" for j in range(N_ANCHORS)] + [f"S{j:02d}" for j in range(N_SILENT)]
+             + [f"T{j:02d}" for j in range(N_NEW)])
+    for code in codes:
+        status = "trial" if code.startswith("T") else "operational"
+        items.create(session, data=ItemCreate.model_validate(item_data(code, status=status)))
+    items.create(session, data=ItemCreate.model_validate(item_data("AT-1", **ATTITUDE)))
+    truth = ItemParameters.from_records([
+        {"item_id": c, "model": "2pl", "a": a, "b": b} for c, a, b in zip(
+            codes, rng.lognormal(0.1, 0.2, len(codes)), rng.normal(0, 1, len(codes)),
+            strict=True)])
+    active = [{"item": c, "model": "2pl", "a": float(truth.a[j]), "b": float(truth.b[j])}
+              for j, c in enumerate(codes) if not c.startswith("T")]
+    active.append({"item": "AT-1", "model": "gpcm", "a": 1.0, "steps": [-1.0, 0.0, 1.0]})
+    service.create(session, data=CalibrationCreate(subject="maths", label="field trial",
+                                                   activate=True, parameters=active))
+    return truth
+
+
+def _sittings(session: Session, truth: ItemParameters, rng: np.random.Generator, *,
+              n: int = 1500, answered: tuple[str, ...] = ("A", "T"),
+              shift: dict[str, float] | None = None) -> None:
+    """Students sit the answered anchors and the trial items (never the S* anchors)."""
+    shifted = truth.subset(range(truth.n_items))
+    for code, delta in (shift or {}).items():
+        shifted.b[truth.item_ids.index(code)] += delta
+    keep = [j for j, c in enumerate(truth.item_ids) if c[0] in answered]
+    scores = simulate_responses(shifted.subset(keep), rng.normal(0.3, 1.1, n), rng)
+    table = ResponseTable.from_dense(scores, [f"sitting:{i}" for i in range(n)],
+                                     [truth.item_ids[j] for j in keep])
+    record_table(session, table=table, subject_id=framework(session).id, source="sitting",
+                 observed_at=datetime(2026, 3, 1, tzinfo=UTC))
+
+
+def _run(session: Session, **fields: object) -> runs.CalibrationRun:
+    run = runs.request(session, data=RunCreate.model_validate(
+        {"subject": "maths", "label": "term 1", "model": "2pl", **fields}), requested_by="")
+    runs.execute(_makers(session), run.id)
+    session.expire_all()
+    return runs.get(session, run_id=run.id)
+
+
+def test_classroom_run_skips_attitude_and_unanswered_items(session: Session) -> None:
+    rng = np.random.default_rng(21)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng)
+    run = _run(session, item_statuses=["trial", "operational"], anchored=False)
+    assert run.status == "succeeded", run.message
+    rows = {r["item_id"]: r for r in run.report["items"]}
+    assert "AT-1" not in rows and not any(c.startswith("S") for c in rows)
+    assert sorted(run.report["unanswered"]) == [f"S{j:02d}" for j in range(N_SILENT)]
+    result = service.get(session, calibration_id=run.result_id)  # type: ignore[arg-type]
+    kept = {p.item: p for p in service.parameters(session, calibration=result)}
+    silent = truth.item_ids.index("S00")
+    assert kept["S00"].b == pytest.approx(truth.b[silent]) and "AT-1" in kept
+
+
+def test_anchored_run_uses_only_answered_anchors(session: Session) -> None:
+    rng = np.random.default_rng(22)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng)
+    run = _run(session)
+    assert run.status == "succeeded", run.message
+    roles = {r["item_id"]: r["anchor"] for r in run.report["items"]}
+    assert sum(roles.values()) == N_ANCHORS and not any(c.startswith("S") for c in roles)
+    new = [truth.item_ids.index(f"T{j:02d}") for j in range(N_NEW)]
+    b_hat = np.array([r["b"] for r in run.report["items"] if not r["anchor"]])
+    assert np.sqrt(np.mean((b_hat - truth.b[new]) ** 2)) < 0.2  # on the bank's scale
+
+
+def test_failures_read_as_sentences(session: Session) -> None:
+    rng = np.random.default_rng(23)
+    truth = _classroom_bank(session, rng)
+    run = _run(session)
+    assert run.status == "failed"
+    assert run.message.startswith("None of the 6 chosen") and "Error" not in run.message
+    _sittings(session, truth, rng, n=300, answered=("T",))
+    session.expire_all()
+    run = _run(session)
+    assert run.status == "failed" and "an anchored run needs at least 5" in run.message
+
+
+def test_retry_and_discard(session: Session) -> None:
+    rng = np.random.default_rng(24)
+    truth = _classroom_bank(session, rng)
+    run = _run(session)
+    assert run.status == "failed"
+    _sittings(session, truth, rng, n=800)
+    runs.retry(session, run=run)
+    with pytest.raises(Exception, match="only a failed run"):
+        runs.retry(session, run=run)
+    runs.execute(_makers(session), run.id)
+    session.expire_all()
+    run = runs.get(session, run_id=run.id)
+    assert run.status == "succeeded", run.message
+    result_id = run.result_id
+    runs.discard(session, run=run)
+    assert run.status == "discarded" and run.result_id is None
+    with pytest.raises(Exception, match="No calibration"):
+        service.get(session, calibration_id=result_id)  # type: ignore[arg-type]
+    with pytest.raises(Exception, match="only a failed run or a succeeded"):
+        runs.discard(session, run=run)
+
+
+def test_drift_is_found_and_a_drifting_anchor_can_be_dropped(session: Session) -> None:
+    rng = np.random.default_rng(25)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng, n=3000, shift={"A03": 1.2})  # A03 got much harder
+    run = _run(session)
+    assert run.status == "succeeded", run.message
+    drifting = [d for d in run.report["drift"] if d["drifting"]]
+    assert [d["item_id"] for d in drifting] == ["A03"] and drifting[0]["purified"]
+    again = _run(session, item_codes=[], drop_anchors=[
+        {"item": "A03", "reason": f"drift in run {run.id}"}])
+    assert again.status == "succeeded", again.message
+    rows = {r["item_id"]: r for r in again.report["items"]}
+    assert not rows["A03"]["anchor"]  # estimated afresh, near its new difficulty
+    assert rows["A03"]["b"] == pytest.approx(truth.b[3] + 1.2, abs=0.25)
+    assert again.dropped_anchors == [{"item": "A03", "reason": f"drift in run {run.id}"}]
+
+
+def test_pages_start_follow_retry_and_discard(client: TestClient, session: Session) -> None:
+    rng = np.random.default_rng(26)
+    _classroom_bank(session, rng)
+    staff = people.create_staff(session, email="psy@example.org", name="P",
+                                role="psychometrician", password="pw-12345")
+    token, csrf = cookie_and_csrf(session, staff)
+    client.cookies.set(SESSION_COOKIE, token)
+    page = client.get("/calibration/runs")
+    assert page.status_code == 200 and "Start a run" in page.text
+    bad = client.post("/calibration/runs", data={
+        "csrf": csrf, "subject": "maths", "label": "x", "items": "codes", "codes": ""})
+    assert bad.status_code == 422 and "Enter the codes" in bad.text
+    started = client.post("/calibration/runs", data={
+        "csrf": csrf, "subject": "maths", "label": "from the form", "items": "trial",
+        "model": "2pl", "anchored": "on", "window_start": "2026-01-01"},
+        follow_redirects=False)
+    assert started.status_code == 303
+    run_id = int(started.headers["location"].rsplit("/", 1)[1])
+    runs.execute(_makers(session), run_id)  # the worker's part
+    session.expire_all()
+    review = client.get(f"/calibration/runs/{run_id}")
+    assert "None of the 6 chosen" in review.text and "Retry this run" in review.text
+    assert "Traceback" not in review.text
+    listing = client.get("/calibration/runs")
+    assert "Mathematics" in listing.text or "maths" in listing.text.lower()
+    retried = client.post(f"/calibration/runs/{run_id}/retry", data={"csrf": csrf},
+                          follow_redirects=False)
+    assert retried.status_code == 303 and runs.get(session, run_id=run_id).status == "queued"
+    refused = client.post(f"/calibration/runs/{run_id}/discard", data={"csrf": csrf})
+    assert refused.status_code == 409 and "only a failed run" in refused.text

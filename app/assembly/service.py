@@ -18,7 +18,7 @@ from app.assembly.forms import AssemblyResult, assemble, parallel_form, swap_ite
 from app.assembly.models import Form, FormItem
 from app.assembly.request import RequestError, RequestSpec, TeacherRequest, build_request_spec
 from app.assembly.schemas import FormCreate, FormItemRead, FormRead
-from app.assembly.solve import SolveOptions
+from app.assembly.solve import TEACHER_OPTIONS
 from app.assembly.summary import summarize
 from app.assembly.wording import teacher_lines
 from app.calibration import service as calibration
@@ -37,10 +37,6 @@ from app.people.models import Staff
 
 EXPOSURE_WINDOW = timedelta(days=180)
 SEEN_WINDOW = timedelta(days=365)
-# The most informative test within 1% of the bound; then the test that shares fewest items
-# with other teachers' recent tests while keeping 95% of its information at every point
-# (``Diversity.floor``, from the ``variety_information_floor`` setting).
-TEACHER_OPTIONS = SolveOptions(mip_rel_gap=0.01, time_limit=10.0)
 
 
 def build(session: Session, *, data: FormCreate, staff: Staff) -> Form:

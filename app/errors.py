@@ -104,8 +104,12 @@ def error_page(status: int, body: dict[str, Any]) -> str:
 
 
 def is_page(request: Request) -> bool:
-    """Whether the request was routed to a page (a route left out of the API schema)."""
+    """Whether the request was routed to a page (a route left out of the API schema), or
+    matched no route at all but came from a browser outside the API (a mistyped address)."""
     route = request.scope.get("route")
+    if route is None:
+        return (not request.url.path.startswith(("/api/", "/openapi.json", "/health"))
+                and "text/html" in request.headers.get("accept", ""))
     return isinstance(route, APIRoute) and not route.include_in_schema
 
 
@@ -139,7 +143,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     name = {404: "NotFound", 405: "MethodNotAllowed", 401: "NotAuthenticated",
             413: "PayloadTooLarge", 400: "BadRequest"}.get(exc.status_code, "HTTPError")
-    return _answer(request, error_body(name, str(exc.detail)), exc.status_code,
+    detail = str(exc.detail)
+    if exc.status_code == 404 and request.scope.get("route") is None and is_page(request):
+        detail = "There is no page at this address. Check it, or start from the home page."
+    return _answer(request, error_body(name, detail), exc.status_code,
                    getattr(exc, "headers", None))
 
 

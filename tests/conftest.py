@@ -11,7 +11,14 @@ import tempfile
 
 # Tests run jobs explicitly; the app must not start a worker on a shared queue file.
 os.environ.setdefault("KETE_INPROCESS_WORKER", "false")
-os.environ.setdefault("KETE_QUEUE_URL", f"sqlite:///{tempfile.mkdtemp()}/jobs.db")
+# Every test process has a job queue of its own, always (not setdefault): pytest-xdist's
+# workers inherit the environment of the controller, which imported this file first, so a
+# default set there gave every worker one queue file. A worker's consumer then ran (and
+# lost) another worker's jobs against its own database, and a worker's `queue.flush()`
+# deleted the other's pending jobs: hand-ins left "submitted", calibration runs left
+# "queued". Never a developer's KETE_QUEUE_URL either: tests flush the queue.
+os.environ["KETE_QUEUE_URL"] = (
+    f"sqlite:///{tempfile.mkdtemp(prefix=f'kete-test-jobs-{os.getpid()}-')}/jobs.db")
 from collections.abc import Callable, Iterator
 
 import pytest

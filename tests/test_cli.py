@@ -130,3 +130,18 @@ def test_close_due_runs_on_the_configured_database(database: str) -> None:
     runner.invoke(cli, ["db", "upgrade"])
     result = runner.invoke(cli, ["close-due"])
     assert result.exit_code == 0 and "handed in 0 sitting(s)" in result.output
+
+
+def test_demo_names_the_address_kete_serve_will_listen_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``KETE_PORT=8151 make demo`` serves on 8151, so the printed log-in address says so."""
+    from app.demo import accounts_heading
+
+    monkeypatch.setenv("KETE_PORT", "8151")
+    config.get_settings.cache_clear()
+    try:
+        assert "http://127.0.0.1:8151/login" in accounts_heading()
+    finally:
+        monkeypatch.delenv("KETE_PORT")
+        config.get_settings.cache_clear()
+    assert "http://127.0.0.1:8000/login" in accounts_heading()

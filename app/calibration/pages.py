@@ -138,7 +138,8 @@ def run_review(run_id: int, request: Request, session: SessionDep, login: Reader
         run = runs.get(session, run_id=run_id)
     except AppError:
         return templates.TemplateResponse(request, "not_found.html", {
-            "login": login, "what": f"calibration run {run_id}"}, status_code=404)
+            "login": login, "what": f"calibration run {run_id}",
+            "back": ("/calibration/runs", "Back to the calibration runs")}, status_code=404)
     view = review.TableView(show if show in review.SHOWS else "all", sort, find.strip(), page)
     context = {"login": login, **review.review(session, run, view)}
     return templates.TemplateResponse(request, "calibration_review.html", context)

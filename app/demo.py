@@ -145,7 +145,8 @@ def _calibrate_from_trial(subject_code: str, bank: dict[str, Any], n_persons: in
         run = runs.get(session, run_id=run_id)
         if run.status != "succeeded":
             raise RuntimeError(f"demo calibration of {subject_code} failed: {run.message}")
-        runs.approve(session, run=run)
+        runs.approve(session, run=run, reason="kete demo approves its simulated field trial "
+                     "unreviewed (the data follow the model by construction)")
         session.commit()
         echo(f"  {run.report['diagnostics']['iterations']} EM iterations; "
              f"approved as the active {subject_code} calibration")

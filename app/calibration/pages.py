@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calibration import field_trial, jobs, review, runs
@@ -16,6 +17,7 @@ from app.calibration.schemas import RunCreate
 from app.db import SessionDep, StepRoute
 from app.errors import AppError
 from app.itembank.curricula import get_all_subjects, get_subject
+from app.itembank.models import Item
 from app.people import audit
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
@@ -94,6 +96,13 @@ def _run_create(session: Session, sent: dict[str, str]) -> RunCreate:
         if not body["item_codes"]:
             raise ValueError(f"No {subject.name.lower()} trial item has reached its target "
                              "number of responses yet.")
+    elif choice == "changed":
+        subject = get_subject(session, code=sent["subject"])
+        body["item_codes"] = list(session.scalars(select(Item.code).where(
+            Item.subject_id == subject.id, Item.needs_recalibration)))
+        if not body["item_codes"]:
+            raise ValueError(f"No {subject.name.lower()} item's content has changed since it "
+                             "was calibrated.")
     elif choice == "codes":
         body["item_codes"] = [c for c in sent["codes"].replace(",", " ").split() if c]
         if not body["item_codes"]:

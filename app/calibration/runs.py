@@ -26,7 +26,7 @@ from app.db import utcnow
 from app.errors import AppError, Conflict, InvalidInput, NotFound
 from app.irt.linking import link
 from app.itembank.curricula import get_subject
-from app.itembank.models import Subject
+from app.itembank.models import Item, Subject
 
 log = logging.getLogger(__name__)
 
@@ -178,15 +178,20 @@ def approve(session: Session, *, run: CalibrationRun, reason: str = "",
     failing = gates.item_failures(run.report)
     if gates.run_failures(run.report):
         failing["(run)"] = gates.run_failures(run.report)
+    estimated = {r["item_id"] for r in run.report.get("items", []) if not r["anchor"]}
+    left_out = sorted(set(failing) & estimated) if leave_out else []
+    remaining = sorted(set(failing) - set(left_out))  # drifting anchors, the run itself
+    if remaining and len(reason.strip()) < 3:
+        raise Conflict(f"{len(remaining)} item(s) fail the quality gates ("
+                       f"{', '.join(remaining[:10])}{' …' if len(remaining) > 10 else ''}). "
+                       "Give a reason for approving them anyway"
+                       f"{'' if left_out else ', or leave them out'}.")
     result = service.get(session, calibration_id=run.result_id)
-    left_out: list[str] = []
-    if failing and leave_out:
-        left_out = _leave_out(session, run, result, set(failing) - {"(run)"})
-    elif failing and len(reason.strip()) < 3:
-        raise Conflict(f"{len(failing)} item(s) fail the quality gates ("
-                       f"{', '.join(sorted(failing)[:10])}{' …' if len(failing) > 10 else ''}). "
-                       "Give a reason for approving them anyway, or leave them out.")
+    service.revert_items(session, calibration=result, codes=left_out)
     calibration = service.activate(session, calibration=result)
+    session.execute(update(Item).where(Item.subject_id == run.subject_id,
+                                       Item.code.in_(sorted(estimated - set(left_out))))
+                    .values(needs_recalibration=False))  # recalibrated: back in new tests
     run.status = "approved"
     run.report = {**run.report, "approval": {"failing": sorted(failing), "reason": reason.strip(),
                                              "left_out": left_out}}
@@ -194,15 +199,6 @@ def approve(session: Session, *, run: CalibrationRun, reason: str = "",
                    "scores keep the calibration they were made with.")
     session.flush()
     return calibration
-
-
-def _leave_out(session: Session, run: CalibrationRun, result: Calibration,
-               codes: set[str]) -> list[str]:
-    """Replace failing estimated items' parameters by the active ones (or none)."""
-    estimated = {r["item_id"] for r in run.report.get("items", []) if not r["anchor"]}
-    chosen = sorted(codes & estimated)
-    service.revert_items(session, calibration=result, codes=chosen)
-    return chosen
 
 
 def retry(session: Session, *, run: CalibrationRun) -> CalibrationRun:

@@ -56,14 +56,14 @@ def _classroom_bank(session: Session, rng: np.random.Generator) -> ItemParameter
 
 def _sittings(session: Session, truth: ItemParameters, rng: np.random.Generator, *,
               n: int = 1500, answered: tuple[str, ...] = ("A", "T"),
-              shift: dict[str, float] | None = None) -> None:
+              shift: dict[str, float] | None = None, prefix: str = "sitting:") -> None:
     """Students sit the answered anchors and the trial items (never the S* anchors)."""
     shifted = truth.subset(range(truth.n_items))
     for code, delta in (shift or {}).items():
         shifted.b[truth.item_ids.index(code)] += delta
     keep = [j for j, c in enumerate(truth.item_ids) if c[0] in answered]
     scores = simulate_responses(shifted.subset(keep), rng.normal(0.3, 1.1, n), rng)
-    table = ResponseTable.from_dense(scores, [f"sitting:{i}" for i in range(n)],
+    table = ResponseTable.from_dense(scores, [f"{prefix}{i}" for i in range(n)],
                                      [truth.item_ids[j] for j in keep])
     record_table(session, table=table, subject_id=framework(session).id, source="sitting",
                  observed_at=datetime(2026, 3, 1, tzinfo=UTC))
@@ -270,3 +270,52 @@ def test_approval_with_a_reason_keeps_the_failing_item(session: Session) -> None
     assert run.report["approval"]["reason"].startswith("floor effect")
     result = service.get(session, calibration_id=run.result_id)  # type: ignore[arg-type]
     assert "T00" in {p.item for p in service.parameters(session, calibration=result)}
+
+
+def test_changed_items_stay_out_of_new_tests_until_a_run_recalibrates_them(
+        session: Session) -> None:
+    from app.assembly.service import bank_records
+    from app.itembank.schemas import ItemUpdate
+
+    rng = np.random.default_rng(29)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng, n=1500)
+    subject = framework(session)
+    items.update(session, item=items.get(session, code="A01"),
+                 data=ItemUpdate(stem_html="<p>What is 8 + 5?</p>"))
+    items.update(session, item=items.get(session, code="A02"),
+                 data=ItemUpdate(stem_html="<p>What is 7 + 5 ?</p>", cosmetic=True))
+    in_tests = {r["code"] for r in bank_records(session, subject)}
+    assert "A01" not in in_tests and "A02" in in_tests and "A03" in in_tests
+    run = _run(session, item_codes=["A01"])
+    assert run.status == "failed"  # its responses were to the old content
+    _sittings(session, truth, rng, n=600, answered=("A",), prefix="later:")
+    run = _run(session, item_codes=["A01"])
+    assert run.status == "succeeded", run.message
+    assert {r["item_id"] for r in run.report["items"] if not r["anchor"]} == {"A01"}
+    assert "A01" not in {r["item_id"] for r in run.report["items"] if r["anchor"]}
+    runs.approve(session, run=run, reason="recalibrating an edited item")
+    assert "A01" in {r["code"] for r in bank_records(session, subject)}
+
+
+def test_review_shows_the_rescoring_shift_and_approval_changes_no_result(
+        client: TestClient, session: Session) -> None:
+    """The anchors' parameters are the same in both calibrations, so rescoring moves scores
+    only through the new calibration's population (the EAP prior): a little, not a lot."""
+    rng = np.random.default_rng(30)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng, n=1500)
+    run = _run(session)
+    assert run.status == "succeeded", run.message
+    from app.calibration import rescoring
+
+    moved = rescoring.shift(session, run)
+    assert moved is not None and moved["sittings"] == 1500
+    assert 0 < abs(moved["mean"]) < 0.3 and moved["sd"] < 0.2
+    assert abs(moved["largest"]) >= abs(moved["mean"])
+    staff = people.create_staff(session, email="psy@example.org", name="P",
+                                role="psychometrician", password="pw-12345")
+    token, _csrf = cookie_and_csrf(session, staff)
+    client.cookies.set(SESSION_COOKIE, token)
+    page = client.get(f"/calibration/runs/{run.id}")
+    assert "Approving rescores nothing" in page.text and "1500 past sittings" in page.text

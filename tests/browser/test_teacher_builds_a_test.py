@@ -83,7 +83,7 @@ def test_teacher_builds_swaps_accepts_and_gives_a_test(seeded: str, browser) -> 
              page.locator("li.preview-item .meta-line").all_inner_texts()]
     navigate(page, page.get_by_role("button", name=f"Swap question 3 ({codes[2]})"))
     status = page.get_by_role("status").inner_text()
-    assert f"question 3's {codes[2]} out" in status and "(as question 3)" in status
+    assert f"out of question 3, {codes[2]} (" in status and "in, as question 3, " in status
     after = [c.split(" · ")[1] for c in
              page.locator("li.preview-item .meta-line").all_inner_texts()]
     assert codes[2] not in after

@@ -101,7 +101,7 @@ def _conflict_lines(conflict: Conflict, request: TeacherRequest) -> str:
     if conflict.alternatives:
         changes = list(dict.fromkeys(describe_fix(f, request)[1]
                                      for f in conflict.alternatives[0].changes))
-        options.append("keep it as asked and " + " and ".join(changes))
+        options.append("keep that as asked and " + ", and ".join(changes))
     return f"{problem[0].upper()}{problem[1:]}. Try: {'; or '.join(options)}."
 
 
@@ -112,13 +112,27 @@ def teacher_lines(explanation: Explanation, request: TeacherRequest | None) -> l
     if not explanation.relaxation and not explanation.conflicts:
         return ["No test can be built as asked: choose more levels or strands, or a "
                 "different time."]
-    out = [_conflict_lines(c, request) for c in explanation.conflicts]
+    # the teacher's own choices first; rules of the bank (items that give each other away)
+    # once, however many of them are involved
+    conflicts = sorted(explanation.conflicts, key=lambda c: _bank_rule(c.cid))
+    seen_rule = False
+    out: list[str] = []
+    for conflict in conflicts:
+        if _bank_rule(conflict.cid):
+            if seen_rule:
+                continue
+            seen_rule = True
+        out.append(_conflict_lines(conflict, request))
     explained = {c.cid for c in explanation.conflicts}
     for fix in explanation.relaxation:
         if fix.cid not in explained:
             problem, advice = describe_fix(fix, request)
             out.append(f"{problem[0].upper()}{problem[1:]}. Try: {advice}.")
     if len(explanation.relaxation) > 1:
-        both = " and ".join(describe_fix(f, request)[1] for f in explanation.relaxation)
-        out.append(f"All of these together certainly work: {both}.")
-    return out
+        both = list(dict.fromkeys(describe_fix(f, request)[1] for f in explanation.relaxation))
+        out.append(f"All of these together certainly work: {' and '.join(both)}.")
+    return list(dict.fromkeys(out))
+
+
+def _bank_rule(cid: str) -> bool:
+    return cid.startswith(("enemies ", "family "))

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.people.dependencies import SESSION_COOKIE
+from tests.people import builders as people
 
 BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
@@ -20,3 +24,15 @@ def test_the_api_and_non_browsers_keep_json_for_an_unknown_address(client: TestC
         response = client.get(path, headers=headers)
         assert response.status_code == 404
         assert response.json()["error"] == "NotFound"
+
+
+def test_a_missing_class_or_test_page_leads_back_to_its_list(client: TestClient,
+                                                              session: Session) -> None:
+    """Not "Back to the bank" from a class or a test that is not there."""
+    tenant = people.tenant(session, "ERR-A")
+    client.cookies.set(SESSION_COOKIE, people.cookie(session, tenant.teacher))
+    for path, back in (("/classes/999999", '<a href="/classes">Back to your classes</a>'),
+                       ("/tests/999999", '<a href="/tests">Back to the tests</a>')):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert back in response.text

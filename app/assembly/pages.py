@@ -139,7 +139,8 @@ def test_preview(form_id: int, request: Request, session: SessionDep, login: Rea
             raise AppError("not yours")
     except AppError:
         return templates.TemplateResponse(request, "not_found.html", {
-            "login": login, "what": f"test {form_id}"}, status_code=404)
+            "login": login, "what": f"test {form_id}",
+            "back": ("/tests", "Back to the tests")}, status_code=404)
     caller = Caller.of_staff(login.staff)
     rooms = [r for r in classes.get_all(session, caller=caller,
                                         mine=login.staff.role == "teacher")

@@ -54,7 +54,8 @@ def class_page(class_id: int, request: Request, session: SessionDep, login: Clas
         room = classes.get(session, caller=caller, class_id=class_id)
     except AppError:
         return templates.TemplateResponse(request, "not_found.html", {
-            "login": login, "what": f"class {class_id}"}, status_code=404)
+            "login": login, "what": f"class {class_id}",
+            "back": ("/classes", "Back to your classes")}, status_code=404)
     given = sittings.assignments_of_class(session, caller=caller, class_id=class_id)
     counts = {a.id: sittings.status_counts(session, a) for a in given}
     accepted = _accepted_tests(session, room.school_id, login.staff.id)

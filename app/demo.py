@@ -15,6 +15,7 @@ from app.calibration.files import ResponseTable
 from app.calibration.models import Calibration, CalibrationRun
 from app.calibration.schemas import CalibrationCreate, ParameterIn, RunCreate
 from app.calibration.trial import simulate_trial
+from app.config import get_settings
 from app.db import get_sessionmaker, utcnow
 from app.delivery.demo import load_demo_sittings
 from app.delivery.service import record_table
@@ -59,11 +60,17 @@ def load_demo(echo: Callable[[str], Any] = print, seed: int = 2026) -> None:
     with get_sessionmaker()() as session, session.begin():
         load_demo_impact(session, seed, echo)
     echo("")
-    echo("Kete demo accounts (staff log in at http://127.0.0.1:8000/login):")
+    echo(accounts_heading())
     for email, _name, role, password in BANK_ACCOUNTS:
         echo(f"  {role:<16} {email:<30} password: {password}")
     for line in school_lines:
         echo(line)
+
+
+def accounts_heading() -> str:
+    """Where staff log in: where ``kete serve`` will listen (``KETE_HOST``, ``KETE_PORT``)."""
+    settings = get_settings()
+    return f"Kete demo accounts (staff log in at http://{settings.host}:{settings.port}/login):"
 
 
 def _load_bank(session: Session, bank: dict[str, Any], echo: Callable[[str], Any]) -> None:

@@ -104,8 +104,12 @@ def error_page(status: int, body: dict[str, Any]) -> str:
 
 
 def is_page(request: Request) -> bool:
-    """Whether the request was routed to a page (a route left out of the API schema)."""
+    """Whether the request was routed to a page (a route left out of the API schema), or
+    matched no route at all but came from a browser outside the API (a mistyped address)."""
     route = request.scope.get("route")
+    if route is None:
+        return (not request.url.path.startswith(("/api/", "/openapi.json", "/health"))
+                and "text/html" in request.headers.get("accept", ""))
     return isinstance(route, APIRoute) and not route.include_in_schema
 
 
@@ -127,19 +131,32 @@ async def _app_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    page = is_page(request)
     problems = [
-        {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
+        {"field": _field(err.get("loc", ()), page), "message": err.get("msg", "")}
         for err in exc.errors()
     ]
     body = error_body("ValidationError", "The request is not valid; see problems.", problems)
     return _answer(request, body, 422)
 
 
+def _field(loc: Any, page: bool) -> str:
+    """Where a problem is: ``body.days`` for the API; on a page, the field's own name in words
+    ("days", "class id"), as the person filling in the form knows it."""
+    parts = [str(p) for p in loc]
+    if page and parts:
+        return parts[-1].replace("_", " ")
+    return ".".join(parts)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     name = {404: "NotFound", 405: "MethodNotAllowed", 401: "NotAuthenticated",
             413: "PayloadTooLarge", 400: "BadRequest"}.get(exc.status_code, "HTTPError")
-    return _answer(request, error_body(name, str(exc.detail)), exc.status_code,
+    detail = str(exc.detail)
+    if exc.status_code == 404 and request.scope.get("route") is None and is_page(request):
+        detail = "There is no page at this address. Check it, or start from the home page."
+    return _answer(request, error_body(name, detail), exc.status_code,
                    getattr(exc, "headers", None))
 
 

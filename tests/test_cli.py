@@ -148,3 +148,18 @@ def test_serve_runs_n_web_processes_that_may_start_slowly(
     assert int(options["timeout_worker_healthcheck"]) >= 30  # type: ignore[call-overload]
     with db.get_engine().connect() as conn:  # migrated before serving
         assert db.get_engine().dialect.has_table(conn, "alembic_version")
+
+
+def test_demo_names_the_address_kete_serve_will_listen_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``KETE_PORT=8151 make demo`` serves on 8151, so the printed log-in address says so."""
+    from app.demo import accounts_heading
+
+    monkeypatch.setenv("KETE_PORT", "8151")
+    config.get_settings.cache_clear()
+    try:
+        assert "http://127.0.0.1:8151/login" in accounts_heading()
+    finally:
+        monkeypatch.delenv("KETE_PORT")
+        config.get_settings.cache_clear()
+    assert "http://127.0.0.1:8000/login" in accounts_heading()

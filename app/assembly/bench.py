@@ -19,9 +19,11 @@ files are found at ``../shared/benchmarks/testdesign`` from the repository root,
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -33,11 +35,11 @@ from app.assembly.forms import AssemblyResult, assemble, form_objective, objecti
 from app.assembly.greedy import greedy_form
 from app.assembly.order import order_form
 from app.assembly.request import TeacherRequest, build_request_spec
-from app.assembly.solve import SolveOptions
+from app.assembly.solve import TEACHER_OPTIONS, SolveOptions
 from app.assembly.spec import MaximinInformation, Spec, TargetInformation
 from app.assembly.synthetic import sublevel_theta, synthetic_bank
 from app.assembly.tdconstraints import load_spec
-from app.irt.models import item_information
+from app.irt.models import item_information, standard_error
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -147,6 +149,42 @@ def bench_synthetic(options: SolveOptions) -> Outcome:
                    tuple(lines))
 
 
+TEACHERS = 6
+
+
+def bench_six_teachers(options: SolveOptions) -> Outcome:
+    """Case (d): six teachers, one request; pairwise overlap and SE against the best form."""
+    goal = "mean overlap ≤ 40%; each SE at the class's level ≤ 1.05 × the best form's"
+    bank = synthetic_bank(3000, 80, seed=11)
+    forms: list[set[str]] = []
+    ratios, seconds = [], []
+    for k in range(TEACHERS):
+        exposure = Counter(code for form in forms for code in form)
+        request = replace(teacher_request(bank, seed=k + 1), exposure=dict(exposure),
+                          duration_minutes=30)
+        request_spec = build_request_spec(bank, request)
+        result = assemble(request_spec.spec, options)
+        if not result.ok:
+            return Outcome("six teachers, one request (variety)", goal, False,
+                           (f"teacher {k + 1}: no form ({result.status})",))
+        params, centre = request_spec.spec.pool.params, request_spec.class_level.centre
+        se = float(standard_error(params.subset(list(result.items)), np.array([centre]))[0])
+        best = float(standard_error(params.subset(list(result.best_items or result.items)),
+                                    np.array([centre]))[0])
+        ratios.append(se / best)
+        seconds.append(result.seconds)
+        forms.append(set(result.item_ids(request_spec.spec)))
+    shares = [len(a & b) / min(len(a), len(b)) for a, b in itertools.combinations(forms, 2)]
+    mean = float(np.mean(shares))
+    passed = mean <= 0.40 and max(ratios) <= 1.05
+    lines = (f"{TEACHERS} forms of {sorted(len(f) for f in forms)} items; mean pairwise overlap "
+             f"{mean:.1%} (largest {max(shares):.1%})",
+             "SE at the class's level / the best form's: "
+             + ", ".join(f"{r:.3f}" for r in ratios),
+             "solve times (s): " + ", ".join(f"{t:.1f}" for t in seconds))
+    return Outcome("six teachers, one request (variety)", goal, passed, lines)
+
+
 def run_benchmarks(folder: Path, options: SolveOptions) -> list[Outcome]:
     """All cases; TestDesign cases are skipped (with the reason) if their files are missing."""
     outcomes = []
@@ -157,6 +195,7 @@ def run_benchmarks(folder: Path, options: SolveOptions) -> list[Outcome]:
             continue
         outcomes.append(case(folder, options))
     outcomes.append(bench_synthetic(options))
+    outcomes.append(bench_six_teachers(TEACHER_OPTIONS))
     return outcomes
 
 

@@ -23,6 +23,8 @@ class ClassLevel:
     centre: float
     low: float
     high: float
+    sublevels: tuple[str, ...] = ()
+    """The sublevels the description names (both ends of a range and those between)."""
 
     @property
     def points(self) -> tuple[float, float, float]:
@@ -59,11 +61,12 @@ def parse_expected_level(text: str, sublevel_theta: Mapping[str, float]) -> Clas
     if match:
         a, b = (_find(g, theta) for g in match.groups())
         low, high = sorted((theta[a], theta[b]))
-        return ClassLevel(text, (low + high) / 2.0, low, high)
+        between = tuple(k for k in _ordered(theta) if low <= theta[k] <= high)
+        return ClassLevel(text, (low + high) / 2.0, low, high, between)
     name = _find(cleaned.strip(), theta)
     order = _ordered(theta)
     k = order.index(name)
     centre = theta[name]
     low = theta[order[k - 1]] if k > 0 else centre - 0.5
     high = theta[order[k + 1]] if k + 1 < len(order) else centre + 0.5
-    return ClassLevel(text, centre, low, high)
+    return ClassLevel(text, centre, low, high, (name,))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -32,16 +32,17 @@ def _wizard(request: Request, session: SessionDep, login: AuthSession, *,
                 for s in curricula.get_all_subjects(session)]
     rooms = classes.get_all(session, caller=Caller.of_staff(login.staff),
                             mine=login.staff.role == "teacher")
+    attitude = {s.code: service.attitude_scales(session, s) for s in subjects}
     return templates.TemplateResponse(request, "tests_new.html", {
         "login": login, "subjects": subjects, "values": values, "errors": errors, "rooms": rooms,
-        "weights": WEIGHTS}, status_code=status_code)
+        "weights": WEIGHTS, "attitude": attitude}, status_code=status_code)
 
 
 @router.get("/tests/new", response_class=HTMLResponse)
 def new_test(request: Request, session: SessionDep, login: WriterPage) -> Response:
     defaults = {"name": "", "subject": "mathematics", "duration_minutes": "30",
                 "expected_level": "mostly 3P", "deep_share": "30", "mode": "screen",
-                "kind": "linear", "panels": "2", "se_stop": ""}
+                "kind": "linear", "panels": "2", "se_stop": "", "mathematics.level_3": "most"}
     return _wizard(request, session, login, values=defaults, errors=[])
 
 
@@ -60,19 +61,44 @@ def _create_test(request: Request, session: Session, login: AuthSession,
         data = FormCreate.model_validate(_request_from_form(values))
         built = service.build(session, data=data, staff=login.staff)
     except ValidationError as exc:
-        errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        errors = [_field_error(e) for e in exc.errors()]
         return _wizard(request, session, login, values=values, errors=errors, status_code=422)
     except AppError as exc:
-        errors = [exc.detail, *(p.get("text") or p.get("message", "") for p in exc.problems)]
+        advice = [p["advice"] for p in exc.problems if p.get("advice")]
+        errors = advice or [exc.detail, *(p.get("message", "") for p in exc.problems)]
         return _wizard(request, session, login, values=values, errors=errors,
                        status_code=exc.status_code)
     return RedirectResponse(f"/tests/{built.id}", status_code=303)
 
 
+_FIELDS = {"name": "Test name", "duration_minutes": "Time available",
+           "expected_level": "How the class will find it", "deep_share": "Deep items",
+           "levels": "Curriculum levels", "strands": "Strands", "panels": "Versions",
+           "se_stop": "Stop early at"}
+
+
+def _field_error(error: Any) -> str:
+    """A validation error in the wizard's words: the field's label and what it takes."""
+    field = str(error["loc"][0]) if error["loc"] else ""
+    label = _FIELDS.get(field)
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if field == "duration_minutes":
+        message = "choose between 8 and 120 minutes"
+    if "duration_minutes or item_count" in message:
+        return "Time available: give it in minutes."
+    if error["type"] == "missing" or error["type"] == "string_too_short":
+        message = "fill this in"
+    return f"{label}: {message}" if label else message[0].upper() + message[1:]
+
+
 def _request_from_form(values: dict[str, str]) -> dict:
-    levels = {k.removeprefix("level_"): v for k, v in values.items()
+    # each subject's choices are named "<subject>.level_3", "<subject>.strand_NA" (radio
+    # groups must not be shared between subjects); only the chosen subject's count
+    mine = f"{values.get('subject', '')}."
+    chosen = {k.removeprefix(mine): v for k, v in values.items() if k.startswith(mine)}
+    levels = {k.removeprefix("level_"): v for k, v in chosen.items()
               if k.startswith("level_") and v != "none"}
-    strands = {k.removeprefix("strand_"): v for k, v in values.items()
+    strands = {k.removeprefix("strand_"): v for k, v in chosen.items()
                if k.startswith("strand_") and v != "none"}
     deep = values.get("deep_share", "").strip()
     return {"name": values.get("name", ""), "subject": values.get("subject", ""),
@@ -80,6 +106,7 @@ def _request_from_form(values: dict[str, str]) -> dict:
             "duration_minutes": values.get("duration_minutes") or None, "levels": levels,
             "strands": strands, "deep_share": float(deep) / 100 if deep else None,
             "expected_level": values.get("expected_level", ""),
+            "attitude_scale": values.get("attitude_scale") or None,
             "mode": values.get("mode", "screen"), **_adaptive_fields(values)}
 
 
@@ -112,10 +139,20 @@ def test_preview(form_id: int, request: Request, session: SessionDep, login: Rea
             raise AppError("not yours")
     except AppError:
         return templates.TemplateResponse(request, "not_found.html", {
-            "login": login, "what": f"test {form_id}"}, status_code=404)
+            "login": login, "what": f"test {form_id}",
+            "back": ("/tests", "Back to the tests")}, status_code=404)
+    caller = Caller.of_staff(login.staff)
+    rooms = [r for r in classes.get_all(session, caller=caller,
+                                        mine=login.staff.role == "teacher")
+             if r.school_id == form.school_id]
+    latest = max((r.period for r in rooms), default=None)
+    rooms = [r for r in rooms if r.period == latest]
     return templates.TemplateResponse(request, "tests_preview.html", {
         "login": login, "form": service.to_read(session, form), "message": message,
-        "may_edit": service.may_edit(form, Caller.of_staff(login.staff))})
+        "may_edit": service.may_edit(form, caller), "rooms": rooms,
+        "may_give": bool(rooms),
+        "questions": service.preview_items(session, form) if form.kind == "linear" else [],
+        "attitude_count": service.attitude_count(session, form)})
 
 
 @router.post("/tests/{form_id}/{action}")
@@ -129,8 +166,8 @@ def test_action(form_id: int, action: str, session: SessionDep, login: WriterPag
     target, message = form_id, ""
     try:
         if action == "swap":
-            service.swap(session, form=form, item_code=item, staff=login.staff)
-            message = f"Swapped {item}."
+            swapped = service.swap(session, form=form, item_code=item, staff=login.staff)
+            message = _swap_message(swapped.summary.get("last_swap", {}))
         elif action == "accept":
             service.accept(session, form=form, staff=login.staff)
             message = "Accepted: this test can now be assigned."
@@ -143,3 +180,15 @@ def test_action(form_id: int, action: str, session: SessionDep, login: WriterPag
     except AppError as exc:
         message = exc.detail
     return RedirectResponse(f"/tests/{target}?message={message}", status_code=303)
+
+
+def _swap_message(swap: dict) -> str:
+    """What went out and what came in, where; e.g. "Swapped: out of question 4, NA-012 (NA,
+    3P, surface); in, as question 4, NA-044 (NA, 3A, deep). …"."""
+    def said(r: dict) -> str:
+        about = ", ".join(str(v) for v in (r["strand"], r["sublevel"], r.get("depth")) if v)
+        return f"{r['code']} ({about})"
+
+    out = "; ".join(f"out of question {r['position']}, {said(r)}" for r in swap.get("out", []))
+    came = "; ".join(f"in, as question {r['position']}, {said(r)}" for r in swap.get("in", []))
+    return (f"Swapped: {out}; {came or 'nothing in'}. The other questions keep their places.")

@@ -76,6 +76,11 @@ class TeacherRequest:
     shares: Mapping[str, Mapping[str, tuple[float, float]]] = field(default_factory=dict)
     """Extra share bounds by any item field, e.g. ``{"response_type": {"short answer":
     (0.2, 0.5)}}`` or ``{"solo": {"relational": (0.1, 0.4)}}``."""
+    strand_names: Mapping[str, str] = field(default_factory=dict)
+    """Strand code → the name a teacher knows it by (for notes and explanations)."""
+
+    def strand_name(self, code: str) -> str:
+        return self.strand_names.get(code, code)
 
 
 @dataclass
@@ -87,6 +92,8 @@ class RequestSpec:
     class_level: ClassLevel
     reported_strands: list[str]
     notes: list[str]
+    request: TeacherRequest | None = None
+    """The request it was built from (the summary compares the form with it)."""
 
 
 def _validate(request: TeacherRequest) -> list[str]:
@@ -96,16 +103,19 @@ def _validate(request: TeacherRequest) -> list[str]:
         if bad:
             problems.append(f"unknown {kind} weight(s) {', '.join(bad)} (use none/some/most)")
         if not any(WEIGHTS.get(v, 0) for v in weights.values()):
-            problems.append(f"choose at least one {kind} with weight some or most")
+            what = "curriculum level" if kind == "level" else "strand"
+            problems.append(f"Choose at least one {what} (some or most).")
     chosen = sorted(int(k) for k, v in request.levels.items() if WEIGHTS.get(v, 0))
+    named = " and ".join(", ".join(f"Level {k}" for k in chosen).rsplit(", ", 1))
     if len(chosen) > 3:
-        problems.append(f"choose at most three curriculum levels (got {len(chosen)})")
-    if chosen and chosen[-1] - chosen[0] != len(chosen) - 1:
-        problems.append(f"curriculum levels must be adjacent (got {chosen})")
+        problems.append(f"Choose at most three curriculum levels (you chose {named}).")
+    elif chosen and chosen[-1] - chosen[0] != len(chosen) - 1:
+        problems.append(f"Choose curriculum levels next to each other (you chose {named}): "
+                        "a test spans up to three neighbouring levels.")
     if request.duration_minutes is None and request.item_count is None:
-        problems.append("give a duration in minutes or a number of items")
+        problems.append("Give the time available in minutes (or a number of items).")
     if request.deep_share is not None and not 0 <= request.deep_share <= 1:
-        problems.append("the deep share must be between 0 and 1")
+        problems.append("Deep items must be between 0% and 100% of the test.")
     return problems
 
 
@@ -122,7 +132,8 @@ def build_request_spec(items: Sequence[Mapping], request: TeacherRequest) -> Req
     strands = {k for k, v in request.strands.items() if WEIGHTS[v]}
     records = [r for r in items if level_of(r) in levels and r["strand"] in strands]
     if not records:
-        raise RequestError(["no items in the bank match the chosen levels and strands"])
+        raise RequestError(["The bank has no items at the chosen levels in the chosen strands: "
+                            "choose other levels or strands."])
     pool = _pool(records)
     notes = [f"{len(records)} of {len(items)} bank items match the chosen levels and strands."]
     reported, strand_notes = _reported_strands(records, request)
@@ -133,7 +144,7 @@ def build_request_spec(items: Sequence[Mapping], request: TeacherRequest) -> Req
                 objective=MaximinInformation(thetas=level.points),
                 diversity=Diversity(seed=request.seed, exposure=exposure,
                                     floor=request.variety_floor), name="teacher request")
-    return RequestSpec(spec, records, level, reported, notes)
+    return RequestSpec(spec, records, level, reported, notes, request)
 
 
 def level_of(record: Mapping) -> str:
@@ -175,13 +186,13 @@ def _reported_strands(records: Sequence[Mapping], request: TeacherRequest
                     key=lambda s: (-WEIGHTS[request.strands[s]], s))
     room = n // per
     reported = chosen[:room]
-    length = (f"{request.duration_minutes:g}-minute test" if request.item_count is None
-              else f"{n}-item test")
-    notes = [f"A {length} holds about {n} items; reporting a strand needs at least {per} of its "
-             f"items, so up to {room} strand(s) can be reported."]
+    notes: list[str] = []
     if len(chosen) > room:
-        left = ", ".join(chosen[room:])
-        notes.append(f"Not reported separately (too few items would fit): {left}. Their items "
+        left = ", ".join(request.strand_name(s) for s in chosen[room:])
+        length = (f"A {request.duration_minutes:g}-minute test" if request.item_count is None
+                  else f"A {n}-item test")
+        notes.append(f"Not reported separately: {left}. {length} holds about {n} items and "
+                     f"a strand is reported only with at least {per} of its items. Their items "
                      "still count towards the overall score; a longer test would report them.")
     return reported, notes
 

@@ -81,6 +81,8 @@ class FormRead(BaseModel):
     subject: str = Field(description="Subject code.")
     status: str = Field(description="draft (can swap items) or accepted.")
     mode: str = Field(description="screen or paper.")
+    attitude_scale: str | None = Field(
+        None, description="Attitude statements its students answer before the test, if any.")
     calibration_id: int = Field(description="The calibration its scores will use.")
     parent_id: int | None = Field(description="The form this one was made similar to.")
     items: list[FormItemRead] = Field(description="Items in presentation order.")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -16,16 +18,18 @@ from app.assembly.forms import AssemblyResult, assemble, parallel_form, swap_ite
 from app.assembly.models import Form, FormItem
 from app.assembly.request import RequestError, RequestSpec, TeacherRequest, build_request_spec
 from app.assembly.schemas import FormCreate, FormItemRead, FormRead
-from app.assembly.solve import SolveOptions
+from app.assembly.solve import TEACHER_OPTIONS
 from app.assembly.summary import summarize
+from app.assembly.wording import teacher_lines
 from app.calibration import service as calibration
 from app.calibration.models import ItemParameter
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
-from app.itembank import families
+from app.itembank import families, keys
 from app.itembank.curricula import get_subject
-from app.itembank.models import Item, Subject
+from app.itembank.html import sanitise
+from app.itembank.models import Item, ItemRevision, Subject
 from app.itembank.service import eager_options
 from app.people import policy
 from app.people.dependencies import Caller
@@ -33,10 +37,6 @@ from app.people.models import Staff
 
 EXPOSURE_WINDOW = timedelta(days=180)
 SEEN_WINDOW = timedelta(days=365)
-# The most informative test within 1% of the bound; then the test that shares fewest items
-# with other teachers' recent tests while keeping 95% of its information at every point
-# (``Diversity.floor``, from the ``variety_information_floor`` setting).
-TEACHER_OPTIONS = SolveOptions(mip_rel_gap=0.01, time_limit=10.0)
 
 
 def build(session: Session, *, data: FormCreate, staff: Staff) -> Form:
@@ -48,7 +48,7 @@ def build(session: Session, *, data: FormCreate, staff: Staff) -> Form:
     subject = get_subject(session, code=data.subject)
     request_spec = _request_spec(session, subject, data, staff)
     result = assemble(request_spec.spec, TEACHER_OPTIONS)
-    _raise_if_no_form(result)
+    _raise_if_no_form(result, request_spec)
     return _store(session, subject=subject, data=data, staff=staff, request_spec=request_spec,
                   result=result)
 
@@ -65,9 +65,41 @@ def swap(session: Session, *, form: Form, item_code: str, staff: Staff) -> Form:
     if item_code not in ids or ids.index(item_code) not in current:
         raise InvalidInput(f"Item {item_code} is not on this test.")
     result = swap_item(request_spec.spec, current, ids.index(item_code), TEACHER_OPTIONS)
-    _raise_if_no_form(result)
-    _set_items(session, form, request_spec, result)
+    _raise_if_no_form(result, request_spec)
+    order = keep_order(request_spec, current, result.items)
+    _set_items(session, form, request_spec, dataclasses.replace(result, items=order))
+    records = request_spec.records
+    form.summary = {**form.summary, "last_swap": {
+        "out": [_swap_row(records[i], current.index(i) + 1) for i in current if i not in order],
+        "in": [_swap_row(records[i], order.index(i) + 1) for i in order if i not in current]}}
+    session.flush()
     return form
+
+
+def _swap_row(record: Mapping[str, Any], position: int) -> dict[str, Any]:
+    return {"position": position, "code": record["code"], "strand": record["strand"],
+            "sublevel": record["sublevel"], "depth": record.get("depth")}
+
+
+def keep_order(request_spec: RequestSpec, old: list[int], new: tuple[int, ...]
+               ) -> tuple[int, ...]:
+    """``new`` in the order of ``old``: items kept stay where they were; an item that came in
+    takes the place of one that went out, or joins its passage's items if the passage is
+    already on the test."""
+    stimulus = request_spec.spec.pool.stimulus_of
+    incoming = [i for i in new if i not in old]
+    order: list[int | None] = [i if i in new else None for i in old]
+    for i in incoming:
+        s = int(stimulus[i])
+        same = [k for k, j in enumerate(order) if j is not None and s >= 0
+                and int(stimulus[j]) == s]
+        if same:
+            order.insert(same[-1] + 1, i)
+        elif None in order:
+            order[order.index(None)] = i
+        else:
+            order.append(i)
+    return tuple(i for i in order if i is not None)
 
 
 def accept(session: Session, *, form: Form, staff: Staff) -> Form:
@@ -88,7 +120,7 @@ def similar(session: Session, *, form: Form, staff: Staff) -> Form:
     ids = request_spec.spec.pool.item_ids
     current = [ids.index(fi.item.code) for fi in _items(session, form) if fi.item.code in ids]
     result = parallel_form(request_spec.spec, current)
-    _raise_if_no_form(result)
+    _raise_if_no_form(result, request_spec)
     new = _store(session, subject=subject, data=data, staff=staff, request_spec=request_spec,
                  result=result)
     new.parent_id = form.id
@@ -147,7 +179,8 @@ def to_read(session: Session, form: Form) -> FormRead:
     subject = session.get(Subject, form.subject_id)
     assert subject is not None
     return FormRead(id=form.id, name=form.name, subject=subject.code, status=form.status,
-                    mode=form.mode, calibration_id=form.calibration_id, parent_id=form.parent_id,
+                    mode=form.mode, attitude_scale=form.attitude_scale,
+                    calibration_id=form.calibration_id, parent_id=form.parent_id,
                     items=[FormItemRead(**row) for row in form.summary.get("items", [])],
                     summary={k: v for k, v in form.summary.items()
                              if k not in ("items", "adaptive")},
@@ -155,13 +188,19 @@ def to_read(session: Session, form: Form) -> FormRead:
                     adaptive=None if form.kind == "linear" else form.summary.get("adaptive"))
 
 
-def _raise_if_no_form(result: AssemblyResult) -> None:
+def _raise_if_no_form(result: AssemblyResult, request_spec: RequestSpec) -> None:
+    """Conflict when there is no form: the detail and each problem's ``advice`` in the
+    wizard's words and units; each problem also names the requirement for API callers."""
     if result.ok:
         return
     if result.explanation is not None:
-        raise Conflict(" ".join(result.explanation.lines()[:2]),
-                       problems=[c.to_dict() for c in result.explanation.conflicts]
-                       or [{"message": line} for line in result.explanation.lines()])
+        advice = teacher_lines(result.explanation, request_spec.request)
+        problems = [c.to_dict() for c in result.explanation.conflicts] or [
+            {"message": line} for line in result.explanation.lines()]
+        for problem, line in zip(problems, advice, strict=False):
+            problem["advice"] = line
+        raise Conflict("No test can meet everything you asked for. " + " ".join(advice),
+                       problems=problems)
     raise Conflict(f"No test could be built: {result.message or result.status}.")
 
 
@@ -210,7 +249,8 @@ def _request_spec(session: Session, subject: Subject, data: FormCreate,
         item_count=data.item_count, deep_share=data.deep_share,
         exclude=[*data.exclude_items, *seen_by_class(session, data.class_id, staff)],
         exposure=exposure(session, subject, staff), seed=seed,
-        variety_floor=get_settings().variety_information_floor)
+        variety_floor=get_settings().variety_information_floor,
+        strand_names={s.code: s.name for s in subject.strands})
     try:
         return build_request_spec(records, request)
     except RequestError as exc:
@@ -321,7 +361,8 @@ def _set_items(session: Session, form: Form, request_spec: RequestSpec,
         record = records[index]
         session.add(FormItem(form_id=form.id, position=position, item_id=record["item_id"],
                              item_revision_id=record["revision_id"]))
-    summary = summarize(request_spec, result)
+    scale, _ = calibration.reporting_scale(session, subject_id=form.subject_id)
+    summary = summarize(request_spec, result, None if scale is None else scale.slope)
     form.summary = {
         "items": summary.items, "by_level": summary.by_level, "by_strand": summary.by_strand,
         "by_depth": summary.by_depth, "total_time_s": summary.total_time_s,
@@ -330,7 +371,64 @@ def _set_items(session: Session, form: Form, request_spec: RequestSpec,
         "se_best_at_class_level": summary.se_best_at_class_level,
         "se_scale_points": _scale_points(session, form.subject_id, summary.se_at_class_level),
         "reported_strands": summary.reported_strands, "notes": summary.notes,
+        "differences": summary.differences, "warnings": summary.warnings,
         "levels": dict(Counter(r["sublevel"][0] for r in (records[i] for i in result.items))),
     }
     form.tif_svg = summary.tif_svg
     session.flush()
+
+
+def preview_items(session: Session, form: Form) -> list[dict[str, Any]]:
+    """The form's items as its students will see them (stem, options, passage — each at the
+    revision the form pinned) with each key in a teacher's words; a passage comes with the
+    first of its items."""
+    rows = session.execute(select(FormItem, ItemRevision).join(
+        ItemRevision, ItemRevision.id == FormItem.item_revision_id).options(
+        selectinload(FormItem.item).selectinload(Item.passage)).where(
+        FormItem.form_id == form.id).order_by(FormItem.position)).all()
+    out: list[dict[str, Any]] = []
+    last_passage: int | None = None
+    for fi, revision in rows:
+        options = {str(o["id"]): Markup(sanitise(str(o["html"]))) for o in revision.options}
+        answer, rule = keys.describe_key(fi.item.response_type, options, revision.key or {})
+        passage = fi.item.passage
+        out.append({
+            "position": fi.position, "code": fi.item.code,
+            "response_type": fi.item.response_type, "stem": Markup(sanitise(revision.stem_html)),
+            "options": list(options.items()), "answer": answer, "rule": rule,
+            "max_score": revision.max_score,
+            "passage": None if passage is None or passage.id == last_passage else {
+                "code": passage.code, "title": passage.title,
+                "body": Markup(sanitise(passage.body_html))}})
+        last_passage = passage.id if passage is not None else None
+    return out
+
+
+def attitude_item_ids(session: Session, *, subject_id: int, scale: str | None) -> list[int]:
+    """Operational attitude items of ``scale`` (``maths`` also takes in ``maths-enjoyment``
+    and ``maths-confidence``), by code."""
+    if not scale:
+        return []
+    return list(session.scalars(select(Item.id).where(
+        Item.subject_id == subject_id, Item.kind == "attitude", Item.status == "operational",
+        (Item.attitude_scale == scale) | Item.attitude_scale.startswith(f"{scale}-"))
+        .order_by(Item.code)))
+
+
+def attitude_count(session: Session, form: Form) -> int:
+    """How many attitude statements the form's students answer before its items."""
+    return len(attitude_item_ids(session, subject_id=form.subject_id, scale=form.attitude_scale))
+
+
+def attitude_scales(session: Session, subject: Subject) -> list[tuple[str, int]]:
+    """The subject's attitude item sets and their sizes: each scale, and a whole family of
+    scales (``maths`` for ``maths-enjoyment`` and ``maths-confidence``) first."""
+    counts = Counter(session.scalars(select(Item.attitude_scale).where(
+        Item.subject_id == subject.id, Item.kind == "attitude", Item.status == "operational",
+        Item.attitude_scale.is_not(None))))
+    families_: Counter[str] = Counter()
+    for scale, n in counts.items():
+        if scale and "-" in scale:
+            families_[scale.split("-", 1)[0]] += n
+    whole = [(f, n) for f, n in sorted(families_.items()) if f not in counts]
+    return whole + sorted((str(s), n) for s, n in counts.items() if s)

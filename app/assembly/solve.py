@@ -19,6 +19,11 @@ import numpy as np
 from app.assembly.model import MipModel
 
 _CANDIDATES = 300  # columns with the best reduced costs kept in the warm-start MIP
+# HiGHS's thread pool is one per process and every Highs instance must ask for the same size.
+# One thread: a web process solves many small programmes at once (CAT steps, forms) on few
+# cores, and a second HiGHS worker only spins beside them — on the 2-core machine it doubled
+# a CAT step's processor time (kete bench adaptive, next-item selection).
+THREADS = 1
 _BANNER_LOCK = threading.Lock()
 _banner_done = False
 
@@ -32,6 +37,14 @@ class SolveOptions:
     mip_abs_gap: float | None = None  # None: the model's own suggestion
     random_seed: int = 0
     warm_start: bool = True
+    feasibility_jump: bool = True  # HiGHS's first-solution heuristic; idle with a known start
+
+
+TEACHER_OPTIONS = SolveOptions(mip_rel_gap=0.01, time_limit=10.0)
+"""How teachers' requests are solved: the most informative test within 1% of the bound, then
+the test sharing fewest items with other teachers' recent tests while keeping 95% of its
+information at every point (``variety.py``); ten seconds for the first solve, half that for
+the second."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,7 @@ def _new_highs() -> highspy.Highs:
     global _banner_done
     with _BANNER_LOCK:
         if _banner_done:
-            return highspy.Highs()
+            return _sized(highspy.Highs())
         sys.stdout.flush()
         saved = os.dup(1)
         try:
@@ -73,7 +86,12 @@ def _new_highs() -> highspy.Highs:
             os.dup2(saved, 1)
             os.close(saved)
         _banner_done = True
-        return highs
+        return _sized(highs)
+
+
+def _sized(highs: highspy.Highs) -> highspy.Highs:
+    highs.setOptionValue("threads", THREADS)
+    return highs
 
 
 def _lp(model: MipModel) -> highspy.HighsLp:
@@ -177,7 +195,8 @@ def _run(model: MipModel, options: SolveOptions, time_limit: float,
     for name, value in (("output_flag", False), ("time_limit", float(time_limit)),
                         ("mip_rel_gap", float(options.mip_rel_gap)),
                         ("mip_abs_gap", float(abs_gap)),
-                        ("random_seed", int(options.random_seed))):
+                        ("random_seed", int(options.random_seed)),
+                        ("mip_heuristic_run_feasibility_jump", bool(options.feasibility_jump))):
         highs.setOptionValue(name, value)
     try:
         highs.passModel(_lp(model))

@@ -15,6 +15,7 @@ import numpy as np
 
 from app.assembly.check import CheckReport
 from app.assembly.forms import AssemblyResult
+from app.assembly.mismatch import compare
 from app.assembly.order import difficulty
 from app.assembly.request import RequestSpec
 from app.irt.models import expected_score, standard_error, test_information
@@ -40,6 +41,10 @@ class FormSummary:
     tif_svg: str
     check: CheckReport | None
     notes: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+    """Where the form differs from the request, in the wizard's terms."""
+    warnings: list[str] = field(default_factory=list)
+    """Why the class may not be able to do it (too hard, too easy, little precision)."""
 
 
 def class_expected_score(request_spec: RequestSpec, items: list[int]) -> float:
@@ -52,8 +57,10 @@ def class_expected_score(request_spec: RequestSpec, items: list[int]) -> float:
     return float(np.sum(per_theta * weights) / np.sum(weights))
 
 
-def summarize(request_spec: RequestSpec, result: AssemblyResult) -> FormSummary:
-    """The teacher-facing summary of ``result`` (assembled from ``request_spec``)."""
+def summarize(request_spec: RequestSpec, result: AssemblyResult,
+              scale_slope: float | None = None) -> FormSummary:
+    """The teacher-facing summary of ``result`` (assembled from ``request_spec``);
+    ``scale_slope`` turns logits into reporting-scale points for the warnings."""
     spec, items = request_spec.spec, list(result.items)
     records = [request_spec.records[i] for i in items]
     b = difficulty(spec)
@@ -63,21 +70,30 @@ def summarize(request_spec: RequestSpec, result: AssemblyResult) -> FormSummary:
             for k, (i, r) in enumerate(zip(items, records, strict=True))]
     params = spec.pool.params.subset(items)
     level = request_spec.class_level
+    total_time = float(sum(float(r["expected_time_s"]) for r in records))
+    score = class_expected_score(request_spec, items)
+    max_score = float(params.max_score.sum())
+    se = float(standard_error(params, np.array([level.centre]))[0])
+    comparison = compare(request_spec, items, total_time_s=total_time, expected_score=score,
+                         max_score=max_score, se_theta=se,
+                         se_points=None if scale_slope is None else se * scale_slope)
     return FormSummary(
         items=rows,
         by_level=dict(Counter(str(r["sublevel"]) for r in records)),
         by_strand=dict(Counter(str(r["strand"]) for r in records)),
         by_depth=dict(Counter(str(r.get("depth")) for r in records)),
-        total_time_s=float(sum(float(r["expected_time_s"]) for r in records)),
-        expected_score=class_expected_score(request_spec, items),
-        max_score=float(params.max_score.sum()),
-        se_at_class_level=float(standard_error(params, np.array([level.centre]))[0]),
+        total_time_s=total_time,
+        expected_score=score,
+        max_score=max_score,
+        se_at_class_level=se,
         se_best_at_class_level=float(standard_error(spec.pool.params.subset(
             list(result.best_items or items)), np.array([level.centre]))[0]),
         reported_strands=list(request_spec.reported_strands),
         tif_svg=_chart(request_spec, items),
         check=result.check,
         notes=list(request_spec.notes),
+        differences=comparison.differences,
+        warnings=comparison.warnings,
     )
 
 

@@ -126,7 +126,8 @@ def run_review(run_id: int, request: Request, session: SessionDep, login: Reader
         run = runs.get(session, run_id=run_id)
     except AppError:
         return templates.TemplateResponse(request, "not_found.html", {
-            "login": login, "what": f"calibration run {run_id}"}, status_code=404)
+            "login": login, "what": f"calibration run {run_id}",
+            "back": ("/calibration/runs", "Back to the calibration runs")}, status_code=404)
     context = {"login": login, **review.review(session, run)}
     return templates.TemplateResponse(request, "calibration_review.html", context)
 

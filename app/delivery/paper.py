@@ -21,6 +21,7 @@ from app.assembly.models import Form, FormItem
 from app.delivery import sittings
 from app.delivery.models import Assignment
 from app.errors import Conflict
+from app.itembank import keys
 from app.itembank.html import sanitise
 from app.itembank.models import Item, ItemRevision, Passage, Subject
 from app.people.models import ClassGroup
@@ -175,31 +176,9 @@ def guide_entries(session: Session, paper: Paper) -> list[GuideEntry]:
     return out
 
 
-_OR = Markup(" <em>or</em> ")
-
-
 def describe_key(q: Question, key: dict[str, Any]) -> tuple[Markup, str]:
-    """(the answer, how it is marked) for one question's key; options keep their HTML so a
-    fraction in MathML prints as a fraction."""
-    html = dict(q.options)
-    if q.response_type in ("single_choice", "multiple_choice"):
-        correct = key.get("correct")
-        ids = correct if isinstance(correct, list) else [correct]
-        answer = Markup(", ").join(Markup("{} ({})").format(c, html.get(str(c), ""))
-                                   for c in ids)
-        if q.response_type == "single_choice":
-            return answer, "1 mark"
-        return answer, ("one mark per correct tick, minus one per wrong tick (never below 0)"
-                        if key.get("partial_credit") else "all of these and no others")
-    if q.response_type == "numeric":
-        tolerance = key.get("tolerance", 0)
-        return (Markup("{}").format(key.get("value")),
-                f"accept ± {tolerance}" if tolerance else "exactly this number")
-    accepted = _OR.join(str(a) for a in key.get("accepted", []))
-    if key.get("teacher_marked"):
-        return accepted, "teacher marks it (in the marking queue); these are examples"
-    case = "case matters" if key.get("case_sensitive") else "case does not matter"
-    return accepted, f"any of these; {case}"
+    """(the answer, how it is marked) for one question's key (:func:`keys.describe_key`)."""
+    return keys.describe_key(q.response_type, dict(q.options), key)
 
 
 def attitude_notes(session: Session, paper: Paper) -> dict[str, Any]:

@@ -175,16 +175,10 @@ def start(session: Session, *, student: Student, assignment_id: int,
 
 
 def attitude_item_ids(session: Session, form: Form) -> list[int]:
-    """Operational attitude items of the form's attitude scale (``maths`` also takes in
-    ``maths-enjoyment`` and ``maths-confidence``)."""
-    if not form.attitude_scale:
-        return []
-    scale = form.attitude_scale
-    return list(session.scalars(select(Item.id).where(
-        Item.subject_id == form.subject_id, Item.kind == "attitude",
-        Item.status == "operational",
-        (Item.attitude_scale == scale) | Item.attitude_scale.startswith(f"{scale}-"))
-        .order_by(Item.code)))
+    """Operational attitude items of the form's attitude scale
+    (:func:`app.assembly.service.attitude_item_ids`)."""
+    return assembly.attitude_item_ids(session, subject_id=form.subject_id,
+                                      scale=form.attitude_scale)
 
 
 def deadline(sitting: Sitting) -> datetime:

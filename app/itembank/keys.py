@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from markupsafe import Markup
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "likert")
 
@@ -101,3 +104,32 @@ def score_response(response_type: str, key: dict[str, Any], max_score: int, answ
 def _normalise(text: str, key: dict[str, Any]) -> str:
     text = " ".join(text.split())
     return text if key.get("case_sensitive") else text.casefold()
+
+
+_OR = Markup(" <em>or</em> ")
+
+
+def describe_key(response_type: str, options: Mapping[str, Markup],
+                 key: dict[str, Any]) -> tuple[Markup, str]:
+    """(the answer, how it is marked) in a teacher's words; ``options`` (id → sanitised HTML)
+    keep their HTML so a fraction in MathML shows as a fraction."""
+    if response_type in ("single_choice", "multiple_choice"):
+        correct = key.get("correct")
+        ids = correct if isinstance(correct, list) else [correct]
+        answer = Markup(", ").join(Markup("{} ({})").format(c, options.get(str(c), ""))
+                                   for c in ids)
+        if response_type == "single_choice":
+            return answer, "1 mark"
+        return answer, ("one mark per correct tick, minus one per wrong tick (never below 0)"
+                        if key.get("partial_credit") else "all of these and no others")
+    if response_type == "numeric":
+        tolerance = key.get("tolerance", 0)
+        return (Markup("{}").format(key.get("value")),
+                f"accept ± {tolerance}" if tolerance else "exactly this number")
+    if response_type == "likert":
+        return Markup("no right answer"), "the student's own view"
+    accepted = _OR.join(str(a) for a in key.get("accepted", []))
+    if key.get("teacher_marked"):
+        return accepted, "teacher marks it (in the marking queue); these are examples"
+    case = "case matters" if key.get("case_sensitive") else "case does not matter"
+    return accepted, f"any of these; {case}"

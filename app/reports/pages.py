@@ -5,13 +5,14 @@ Every report is HTML by default and the same template as an A4 PDF with ``?forma
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.assembly.models import Form as TestForm
 from app.db import SessionDep, StepRoute, utcnow
@@ -46,45 +47,75 @@ def class_list(request: Request, session: SessionDep, login: ClassPage) -> Respo
 
 @router.get("/classes/{class_id}", response_class=HTMLResponse)
 def class_page(class_id: int, request: Request, session: SessionDep, login: ClassPage,
-               message: str | None = None) -> Response:
+               message: str | None = None,
+               form_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
     caller = Caller.of_staff(login.staff)
     try:
         room = classes.get(session, caller=caller, class_id=class_id)
     except AppError:
         return templates.TemplateResponse(request, "not_found.html", {
-            "login": login, "what": f"class {class_id}"}, status_code=404)
+            "login": login, "what": f"class {class_id}",
+            "back": ("/classes", "Back to your classes")}, status_code=404)
     given = sittings.assignments_of_class(session, caller=caller, class_id=class_id)
     counts = {a.id: sittings.status_counts(session, a) for a in given}
-    accepted = list(session.scalars(select(TestForm).where(
-        TestForm.status == "accepted", TestForm.school_id == room.school_id)
-        .order_by(TestForm.id.desc())))
+    accepted = _accepted_tests(session, room.school_id, login.staff.id)
+    chosen = form_id if any(f.id == form_id for f in accepted) else (
+        accepted[0].id if accepted else None)
     scored = [a for a in given if counts[a.id].get("scored")]
     a_sittings = {a.id: sittings.sittings_of(session, assignment=a) for a in given}
     return templates.TemplateResponse(request, "class.html", {
         "login": login, "room": room, "assignments": given, "counts": counts,
         "a_sittings": a_sittings,
-        "accepted": accepted, "message": message,
+        "accepted": accepted, "chosen": chosen, "message": message,
+        "today": utcnow().date(), "closes_default": utcnow().date() + timedelta(days=14),
+        "durations": {f.id: (f.request or {}).get("duration_minutes") for f in accepted},
         "may_see_logins": policy.may_see_logins(caller, room),
         "progress": _progress_pair(scored)})
+
+
+def _accepted_tests(session: Session, school_id: int, staff_id: int) -> list[TestForm]:
+    """The school's accepted tests, the teacher's own first (newest first within each)."""
+    rows = session.scalars(select(TestForm).where(
+        TestForm.status == "accepted", TestForm.school_id == school_id)
+        .order_by(TestForm.id.desc()))
+    return sorted(rows, key=lambda f: f.created_by_id != staff_id)
+
+
+def _window(opens: date | None, closes: date | None, days: int) -> tuple[datetime, datetime]:
+    """Opening now (or at the start of a later day) until the end of the closing day (or
+    ``days`` after opening)."""
+    now = utcnow()
+    start = (now if opens is None or opens <= now.date()
+             else datetime.combine(opens, time.min, tzinfo=now.tzinfo))
+    end = (datetime.combine(closes, time(23, 59, 59), tzinfo=now.tzinfo) if closes is not None
+           else start + timedelta(days=days))
+    return start, end
 
 
 @router.post("/classes/{class_id}/assign")
 def assign(class_id: int, session: SessionDep, login: AssignPage,
            csrf: Annotated[str, Form(max_length=100)],
-           form_id: Annotated[int | None, Form()] = None,
+           form_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+           opens: Annotated[date | None, Form()] = None,
+           closes: Annotated[date | None, Form()] = None,
            days: Annotated[int, Form(ge=1, le=60)] = 14,
            minutes: Annotated[int | None, Form(ge=1, le=240)] = None,
            mode: Annotated[Literal["screen", "paper"], Form()] = "screen") -> Response:
     check_csrf(login, csrf)
-    now = utcnow()
     try:
         if form_id is None:
             raise InvalidInput("Choose an accepted test to give.")
-        data = AssignmentCreate(form_id=form_id, class_id=class_id, opens_at=now,
-                                closes_at=now + timedelta(days=days),
-                                time_limit_minutes=minutes, mode=mode)
+        start, end = _window(opens, closes, days)
+        if end <= start:
+            raise InvalidInput("The window must close after it opens: choose a later "
+                               "closing day.")
+        data = AssignmentCreate(form_id=form_id, class_id=class_id, opens_at=start,
+                                closes_at=end, time_limit_minutes=minutes, mode=mode)
         sittings.assign(session, caller=Caller.of_staff(login.staff), data=data)
-        message = "Assigned: students see it when they log in."
+        when = ("when they log in" if start <= utcnow() else
+                f"from {start:%-d %B}")
+        message = (f"Assigned: students see it {when}, until {end:%-d %B}"
+                   + (f", with {minutes} minutes each once they start." if minutes else "."))
     except (AppError, ValidationError) as exc:
         message = exc.detail if isinstance(exc, AppError) else "Check the dates and time."
     return RedirectResponse(f"/classes/{class_id}?message={message}", status_code=303)

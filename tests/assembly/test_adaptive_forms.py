@@ -91,8 +91,9 @@ def test_the_wizard_builds_an_mst_and_its_preview_shows_stage_one_only(
     client.cookies.set(SESSION_COOKIE, token)
     assert 'value="mst"' in client.get("/tests/new").text
     form = {"csrf": csrf, "name": "Adaptive number", "subject": "maths", "kind": "mst",
-            "duration_minutes": "12", "level_3": "most", "level_4": "some", "strand_NA": "most",
-            "strand_GM": "some", "deep_share": "30", "expected_level": "mostly 3P",
+            "duration_minutes": "12", "maths.level_3": "most", "maths.level_4": "some",
+            "maths.strand_NA": "most",
+            "maths.strand_GM": "some", "deep_share": "30", "expected_level": "mostly 3P",
             "mode": "screen", "panels": "1"}
     built = client.post("/tests/new", data=form, follow_redirects=False)
     assert built.status_code == 303, built.text

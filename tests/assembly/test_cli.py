@@ -103,18 +103,30 @@ def test_objective_option_parsing() -> None:
             parse_objective(*bad)
 
 
-def test_bench_command_prints_goals_and_verdicts(testdesign_dir: Path) -> None:
+def _quick_variety_case(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The six-teacher case solves six forms for up to ten seconds each: its contract is tested
+    through the API (tests/assembly/test_service.py); here it only has to be listed."""
+    from app.assembly import bench
+
+    monkeypatch.setattr(bench, "bench_six_teachers", lambda options: bench.Outcome(
+        "six teachers, one request (variety)", "mean overlap ≤ 40%", True, ("stub",)))
+
+
+def test_bench_command_prints_goals_and_verdicts(testdesign_dir: Path, monkeypatch) -> None:
+    _quick_variety_case(monkeypatch)
     result = RUNNER.invoke(_app(), ["bench", "assembly", "--data-dir", str(testdesign_dir)])
     assert result.exit_code == 0, result.output
     for words in ("science_1000", "reading_303", "synthetic 10,000", "goal:", "greedy baseline",
                   "independent check", "proven"):
         assert words in result.output
-    assert result.output.count("[PASS]") + result.output.count("[MISS]") == 3
+    assert result.output.count("[PASS]") + result.output.count("[MISS]") == 4
+    assert "six teachers" in result.output
 
 
 def test_bench_skips_testdesign_cases_when_the_files_are_absent(tmp_path: Path,
                                                                monkeypatch) -> None:
     monkeypatch.setenv("KETE_TESTDESIGN_DIR", str(tmp_path))
+    _quick_variety_case(monkeypatch)
     from app.assembly import bench
 
     outcomes = [o for o in bench.run_benchmarks(bench.data_dir(), bench.SolveOptions())

@@ -42,6 +42,12 @@ def fail(message: str, problems: list[dict] | None = None) -> None:
     raise typer.Exit(1)
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+"""How long ``kete serve --workers N`` lets a web process take to answer its supervisor's
+health check. uvicorn's default (5 s) killed every new process on a busy 2-core machine
+before it had even imported Kete, and started another, forever (none ever served)."""
+
+
 @cli.command()
 def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
           port: Annotated[int | None, typer.Option(help="Port.")] = None,
@@ -63,7 +69,8 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address.")] = None
     # Kete decides itself whose X-Forwarded-For to believe (KETE_TRUSTED_PROXIES);
     # uvicorn's own proxy handling would believe any caller on 127.0.0.1.
     uvicorn.run("app.main:app", host=host, port=port, workers=workers, log_level="info",
-                proxy_headers=False, timeout_graceful_shutdown=15)
+                proxy_headers=False, timeout_graceful_shutdown=15,
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
 
 
 @cli.command()

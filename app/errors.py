@@ -131,12 +131,22 @@ async def _app_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    page = is_page(request)
     problems = [
-        {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
+        {"field": _field(err.get("loc", ()), page), "message": err.get("msg", "")}
         for err in exc.errors()
     ]
     body = error_body("ValidationError", "The request is not valid; see problems.", problems)
     return _answer(request, body, 422)
+
+
+def _field(loc: Any, page: bool) -> str:
+    """Where a problem is: ``body.days`` for the API; on a page, the field's own name in words
+    ("days", "class id"), as the person filling in the form knows it."""
+    parts = [str(p) for p in loc]
+    if page and parts:
+        return parts[-1].replace("_", " ")
+    return ".".join(parts)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -132,6 +132,24 @@ def test_close_due_runs_on_the_configured_database(database: str) -> None:
     assert result.exit_code == 0 and "handed in 0 sitting(s)" in result.output
 
 
+def test_serve_runs_n_web_processes_that_may_start_slowly(
+        database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kete serve --workers N`` migrates once, then hands uvicorn N processes whose health
+    check waits long enough for a process importing Kete on a busy machine (uvicorn's 5 s
+    default killed them before they answered, over and over)."""
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append(options))
+    result = runner.invoke(cli, ["serve", "--workers", "3", "--port", "8119"])
+    assert result.exit_code == 0, result.output
+    (options,) = calls
+    assert options["workers"] == 3 and options["port"] == 8119
+    assert int(options["timeout_worker_healthcheck"]) >= 30  # type: ignore[call-overload]
+    with db.get_engine().connect() as conn:  # migrated before serving
+        assert db.get_engine().dialect.has_table(conn, "alembic_version")
+
+
 def test_demo_names_the_address_kete_serve_will_listen_on(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """``KETE_PORT=8151 make demo`` serves on 8151, so the printed log-in address says so."""

@@ -36,3 +36,15 @@ def test_a_missing_class_or_test_page_leads_back_to_its_list(client: TestClient,
         response = client.get(path)
         assert response.status_code == 404
         assert back in response.text
+
+
+def test_a_page_names_a_bad_field_as_its_form_does(client: TestClient,
+                                                   session: Session) -> None:
+    """"class id: …", not "path.class_id: …"; the API keeps the full location."""
+    tenant = people.tenant(session, "ERR-B")
+    client.cookies.set(SESSION_COOKIE, people.cookie(session, tenant.teacher))
+    page = client.get("/classes/abc")
+    assert page.status_code == 422 and "<li>class id: " in page.text
+    assert "path.class_id" not in page.text
+    api = client.get("/api/v1/classes/abc", headers=people.bearer(session, tenant.teacher))
+    assert api.json()["problems"][0]["field"] == "path.class_id"

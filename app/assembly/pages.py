@@ -183,7 +183,12 @@ def test_action(form_id: int, action: str, session: SessionDep, login: WriterPag
 
 
 def _swap_message(swap: dict) -> str:
-    """"Swapped: question 4's NA-012 out, NA-044 in (as question 4)."""
-    out = ", ".join(f"question {r['position']}'s {r['code']}" for r in swap.get("out", []))
-    came = ", ".join(f"{r['code']} (as question {r['position']})" for r in swap.get("in", []))
-    return f"Swapped: {out} out; {came or 'nothing'} in. The other questions keep their places."
+    """What went out and what came in, where; e.g. "Swapped: out of question 4, NA-012 (NA,
+    3P, surface); in, as question 4, NA-044 (NA, 3A, deep). …"."""
+    def said(r: dict) -> str:
+        about = ", ".join(str(v) for v in (r["strand"], r["sublevel"], r.get("depth")) if v)
+        return f"{r['code']} ({about})"
+
+    out = "; ".join(f"out of question {r['position']}, {said(r)}" for r in swap.get("out", []))
+    came = "; ".join(f"in, as question {r['position']}, {said(r)}" for r in swap.get("in", []))
+    return (f"Swapped: {out}; {came or 'nothing in'}. The other questions keep their places.")

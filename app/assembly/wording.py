@@ -23,6 +23,13 @@ def _pct(share: float | None) -> str:
     return f"{100 * (share or 0):.0f}%"
 
 
+def _pcts(a: float | None, b: float | None) -> tuple[str, str]:
+    """Two shares as percentages, with a decimal when whole ones would look the same."""
+    if _pct(a) != _pct(b):
+        return _pct(a), _pct(b)
+    return f"{100 * (a or 0):.1f}%", f"{100 * (b or 0):.1f}%"
+
+
 def _minutes(seconds: float | None, *, up: bool) -> int:
     m = (seconds or 0) / 60
     whole = math.ceil(m - 1e-9) if up else math.floor(m + 1e-9)
@@ -61,8 +68,9 @@ def describe_fix(fix: Fix, request: TeacherRequest) -> tuple[str, str]:
             name = f"Level {key}" if kind == "level" else request.strand_name(key)
             weight = weights.get(key)
             bound = "at most" if more else "at least"
-            problem = (f"{name} ({weight}) should be {bound} {_pct(fix.current)} of the "
-                       f"questions, but {_pct(fix.suggested)} is the "
+            wanted, possible = _pcts(fix.current, fix.suggested)
+            problem = (f"{name} ({weight}) should be {bound} {wanted} of the "
+                       f"questions, but {possible} is the "
                        f"{'fewest' if more else 'most'} possible with the rest of the request")
             other = _other_weights(weight, more)
             return problem, (f"weight {name} {other}" if other else
@@ -101,7 +109,7 @@ def _conflict_lines(conflict: Conflict, request: TeacherRequest) -> str:
     if conflict.alternatives:
         changes = list(dict.fromkeys(describe_fix(f, request)[1]
                                      for f in conflict.alternatives[0].changes))
-        options.append("keep it as asked and " + " and ".join(changes))
+        options.append("keep that as asked and " + ", and ".join(changes))
     return f"{problem[0].upper()}{problem[1:]}. Try: {'; or '.join(options)}."
 
 
@@ -112,13 +120,30 @@ def teacher_lines(explanation: Explanation, request: TeacherRequest | None) -> l
     if not explanation.relaxation and not explanation.conflicts:
         return ["No test can be built as asked: choose more levels or strands, or a "
                 "different time."]
-    out = [_conflict_lines(c, request) for c in explanation.conflicts]
+    # the teacher's own choices first; rules of the bank (items that give each other away)
+    # once, however many of them are involved
+    conflicts = sorted(explanation.conflicts, key=lambda c: _bank_rule(c.cid))
+    seen_rule = False
+    out: list[str] = []
+    for conflict in conflicts:
+        if _bank_rule(conflict.cid):
+            if seen_rule:
+                continue
+            seen_rule = True
+        out.append(_conflict_lines(conflict, request))
     explained = {c.cid for c in explanation.conflicts}
     for fix in explanation.relaxation:
+        if _bank_rule(fix.cid) and seen_rule:
+            continue
+        seen_rule = seen_rule or _bank_rule(fix.cid)
         if fix.cid not in explained:
             problem, advice = describe_fix(fix, request)
             out.append(f"{problem[0].upper()}{problem[1:]}. Try: {advice}.")
     if len(explanation.relaxation) > 1:
-        both = " and ".join(describe_fix(f, request)[1] for f in explanation.relaxation)
-        out.append(f"All of these together certainly work: {both}.")
-    return out
+        both = list(dict.fromkeys(describe_fix(f, request)[1] for f in explanation.relaxation))
+        out.append(f"All of these together certainly work: {' and '.join(both)}.")
+    return list(dict.fromkeys(out))
+
+
+def _bank_rule(cid: str) -> bool:
+    return cid.startswith(("enemies ", "family "))

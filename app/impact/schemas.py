@@ -45,7 +45,7 @@ class StudentProgressRead(BaseModel):
     def of(cls, s: StudentProgress) -> StudentProgressRead:
         return cls(student_id=s.student_id, name=s.name, year_level=s.year_level,
                    pre=s.pre.scale_score, pre_se=s.pre.se, post=s.post.scale_score,
-                   post_se=s.post.se, gain=s.gain.gain, gain_se=round(s.gain.se, 1),
+                   post_se=s.post.se, gain=round(s.gain.gain, 1), gain_se=round(s.gain.se, 1),
                    expected_growth=_r(s.gain.expected), verdict=s.gain.verdict,
                    achievement_vs_norm=_r(s.achievement), achievement_side=s.achievement_side,
                    quadrant=s.quadrant)

@@ -118,12 +118,18 @@ def prepare(base_url: str, *, leader: Staff, teacher: Staff, size: int, items: i
             subject: str, timeout: float) -> Cohort:
     """Import a class of ``size`` students and give it a test of ``items`` items."""
     tag = time.strftime("%m%d%H%M%S")
-    with httpx.Client(base_url=base_url, timeout=timeout) as http:
-        class_id, school, numbers = import_cohort(http, leader=leader, teacher=teacher,
-                                                  size=size, tag=tag)
-        headers = staff_token(http, teacher)
-        logins = student_logins(http, headers=headers, class_id=class_id, school=school,
-                                numbers=numbers)
-        assignment_id, n_items = give_test(http, headers=headers, class_id=class_id,
-                                           items=items, subject=subject, tag=tag)
+    step = "importing the class list"
+    try:
+        with httpx.Client(base_url=base_url, timeout=timeout) as http:
+            class_id, school, numbers = import_cohort(http, leader=leader, teacher=teacher,
+                                                      size=size, tag=tag)
+            step = "setting the students' passwords (logins.csv)"
+            headers = staff_token(http, teacher)
+            logins = student_logins(http, headers=headers, class_id=class_id, school=school,
+                                    numbers=numbers)
+            step = "building and giving the test"
+            assignment_id, n_items = give_test(http, headers=headers, class_id=class_id,
+                                               items=items, subject=subject, tag=tag)
+    except httpx.TimeoutException:
+        raise SetupError(f"{step}: no answer within {timeout:.0f} s") from None
     return Cohort(class_id, assignment_id, n_items, logins, headers)

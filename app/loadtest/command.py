@@ -24,6 +24,10 @@ from app.loadtest.calls import Caller, Record
 from app.loadtest.cohort import Cohort, SetupError, Staff, prepare
 from app.loadtest.student import Outcome, run_student
 
+SETUP_TIMEOUT = 600.0
+"""Seconds a set-up request may take: logins.csv hashes a fresh password for every student
+(argon2, ~0.05 s of CPU each), which for 1,000 students on a busy machine takes minutes."""
+
 
 @dataclass
 class Plan:
@@ -205,7 +209,7 @@ def load_command(
         server.wait_healthy(plan.url, timeout=5)
         cohort = prepare(plan.url, leader=Staff(leader, leader_password),
                          teacher=Staff(teacher, teacher_password), size=students,
-                         items=answers, subject=subject, timeout=max(timeout, 60.0))
+                         items=answers, subject=subject, timeout=max(timeout, SETUP_TIMEOUT))
     except (SetupError, TimeoutError, httpx.HTTPError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

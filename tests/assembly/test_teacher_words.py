@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 
+from app.assembly.explain import Conflict, Explanation
 from app.assembly.mismatch import compare
 from app.assembly.phrasing import Fix
 from app.assembly.request import TeacherRequest, build_request_spec
 from app.assembly.synthetic import sublevel_theta, synthetic_bank
-from app.assembly.wording import describe_fix
+from app.assembly.wording import describe_fix, teacher_lines
 
 BANK = [r for r in synthetic_bank(600, 10, seed=3) if not r["passage"]]
 NAMES = {"Finding information": "Finding information", "Knowledge": "Knowledge"}
@@ -81,3 +82,23 @@ def test_impossible_requests_are_explained_in_minutes_percentages_and_names() ->
     seen = describe_fix(Fix("seen recently", "seen recently (45 items)", "drop", 0, 12, ""),
                         request)
     assert "12 of them would be needed again" in seen[0] and "45 items" not in seen[0]
+
+
+def test_the_teachers_choices_come_first_and_bank_rules_are_said_once() -> None:
+    def conflict(cid: str, action: str, current: float, suggested: float) -> Conflict:
+        fix = Fix(cid, cid, action, current, suggested, "")
+        return Conflict(cid, cid, "", (), fix, ())
+
+    explanation = Explanation("", conflicts=(
+        conflict("family F1", "drop", 1, 2), conflict("family F2", "drop", 1, 2),
+        conflict("surface/deep", "lower_minimum", 0.9, 0.74)))
+    lines = teacher_lines(explanation, _request(deep_share=1.0))
+    assert lines[0].startswith("You asked for about 100% deep questions (at least 90%), but "
+                               "74% is the most")
+    assert len(lines) == 2 and "give each other away" in lines[1]
+
+
+def test_shares_that_round_alike_get_a_decimal() -> None:
+    problem, _ = describe_fix(Fix("strand Knowledge", "", "raise_maximum", 0.4333, 0.4349, ""),
+                              _request())
+    assert "at most 43.3% of the questions, but 43.5% is the fewest" in problem

@@ -226,6 +226,8 @@ def _sit_the_cat(page) -> int:  # type: ignore[no-untyped-def]
         seen.append(items[0])
         _answer(page, items[0], "B" if n % 2 else "A")
         _wait_saved(page)
+        if n == 1:
+            screenshot(page, "student-cat-question")
         if n == 3:  # a reload mid-test: the same question, its answer kept
             page.reload()
             assert _questions(page) == [items[0]]

@@ -1,6 +1,7 @@
 """Saves in flight at the same moment, on real connections with real commits: the save with
 the higher ``seq`` is the one kept, whichever transaction commits last; a save after hand-in
-keeps its clear 409, and a resend of a stored save is still acknowledged."""
+or after time is up keeps its clear 409, and a resend of a stored save is still
+acknowledged."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -168,3 +170,22 @@ def test_after_hand_in_a_resend_is_acknowledged_and_a_new_save_is_refused(
     assert _stored(pupil, item) == (1, "A")
     with db.get_sessionmaker()() as session:
         assert session.get(Sitting, pupil.sitting_id).status == "submitted"  # type: ignore[union-attr]
+
+
+def test_after_time_is_up_a_resend_is_acknowledged_and_a_new_save_is_refused(
+        pupil: Pupil) -> None:
+    """Before the every-minute sweep has handed the sitting in, too."""
+    item = pupil.item_ids[3]
+    with db.get_sessionmaker()() as session, session.begin():
+        _begin_save(session, pupil, _save(1, item, "A"))
+    with db.get_sessionmaker()() as session, session.begin():
+        sitting = sittings.get_sitting(session, caller=pupil.caller,
+                                       sitting_id=pupil.sitting_id, lock="share")
+        late = sittings.deadline(sitting) + sittings.GRACE + timedelta(seconds=1)
+        resent = sittings.save_answer(session, sitting=sitting, data=_save(1, item, "A"),
+                                      now=late)
+        assert not resent.stored and resent.seq == 1
+        with pytest.raises(Conflict, match="Time is up for this test; your saved answers "
+                           "have been kept"):
+            sittings.save_answer(session, sitting=sitting, data=_save(2, item, "B"), now=late)
+    assert _stored(pupil, item) == (1, "A")

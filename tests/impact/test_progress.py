@@ -197,3 +197,19 @@ def test_progress_api(client: TestClient, session: Session, w: builders.World) -
                         params={"subject": "maths", "from_term": "2026-1",
                                 "to_term": "2026-4", "year_level": 6})
     assert cohort.status_code == 200 and cohort.json()["n"] == 10
+
+
+def test_a_gain_is_reported_to_a_tenth_of_a_point() -> None:
+    """1445.4 − 1365.8 is 79.6 in the API, not 79.60000000000014."""
+    from types import SimpleNamespace
+
+    from app.impact import stats
+    from app.impact.schemas import StudentProgressRead
+
+    row = SimpleNamespace(
+        student_id=6, name="Yui Sato", year_level=5, achievement=-13.7,
+        achievement_side="within error", quadrant=None,
+        pre=SimpleNamespace(scale_score=1365.8, se=21.2),
+        post=SimpleNamespace(scale_score=1445.4, se=17.6),
+        gain=stats.gain(1365.8, 21.2, 1445.4, 17.6, 18.5))
+    assert StudentProgressRead.of(row).gain == 79.6  # type: ignore[arg-type]

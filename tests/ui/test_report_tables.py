@@ -18,7 +18,7 @@ def _widths(row_header: str) -> tuple[float, float]:
             '<link rel="stylesheet" href="/static/report.css"></head><body><main>'
             '<article class="report print"><h1>Cycle</h1><table class="list compact"><thead>'
             '<tr><th>Objective</th><th class="num">Before (predicted)</th>'
-            '<th class="num">After (predicted)</th><th class="num">Change</th>'
+            '<th class="num">After (predicted)</th><th class="num">Change beyond difficulty</th>'
             f'<th>Verdict</th></tr></thead><tbody><tr>{row_header}<td class="num">63% (60%) · '
             '2 items</td><td class="num">80% (78%) · 1 item</td><td class="num">-1 ± 21 '
             'points</td><td>no clear change</td></tr></tbody></table></article></main></body>'

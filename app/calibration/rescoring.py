@@ -17,26 +17,26 @@ from sqlalchemy.orm import Session
 
 from app.calibration import service
 from app.calibration.convert import to_item_parameters
-from app.calibration.models import Calibration, CalibrationRun
+from app.calibration.models import Calibration
 from app.calibration.responses import ScoredResponse
 from app.irt.scoring import score_eap
-from app.itembank.models import Item, Subject
+from app.itembank.models import Item
 
 MAX_SITTINGS = 20_000
 """The most recent sittings rescored (enough for mean, SD and largest shift)."""
 
 
-def shift(session: Session, run: CalibrationRun) -> dict[str, Any] | None:
-    """Mean, SD and largest shift of past sittings' scores (θ and scale points), or None."""
-    subject = session.get(Subject, run.subject_id)
-    active = service.get_active(session, subject=subject) if subject else None
-    if run.result_id is None or active is None or active.id == run.result_id:
+def shift(session: Session, *, active: Calibration | None, new: Calibration
+          ) -> dict[str, Any] | None:
+    """Mean, SD and largest shift of past sittings' scores (θ and scale points) from
+    ``active`` to ``new``, or None. Computed once, when the run finishes (it reads every
+    sitting's responses), and kept in the run's report."""
+    if active is None or active.id == new.id:
         return None
-    new = service.get(session, calibration_id=run.result_id)
     old_rows = {p.item: p for p in service.parameters(session, calibration=active)}
     new_rows = {p.item: p for p in service.parameters(session, calibration=new)}
     codes = sorted(set(old_rows) & set(new_rows))
-    dense = _sittings(session, run.subject_id, codes)
+    dense = _sittings(session, new.subject_id, codes)
     if dense is None:
         return None
     before = _eap(active, [old_rows[c] for c in codes], dense)
@@ -44,10 +44,10 @@ def shift(session: Session, run: CalibrationRun) -> dict[str, Any] | None:
     if new.parent_id == active.id:  # a free run's θ, put on the active metric
         after = new.link_a * after + new.link_b
     moved = after - before
-    scale = service.scale_of(session, subject_id=run.subject_id)
+    scale = service.scale_of(session, subject_id=new.subject_id)
     slope = scale.slope if scale is not None else None
     largest = float(moved[np.argmax(np.abs(moved))])
-    return {"sittings": int(moved.size), "mean": float(moved.mean()),
+    return {"active": active.id, "sittings": int(moved.size), "mean": float(moved.mean()),
             "sd": float(moved.std()), "largest": largest, "scale_slope": slope}
 
 

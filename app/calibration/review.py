@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from app.calibration import gates, rescoring, service
+from app.calibration import gates, service
 from app.calibration.convert import to_item_parameters
 from app.calibration.models import CalibrationRun
 from app.irt.models import expected_score, test_information
@@ -50,7 +50,7 @@ def review(session: Session, run: CalibrationRun, view: TableView | None = None
     out.update(_page(items, failing, view))
     if not items:
         return out
-    out["rescoring"] = rescoring.shift(session, run) if run.status == "succeeded" else None
+    out["rescoring"] = report.get("rescoring") if run.status == "succeeded" else None
     flagged = [row for row in items if row["item_id"] in failing and not row["anchor"]]
     out["charts"] = {
         "icc": _icc_chart(flagged[:MAX_CURVES], len(flagged)),

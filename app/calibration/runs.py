@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.calibration import gates, service
+from app.calibration import gates, rescoring, service
 from app.calibration.analysis import RunData, RunResult, analyse
 from app.calibration.convert import from_item_parameters, to_item_parameters
 from app.calibration.models import Calibration, CalibrationRun
@@ -145,6 +145,7 @@ def _store(session: Session, run: CalibrationRun, data: RunData, result: RunResu
               f"{'anchored' if data.anchors is not None else 'reference (N(0, 1))'}.")
     if data.anchors is None and active is not None:
         result.report["link"] = _link_to(session, calibration, result, active)
+    result.report["rescoring"] = rescoring.shift(session, active=active, new=calibration)
     run.result_id, run.report = calibration.id, result.report
     run.status, run.progress, run.finished_at = "succeeded", 1.0, utcnow()
     run.message = "Done: review the items, then approve to make it the active calibration."

@@ -307,9 +307,7 @@ def test_review_shows_the_rescoring_shift_and_approval_changes_no_result(
     _sittings(session, truth, rng, n=1500)
     run = _run(session)
     assert run.status == "succeeded", run.message
-    from app.calibration import rescoring
-
-    moved = rescoring.shift(session, run)
+    moved = run.report["rescoring"]
     assert moved is not None and moved["sittings"] == 1500
     assert 0 < abs(moved["mean"]) < 0.3 and moved["sd"] < 0.2
     assert abs(moved["largest"]) >= abs(moved["mean"])

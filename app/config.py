@@ -74,8 +74,8 @@ class Settings(BaseSettings):
         "test's students any one item is given to (eligibility exposure control); 1 is off.")
     variety_information_floor: float = Field(
         0.95, ge=0.5, le=1.0, description="Teachers' tests: the share of the most informative "
-        "test's information (at every point) a test may give up no more than, so that it can "
-        "share fewer items with other teachers' recent tests (1 turns variety off).",
+        "test's information at the class's level a test keeps at least, so that it can share "
+        "fewer items with other teachers' recent tests (1 turns variety off).",
     )
 
     @model_validator(mode="after")

@@ -49,8 +49,8 @@ class AssemblyResult:
     explanation: Explanation | None = None
     message: str = ""
     best: float | None = None
-    """The most informative form's objective when the form was varied (else ``None``): a
-    varied form's objective is at least ``floor ×`` this (maximin)."""
+    """The most informative form's objective when the form was varied (else ``None``); the
+    varied form keeps ``floor`` of its information where ``Diversity.held_at`` says."""
     best_items: tuple[int, ...] = ()
     """That most informative form's items (unordered), when the form was varied."""
 

@@ -143,7 +143,9 @@ def build_request_spec(items: Sequence[Mapping], request: TeacherRequest) -> Req
     spec = Spec(pool=pool, requirements=requirements,
                 objective=MaximinInformation(thetas=level.points),
                 diversity=Diversity(seed=request.seed, exposure=exposure,
-                                    floor=request.variety_floor), name="teacher request")
+                                    floor=request.variety_floor,
+                                    held_at=(level.points.index(level.centre),)),
+                name="teacher request")
     return RequestSpec(spec, records, level, reported, notes, request)
 
 

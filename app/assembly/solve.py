@@ -43,7 +43,7 @@ class SolveOptions:
 TEACHER_OPTIONS = SolveOptions(mip_rel_gap=0.01, time_limit=10.0)
 """How teachers' requests are solved: the most informative test within 1% of the bound, then
 the test sharing fewest items with other teachers' recent tests while keeping 95% of its
-information at every point (``variety.py``); ten seconds for the first solve, half that for
+information at the class's level (``variety.py``); ten seconds for the first solve, half that for
 the second."""
 
 

@@ -198,8 +198,9 @@ class Diversity:
 
     Assembly first finds the most informative form (within the solver's gap). Then, among the
     forms that meet every requirement and keep at least ``floor`` of that form's information
-    at every objective point (targets: the deviation may grow by ``1 − floor`` of the mean
-    target), it returns one that shares the fewest items with earlier forms: it minimises
+    at the objective points ``held_at`` (indices into the objective's θ; ``None``: every
+    point), it returns one that shares the fewest items with earlier forms (targets: the
+    deviation may grow by ``1 − floor`` of the mean target instead). It minimises
     ``Σ exposure_i x_i``, where ``exposure_i`` is how many earlier forms hold item i, so the
     sum is the number of items shared, counted over those forms. That minimum is proven
     (to less than one shared item) unless the time limit stops the solver. With no earlier
@@ -210,6 +211,10 @@ class Diversity:
     seed: int | None = None
     exposure: tuple[float, ...] | None = None
     floor: float = INFORMATION_FLOOR
+    held_at: tuple[int, ...] | None = None
+    """The maximin points where the floor holds; a teacher's request holds it at the class's
+    level only (its SE there is then at most ``1/√floor`` of the best form's: +2.6% for 95%),
+    which leaves the varied form free at the ends of the class's range."""
 
     @property
     def active(self) -> bool:

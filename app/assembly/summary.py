@@ -36,7 +36,8 @@ class FormSummary:
     se_at_class_level: float
     se_best_at_class_level: float
     """The same for the most informative form the bank allows (a varied form keeps at least
-    95% of its information, so its SE is at most about 2.6% larger)."""
+    95% of its information at the class's level, so its SE there is at most about 2.6%
+    larger)."""
     reported_strands: list[str]
     tif_svg: str
     check: CheckReport | None

@@ -4,11 +4,16 @@ Stage one (``forms.assemble``) finds the most informative form. This module solv
 the same requirements under the ε-constraint of :class:`~app.assembly.spec.Diversity` and with
 a new objective: the fewest items shared with earlier forms (or, with none, seeded draws).
 
-The ε-constraint holds point by point: for maximin information the form keeps at least
-``floor`` of the best form's information at *every* point (so its standard error at each
-point, the class's level among them, is at most ``1/√floor`` of the best form's: +2.6% for
-95%); for target information its largest deviation may grow by ``1 − floor`` of the mean
-target.
+The ε-constraint bounds what the teacher is promised: for maximin information the form keeps
+at least ``floor`` of the best form's information at the points ``Diversity.held_at`` — for a
+teacher's request the class's level only, so its standard error there is at most
+``1/√floor`` of the best form's (+2.6% for 95%); a bare spec holds it at every point. For
+target information the largest deviation may grow by ``1 − floor`` of the mean target.
+
+Why the class's level only: holding 95% at the ends of the class's range as well (as Kete did
+first) is stricter than the promise, and it left six teachers' tests sharing 56% of their
+items on average on ``kete bench assembly`` case (d); holding it at the class's level alone
+gives 39% there (without a time limit), each SE at the class's level still within 2.6%.
 
 With earlier forms, the most informative form of items on no earlier form is tried first (the
 same warm-started search as the best form's, so about as quick): if it keeps the ε-constraint,
@@ -37,7 +42,8 @@ TIME_SHARE = 0.5
 
 def floor_model(spec: Spec, model: MipModel, best: np.ndarray) -> MipModel:
     """``model`` held to the ε-constraint around the best form's information ``best`` (at the
-    objective's points) with the variety costs as a minimisation objective."""
+    objective's points; the floor binds at ``Diversity.held_at``) with the variety costs as a
+    minimisation objective."""
     diversity, n = spec.diversity, model.n_items
     costs, abs_gap = diversity.costs(n, spec.max_items())
     cost = np.zeros_like(model.cost)
@@ -51,7 +57,10 @@ def floor_model(spec: Spec, model: MipModel, best: np.ndarray) -> MipModel:
         upper[last] = deviation + slack
     else:
         lower[last] = upper[last] = 0.0  # y leaves the rows: Σ_i I_i(θ_k) x_i ≥ floor·best_k
-        row_lower[model.objective_rows] = diversity.floor * best
+        held = slice(None) if diversity.held_at is None else list(diversity.held_at)
+        floors = np.zeros_like(best)  # elsewhere Σ_i I_i(θ_k) x_i ≥ 0: no constraint
+        floors[held] = diversity.floor * best[held]
+        row_lower[model.objective_rows] = floors
     return replace(model, cost=cost, col_lower=lower, col_upper=upper, row_lower=row_lower,
                    sense="min", abs_gap=abs_gap)
 

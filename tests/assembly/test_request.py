@@ -20,7 +20,6 @@ from app.assembly.request import (
 )
 from app.assembly.solve import SolveOptions, solve_mip
 from app.assembly.spec import (
-    INFORMATION_FLOOR,
     Diversity,
     Exclude,
     PerStimulusBound,
@@ -103,10 +102,12 @@ def test_reported_strands_are_limited_by_the_duration() -> None:
 
 
 def _keeps_the_floor(spec: Spec, result: AssemblyResult) -> bool:
-    """The ε-constraint: at every point, at least the floor of the best form's information."""
+    """The ε-constraint of a teacher's request: at the class's level, at least the floor of the
+    best form's information (the ends of the class's range are free)."""
     points = np.asarray(spec.objective.thetas)
+    assert spec.diversity.held_at == (1,) and points[1] == np.median(points)  # the centre
     best = test_information(spec.pool.params.subset(list(result.best_items)), points)
-    return bool(np.all(np.asarray(result.tif) >= spec.diversity.floor * best - 1e-6))
+    return bool(result.tif[1] >= spec.diversity.floor * best[1] - 1e-6)
 
 
 def test_two_teachers_with_the_same_request_get_different_forms(built) -> None:
@@ -115,9 +116,7 @@ def test_two_teachers_with_the_same_request_get_different_forms(built) -> None:
     second = assemble(other.spec, ROOMY)
     assert second.ok and second.status == "optimal" and set(second.items) != set(first.items)
     for result in (first, second):
-        assert result.best is not None and result.objective is not None
-        assert result.objective >= INFORMATION_FLOOR * result.best - 1e-6
-        assert _keeps_the_floor(other.spec, result)
+        assert result.best is not None and _keeps_the_floor(other.spec, result)
 
 
 def test_exposure_gives_the_form_sharing_fewest_items_within_the_information_floor(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from app.calibration.models import Calibration, CalibrationRun
 from app.calibration.schemas import CalibrationCreate, ParameterIn, RunCreate
 from app.calibration.trial import simulate_trial
 from app.config import get_settings
-from app.db import get_sessionmaker, utcnow
+from app.db import get_sessionmaker
 from app.delivery.demo import load_demo_sittings
 from app.delivery.service import record_table
 from app.impact.demo import load_demo_impact
@@ -30,6 +31,10 @@ from app.people.models import Staff
 
 SIMULATED_LABEL = "Demo generating parameters (simulated)"
 TRIAL_LABEL = "Demo field trial (simulated responses)"
+TRIAL_AT = datetime(2025, 11, 3, tzinfo=UTC)
+"""When the simulated field trial of the operational items ran."""
+SEEDED_AT = datetime(2026, 3, 2, tzinfo=UTC)
+"""When the simulated live tests that carried the trial items (unscored) were sat."""
 TRIAL_DESIGN = {"mathematics": (8000, 40), "reading": (5000, 40)}  # persons, items each
 BANK_ACCOUNTS = [  # bank-wide roles; the school's staff and students: app.people.demo
     ("admin@demo.kete.nz", "Aroha Admin", "admin", "kete-admin-demo"),
@@ -89,8 +94,9 @@ def _load_bank(session: Session, bank: dict[str, Any], echo: Callable[[str], Any
 
 
 def _load_simulated_parameters(session: Session, bank: dict[str, Any]) -> None:
+    # trial items have no parameters until a run puts them on the scale (drafts: not trialled)
     subject_of = {item["code"]: item["subject"] for item in bank["items"]
-                  if item["status"] in ("trial", "operational")}  # drafts were never trialled
+                  if item["status"] == "operational"}
     by_subject: dict[str, list[ParameterIn]] = {}
     for p in (p for p in bank["parameters"] if p["code"] in subject_of):
         row = ParameterIn(item=p["code"], model=p["model"], a=p.get("a", 1.0), b=p.get("b"),
@@ -109,8 +115,10 @@ def _load_simulated_parameters(session: Session, bank: dict[str, Any]) -> None:
 
 def _calibrate_from_trial(subject_code: str, bank: dict[str, Any], n_persons: int,
                           items_per_person: int, seed: int, echo: Callable[[str], Any]) -> None:
-    """Simulate a field trial from the generating parameters, calibrate it with a reference
-    run (θ ~ N(0, 1)) and approve it, once: the bank's active parameters are estimates."""
+    """Simulate a field trial from the generating parameters, calibrate the operational items
+    with a reference run (θ ~ N(0, 1)) and approve it, once: the bank's active parameters are
+    estimates. The same students' tests carried the trial items, seeded and unscored; their
+    responses wait (as sittings' responses) for an anchored run to put them on the scale."""
     make_session = get_sessionmaker()
     with make_session() as session:
         subject = curricula.get_subject(session, code=subject_code)
@@ -119,13 +127,15 @@ def _calibrate_from_trial(subject_code: str, bank: dict[str, Any], n_persons: in
             return
         table = _trial_table(bank, subject_code, n_persons, items_per_person, seed)
         genders = np.random.default_rng([seed, 7]).choice(["F", "M"], size=table.n_persons)
-        record_table(session, table=table, subject_id=subject.id, source="trial",
-                     observed_at=utcnow(), groups={
-                         person: {"gender": str(g)}
-                         for person, g in zip(table.person_ids, genders, strict=True)})
+        groups = {person: {"gender": str(g)}
+                  for person, g in zip(table.person_ids, genders, strict=True)}
+        trial = {i["code"] for i in bank["items"] if i["status"] == "trial"}
+        for source, when, keep in (("trial", TRIAL_AT, False), ("sitting", SEEDED_AT, True)):
+            record_table(session, table=_columns(table, trial, keep=keep),
+                         subject_id=subject.id, source=source, observed_at=when, groups=groups)
         run = runs.request(session, data=RunCreate(
             subject=subject_code, label=TRIAL_LABEL, model="auto", anchored=False,
-            item_statuses=["trial", "operational"]), requested_by="kete demo")
+            item_statuses=["operational"]), requested_by="kete demo")
         session.commit()
         run_id = run.id
     echo(f"calibrating {subject_code} from {table.scores.size} simulated trial responses "
@@ -135,10 +145,18 @@ def _calibrate_from_trial(subject_code: str, bank: dict[str, Any], n_persons: in
         run = runs.get(session, run_id=run_id)
         if run.status != "succeeded":
             raise RuntimeError(f"demo calibration of {subject_code} failed: {run.message}")
-        runs.approve(session, run=run)
+        runs.approve(session, run=run, reason="kete demo approves its simulated field trial "
+                     "unreviewed (the data follow the model by construction)")
         session.commit()
         echo(f"  {run.report['diagnostics']['iterations']} EM iterations; "
              f"approved as the active {subject_code} calibration")
+
+
+def _columns(table: ResponseTable, codes: set[str], *, keep: bool) -> ResponseTable:
+    """The responses to the items in ``codes`` (``keep``) or to all the others."""
+    chosen = np.array([(c in codes) == keep for c in table.item_ids])[table.item_index]
+    return ResponseTable(table.person_ids, table.item_ids, table.person_index[chosen],
+                         table.item_index[chosen], table.scores[chosen])
 
 
 def _trial_table(bank: dict[str, Any], subject: str, n_persons: int, items_per_person: int,

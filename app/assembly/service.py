@@ -285,10 +285,12 @@ def seen_by_class(session: Session, class_id: int | None, staff: Staff) -> list[
 
 
 def bank_records(session: Session, subject: Subject) -> list[dict[str, Any]]:
-    """Operational achievement items of ``subject`` with their active parameters."""
+    """Operational achievement items of ``subject`` with their active parameters; an item
+    whose content changed since it was calibrated stays out of new tests until a run has
+    recalibrated it (its old parameters describe a different question)."""
     items = list(session.scalars(select(Item).options(*eager_options()).where(
         Item.subject_id == subject.id, Item.status == "operational",
-        Item.kind == "achievement").order_by(Item.code)))
+        Item.kind == "achievement", Item.needs_recalibration.is_(False)).order_by(Item.code)))
     params = calibration.active_parameters(session, item_ids=[i.id for i in items])
     independent = families.independent(session)
     return [item_record(item, params[item.id], independent) for item in items

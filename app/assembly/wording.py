@@ -23,6 +23,13 @@ def _pct(share: float | None) -> str:
     return f"{100 * (share or 0):.0f}%"
 
 
+def _pcts(a: float | None, b: float | None) -> tuple[str, str]:
+    """Two shares as percentages, with a decimal when whole ones would look the same."""
+    if _pct(a) != _pct(b):
+        return _pct(a), _pct(b)
+    return f"{100 * (a or 0):.1f}%", f"{100 * (b or 0):.1f}%"
+
+
 def _minutes(seconds: float | None, *, up: bool) -> int:
     m = (seconds or 0) / 60
     whole = math.ceil(m - 1e-9) if up else math.floor(m + 1e-9)
@@ -61,8 +68,9 @@ def describe_fix(fix: Fix, request: TeacherRequest) -> tuple[str, str]:
             name = f"Level {key}" if kind == "level" else request.strand_name(key)
             weight = weights.get(key)
             bound = "at most" if more else "at least"
-            problem = (f"{name} ({weight}) should be {bound} {_pct(fix.current)} of the "
-                       f"questions, but {_pct(fix.suggested)} is the "
+            wanted, possible = _pcts(fix.current, fix.suggested)
+            problem = (f"{name} ({weight}) should be {bound} {wanted} of the "
+                       f"questions, but {possible} is the "
                        f"{'fewest' if more else 'most'} possible with the rest of the request")
             other = _other_weights(weight, more)
             return problem, (f"weight {name} {other}" if other else
@@ -125,6 +133,9 @@ def teacher_lines(explanation: Explanation, request: TeacherRequest | None) -> l
         out.append(_conflict_lines(conflict, request))
     explained = {c.cid for c in explanation.conflicts}
     for fix in explanation.relaxation:
+        if _bank_rule(fix.cid) and seen_rule:
+            continue
+        seen_rule = seen_rule or _bank_rule(fix.cid)
         if fix.cid not in explained:
             problem, advice = describe_fix(fix, request)
             out.append(f"{problem[0].upper()}{problem[1:]}. Try: {advice}.")

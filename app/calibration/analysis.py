@@ -18,6 +18,7 @@ from app.irt.drift import anchor_drift, purify_anchors
 from app.irt.estimation.mml import MMLEstimator
 from app.irt.estimation.responses import ResponseMatrix
 from app.irt.fit import classical_statistics, mean_squares, sx2
+from app.irt.group_fit import benjamini_hochberg, theta_group_fit
 from app.irt.parameters import ItemParameters
 from app.irt.scoring import score_eap
 
@@ -73,7 +74,8 @@ def analyse(data: RunData, progress: Progress, max_iter: int = 500,
             "max_change": float(estimator.max_change_), "persons": int(estimator.n_persons_),
             "responses": int(data.score.size), "mean": float(estimator.mean_),
             "sd": float(estimator.sd_)},
-        "items": _item_rows(params, dense, data, persons.theta),
+        "items": _item_rows(params, dense, data, persons.theta,
+                            (float(estimator.mean_), float(estimator.sd_))),
         "persons": _theta_histogram(persons.theta),
         "unanswered": list(data.unanswered),
     }
@@ -85,28 +87,45 @@ def analyse(data: RunData, progress: Progress, max_iter: int = 500,
 
 
 def _item_rows(params: ItemParameters, dense: np.ndarray, data: RunData,
-               theta: np.ndarray) -> list[dict[str, Any]]:
+               theta: np.ndarray, population: tuple[float, float]) -> list[dict[str, Any]]:
     stats = classical_statistics(dense, params.max_score, criterion=theta)
-    fit = _fit(params, dense, theta)
     anchors = set(data.anchors.item_ids) if data.anchors is not None else set()
+    fit = _fit(params, dense, theta, population,
+               np.array([i not in anchors for i in params.item_ids]))
     rows = []
     for i, record in enumerate(params.to_records()):
         se = {k: _num(v[i]) for k, v in params.se.items() if k != "steps"}
         rows.append({**record, "anchor": record["item_id"] in anchors, "n": int(stats.n[i]),
                      "p_value": _num(stats.p_value[i]),
                      "point_biserial": _num(stats.point_biserial[i]),
-                     "se": se, **{k: _num(v[i]) for k, v in fit.items()}})
+                     "se": se, "fit_statistic": fit["names"][i],
+                     **{k: _num(v[i]) for k, v in fit.items() if k != "names"}})
     return rows
 
 
-def _fit(params: ItemParameters, dense: np.ndarray, theta: np.ndarray) -> dict[str, np.ndarray]:
-    """Infit/outfit mean squares for Rasch-family items, S-X² p-values for the rest."""
+def _fit(params: ItemParameters, dense: np.ndarray, theta: np.ndarray,
+         population: tuple[float, float], estimated: np.ndarray) -> dict[str, np.ndarray]:
+    """Item fit with valid degrees of freedom for every item that has enough responses.
+
+    S-X² (sparse score groups collapsed) where booklets are shared by enough persons, else the
+    θ-group χ² (Q1), which classroom data always allow; ``fit_q`` is the Benjamini–Hochberg
+    q-value across the estimated items. Rasch-family items also get infit/outfit.
+    """
     out: dict[str, np.ndarray] = {}
     if np.isin(params.model, ["rasch", "pcm"]).all():
         ms = mean_squares(params, dense, np.nan_to_num(theta))
         out["infit"], out["outfit"] = ms.infit, ms.outfit
-    item_fit = sx2(params, dense)
+    item_fit = sx2(params, dense, prior_mean=population[0], prior_sd=population[1])
+    groups = theta_group_fit(params, dense, theta)
+    use_sx2 = item_fit.df > 0
     out["sx2"], out["sx2_df"], out["sx2_p"] = item_fit.statistic, item_fit.df, item_fit.p_value
+    out["fit_df"] = np.where(use_sx2, item_fit.df, groups.df).astype(float)
+    out["fit_p"] = np.where(use_sx2, item_fit.p_value, groups.p_value)
+    out["fit_value"] = np.where(use_sx2, item_fit.statistic, groups.statistic)
+    out["names"] = np.where(use_sx2, "S-X²", np.where(groups.df > 0, "Q1 (θ groups)", ""))
+    q = np.full(params.n_items, np.nan)
+    q[estimated] = benjamini_hochberg(out["fit_p"][estimated])
+    out["fit_q"] = q
     return out
 
 
@@ -131,19 +150,35 @@ def _dif(params: ItemParameters, dense: np.ndarray, data: RunData,
     return out
 
 
+DIF_MIN_REFERENCE, DIF_MIN_FOCAL = 200, 100
+"""Responses an item needs from each group before its DIF is computed: below them the
+Mantel–Haenszel statistic is too unstable to call an item fair or unfair ("not computed")."""
+NOT_COMPUTED = "not computed"
+
+
 def _dif_rows(params: ItemParameters, dense: np.ndarray, labels: np.ndarray, reference: str,
               focal: str, strata: np.ndarray) -> list[dict[str, Any]]:
+    """One row per item; ``q_value`` is Benjamini–Hochberg across the computed items."""
     mh = mantel_haenszel(dense, labels, reference, focal, matching=strata)
     poly = polytomous_dif(dense, labels, reference, focal, matching=strata)
+    enough = (mh.n_reference >= DIF_MIN_REFERENCE) & (mh.n_focal >= DIF_MIN_FOCAL)
+    p = np.where(params.is_polytomous, poly.p_value, mh.p_value)
+    q = np.full(p.shape, np.nan)
+    q[enough] = benjamini_hochberg(p[enough])
     rows = []
     for j, item in enumerate(params.item_ids):
-        if params.is_polytomous[j]:
-            rows.append({"item_id": item, "statistic": "SMD effect size",
-                         "value": _num(poly.effect_size[j]), "p_value": _num(poly.p_value[j]),
-                         "category": str(poly.category[j])})
+        row: dict[str, Any] = {"item_id": item, "n_reference": int(mh.n_reference[j]),
+                               "n_focal": int(mh.n_focal[j])}
+        poly_item = bool(params.is_polytomous[j])
+        row["statistic"] = "SMD effect size" if poly_item else "MH D-DIF"
+        value = poly.effect_size[j] if poly_item else mh.delta[j]
+        category = str(poly.category[j] if poly_item else mh.category[j])
+        if not enough[j] or not np.isfinite(value) or category == "nan":
+            row.update(value=None, p_value=None, q_value=None, category=NOT_COMPUTED)
         else:
-            rows.append({"item_id": item, "statistic": "MH D-DIF", "value": _num(mh.delta[j]),
-                         "p_value": _num(mh.p_value[j]), "category": str(mh.category[j])})
+            row.update(value=_num(value), p_value=_num(p[j]), q_value=_num(q[j]),
+                       category=category)
+        rows.append(row)
     return rows
 
 

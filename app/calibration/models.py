@@ -79,6 +79,28 @@ class CalibrationRun(Base):
     finished_at: Mapped[datetime | None]
 
 
+PER_TEST, MIN_TEST_ITEMS, TARGET = 2, 20, 300
+"""Field-test seeding defaults: trial items per test, shortest test that carries them,
+responses a trial item needs before it is ready for a run."""
+
+
+class FieldTrialSetting(Base):
+    """A subject's seeding rule (without a row: the defaults above, never on paper)."""
+
+    __tablename__ = "field_trial_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), unique=True)
+    per_test: Mapped[int] = mapped_column(default=PER_TEST)
+    """Trial items seeded into each test long enough to carry them."""
+    min_test_items: Mapped[int] = mapped_column(default=MIN_TEST_ITEMS)
+    """Tests with fewer scored items carry none (a short test is no place for extra items)."""
+    target: Mapped[int] = mapped_column(default=TARGET)
+    """Responses a trial item collects before it is ready for a calibration run."""
+    on_paper: Mapped[bool] = mapped_column(default=False)
+    """Paper tests carry trial items only when asked."""
+
+
 class NormSet(Base):
     """A subject's norms from one source (e.g. a national sample), imported as data.
 

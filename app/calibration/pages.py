@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calibration import jobs, review, runs
+from app.calibration import field_trial, jobs, review, runs
 from app.calibration.models import CalibrationRun
 from app.calibration.schemas import RunCreate
 from app.db import SessionDep, StepRoute
 from app.errors import AppError
-from app.itembank.curricula import get_all_subjects
+from app.itembank.curricula import get_all_subjects, get_subject
+from app.itembank.models import Item
 from app.people import audit
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
@@ -37,8 +39,10 @@ def _list(request: Request, session: Session, login: AuthSession, *, error: str 
     subjects = {s.id: s for s in get_all_subjects(session)}
     drifted = [(r, [d["item_id"] for d in (r.report or {}).get("drift", []) if d["drifting"]])
                for r in all_runs if r.status in ("succeeded", "approved")]
+    trials = {s.id: field_trial.progress(session, subject_id=s.id) for s in subjects.values()}
     return templates.TemplateResponse(request, "calibration_runs.html", {
         "login": login, "runs": all_runs, "subjects": subjects, "models": MODELS,
+        "trials": {k: v for k, v in trials.items() if v},
         "drifted": [(r, codes) for r, codes in drifted if codes], "error": error,
         "sent": sent or {}}, status_code=status_code)
 
@@ -86,7 +90,20 @@ def _run_create(session: Session, sent: dict[str, str]) -> RunCreate:
         "anchored": sent["anchored"] == "on", "window_start": _day(sent["window_start"]),
         "window_end": _day(sent["window_end"], end=True)}
     choice = sent["items"]
-    if choice == "codes":
+    if choice == "ready":
+        subject = get_subject(session, code=sent["subject"])
+        body["item_codes"] = field_trial.ready_codes(session, subject_id=subject.id)
+        if not body["item_codes"]:
+            raise ValueError(f"No {subject.name.lower()} trial item has reached its target "
+                             "number of responses yet.")
+    elif choice == "changed":
+        subject = get_subject(session, code=sent["subject"])
+        body["item_codes"] = list(session.scalars(select(Item.code).where(
+            Item.subject_id == subject.id, Item.needs_recalibration)))
+        if not body["item_codes"]:
+            raise ValueError(f"No {subject.name.lower()} item's content has changed since it "
+                             "was calibrated.")
+    elif choice == "codes":
         body["item_codes"] = [c for c in sent["codes"].replace(",", " ").split() if c]
         if not body["item_codes"]:
             raise ValueError("Enter the codes of the items to estimate, or choose trial items.")
@@ -121,23 +138,32 @@ def _sentence(exc: Exception) -> str:
 
 
 @router.get("/calibration/runs/{run_id}", response_class=HTMLResponse)
-def run_review(run_id: int, request: Request, session: SessionDep, login: ReaderPage) -> Response:
+def run_review(run_id: int, request: Request, session: SessionDep, login: ReaderPage,
+               show: Annotated[str, Query(max_length=20)] = "all",
+               sort: Annotated[str, Query(max_length=20)] = "fit",
+               find: Annotated[str, Query(max_length=64)] = "",
+               page: Annotated[int, Query(ge=1, le=100000)] = 1) -> Response:
     try:
         run = runs.get(session, run_id=run_id)
     except AppError:
         return templates.TemplateResponse(request, "not_found.html", {
             "login": login, "what": f"calibration run {run_id}",
             "back": ("/calibration/runs", "Back to the calibration runs")}, status_code=404)
-    context = {"login": login, **review.review(session, run)}
+    view = review.TableView(show if show in review.SHOWS else "all", sort, find.strip(), page)
+    context = {"login": login, **review.review(session, run, view)}
     return templates.TemplateResponse(request, "calibration_review.html", context)
 
 
 @router.post("/calibration/runs/{run_id}/approve")
-def run_approve(run_id: int, session: SessionDep, login: WriterPage, csrf: Csrf) -> Response:
+def run_approve(run_id: int, session: SessionDep, login: WriterPage, csrf: Csrf,
+                reason: Annotated[str, Form(max_length=1000)] = "",
+                leave_out: Annotated[str, Form(max_length=5)] = "") -> Response:
     check_csrf(login, csrf)
-    calibration = runs.approve(session, run=runs.get(session, run_id=run_id))
+    run = runs.get(session, run_id=run_id)
+    calibration = runs.approve(session, run=run, reason=reason, leave_out=leave_out == "on")
     audit.record(session, actor=Caller.of_staff(login.staff), action="calibration.approve",
-                 target=f"calibration-run:{run_id}", detail={"calibration": calibration.id})
+                 target=f"calibration-run:{run_id}",
+                 detail={"calibration": calibration.id, **run.report.get("approval", {})})
     return RedirectResponse(f"/calibration/runs/{run_id}", status_code=303)
 
 

@@ -1,13 +1,15 @@
-"""What the review page shows about a run: tables and SVG charts, as plain data."""
+"""What the review page shows about a run: the quality gates, one page of the item table
+(sorted, filtered) and SVG charts, as plain data."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
 
-from app.calibration import service
+from app.calibration import gates, service
 from app.calibration.convert import to_item_parameters
 from app.calibration.models import CalibrationRun
 from app.irt.models import expected_score, test_information
@@ -15,36 +17,79 @@ from app.itembank.models import Subject
 from app.ui.charts import line_chart, wright_map
 
 THETA = np.linspace(-4, 4, 81)
+PAGE_SIZE = 50
+MAX_CURVES = 12
+SORTS = {"item": "item_id", "fit": "fit_q", "n": "n", "p": "p_value", "a": "a", "b": "b",
+         "rpb": "point_biserial"}
+SHOWS = ("failing", "estimated", "anchors", "all")
 
 
-def review(session: Session, run: CalibrationRun) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TableView:
+    """Which slice of the item table to show (from the page's query string)."""
+
+    show: str = "all"
+    sort: str = "fit"
+    find: str = ""
+    page: int = 1
+
+
+def review(session: Session, run: CalibrationRun, view: TableView | None = None
+           ) -> dict[str, Any]:
     """Tables and charts for one run (empty charts until it has succeeded)."""
+    view = view or TableView()
     report = run.report or {}
     items = report.get("items", [])
+    failing = gates.item_failures(report)
     out: dict[str, Any] = {"run": run, "report": report, "diagnostics": report.get("diagnostics"),
-                           "items": items, "drift": report.get("drift", []),
-                           "dif": report.get("dif", []), "charts": {}}
+                           "drift": report.get("drift", []), "dif": report.get("dif", []),
+                           "charts": {}, "failing": failing,
+                           "run_failures": gates.run_failures(report),
+                           "not_computed": gates.not_computed(report), "view": view,
+                           "sorts": SORTS, "shows": SHOWS}
+    out.update(_page(items, failing, view))
     if not items:
         return out
-    estimated = [row for row in items if not row["anchor"]]
+    out["rescoring"] = report.get("rescoring") if run.status == "succeeded" else None
+    flagged = [row for row in items if row["item_id"] in failing and not row["anchor"]]
     out["charts"] = {
-        "icc": _icc_chart(estimated[:8]),
+        "icc": _icc_chart(flagged[:MAX_CURVES], len(flagged)),
         "wright": wright_map(report["persons"]["edges"], report["persons"]["counts"],
                              [_location(row) for row in items], chart_id="wright",
                              title="Wright map", desc=f"{report['diagnostics']['persons']} "
                              f"persons and {len(items)} items on the θ scale."),
         "tif": _bank_information(session, run),
     }
-    out["misfit"] = [row["item_id"] for row in items
-                     if row.get("sx2_p") is not None and row["sx2_p"] < 0.01]
     return out
+
+
+def _page(items: list[dict[str, Any]], failing: dict[str, list[str]],
+          view: TableView) -> dict[str, Any]:
+    """Failing items first, then by the chosen column; one page of ``PAGE_SIZE`` rows."""
+    chosen = [r for r in items if _shown(r, failing, view)]
+    key = SORTS.get(view.sort, "fit_q")
+    chosen.sort(key=lambda r: (r["item_id"] not in failing, r.get(key) is None,
+                               r.get(key) if r.get(key) is not None else 0, r["item_id"]))
+    pages = max(1, -(-len(chosen) // PAGE_SIZE))
+    page = min(max(view.page, 1), pages)
+    rows = [{**r, "failures": failing.get(r["item_id"], [])}
+            for r in chosen[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
+    return {"items": rows, "page": page, "pages": pages, "shown": len(chosen),
+            "total": len(items)}
+
+
+def _shown(row: dict[str, Any], failing: dict[str, list[str]], view: TableView) -> bool:
+    if view.find and view.find.lower() not in row["item_id"].lower():
+        return False
+    return {"failing": row["item_id"] in failing, "estimated": not row["anchor"],
+            "anchors": row["anchor"]}.get(view.show, True)
 
 
 def _location(row: dict[str, Any]) -> float:
     return row["b"] if row["b"] is not None else float(np.mean(row["steps"]))
 
 
-def _icc_chart(rows: list[dict[str, Any]]) -> str:
+def _icc_chart(rows: list[dict[str, Any]], n_flagged: int) -> str:
     if not rows:
         return ""
     params = to_item_parameters([service.ParameterIn(
@@ -52,9 +97,10 @@ def _icc_chart(rows: list[dict[str, Any]]) -> str:
         for r in rows])
     scores = expected_score(params, THETA) / params.max_score
     series = {item: scores[:, j] for j, item in enumerate(params.item_ids)}
-    return line_chart(THETA, series, chart_id="icc", title="Item characteristic curves",
-                      desc=f"Expected score (as a fraction of the maximum) against θ for "
-                      f"{len(rows)} newly estimated items.", x_label="θ (logits)",
+    more = f" (the first {len(rows)} of {n_flagged})" if n_flagged > len(rows) else ""
+    return line_chart(THETA, series, chart_id="icc", title="Curves of the flagged items",
+                      desc=f"Expected score (as a fraction of the maximum) against θ for the "
+                      f"estimated items that fail a quality gate{more}.", x_label="θ (logits)",
                       y_label="Expected score / max", y_range=(0.0, 1.0))
 
 

@@ -52,7 +52,8 @@ def load_data(session: Session, run: CalibrationRun) -> RunData:
     anchors = anchor_parameters(session, run, exclude={i.id for i in chosen}, dropped=dropped)
     anchor_items = list(session.scalars(select(Item).where(
         Item.id.in_([p.item_id for p in anchors])))) if anchors else []
-    rows = _responses(session, run, [i.id for i in chosen + anchor_items])
+    fresh = {i.id: i.current_revision_id for i in chosen if i.needs_recalibration}
+    rows = _responses(session, run, [i.id for i in chosen + anchor_items], fresh)
     answered = {item_id for _, item_id, _, _ in rows}
     selection = Selection([i for i in chosen if i.id in answered],
                           [p for p in anchors if p.item_id in answered],
@@ -121,14 +122,19 @@ def anchor_parameters(session: Session, run: CalibrationRun, *, exclude: set[int
                Item.code.not_in(dropped))))
 
 
-def _responses(session: Session, run: CalibrationRun, item_ids: list[int]) -> list[Row]:
+def _responses(session: Session, run: CalibrationRun, item_ids: list[int],
+               fresh: dict[int, int | None]) -> list[Row]:
+    """Responses in the window; for an item whose content changed (``fresh``: item id →
+    current revision) only those to its current revision, which is what is recalibrated."""
     query = select(ScoredResponse.person_key, ScoredResponse.item_id, ScoredResponse.score,
-                   ScoredResponse.groups).where(ScoredResponse.item_id.in_(item_ids))
+                   ScoredResponse.groups, ScoredResponse.item_revision_id).where(
+        ScoredResponse.item_id.in_(item_ids))
     if run.window_start is not None:
         query = query.where(ScoredResponse.observed_at >= run.window_start)
     if run.window_end is not None:
         query = query.where(ScoredResponse.observed_at <= run.window_end)
-    return [(p, i, s, g) for p, i, s, g in session.execute(query)]
+    return [(p, i, s, g) for p, i, s, g, r in session.execute(query)
+            if i not in fresh or r == fresh[i]]
 
 
 def _run_data(session: Session, run: CalibrationRun, items: list[Item],

@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.calibration import service
+from app.calibration import gates, rescoring, service
 from app.calibration.analysis import RunData, RunResult, analyse
 from app.calibration.convert import from_item_parameters, to_item_parameters
 from app.calibration.models import Calibration, CalibrationRun
@@ -26,7 +26,7 @@ from app.db import utcnow
 from app.errors import AppError, Conflict, InvalidInput, NotFound
 from app.irt.linking import link
 from app.itembank.curricula import get_subject
-from app.itembank.models import Subject
+from app.itembank.models import Item, Subject
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,7 @@ def _store(session: Session, run: CalibrationRun, data: RunData, result: RunResu
               f"{'anchored' if data.anchors is not None else 'reference (N(0, 1))'}.")
     if data.anchors is None and active is not None:
         result.report["link"] = _link_to(session, calibration, result, active)
+    result.report["rescoring"] = rescoring.shift(session, active=active, new=calibration)
     run.result_id, run.report = calibration.id, result.report
     run.status, run.progress, run.finished_at = "succeeded", 1.0, utcnow()
     run.message = "Done: review the items, then approve to make it the active calibration."
@@ -164,13 +165,37 @@ def _link_to(session: Session, calibration: Calibration, result: RunResult,
             "common_items": len(linked.common_items), "parent": active.id}
 
 
-def approve(session: Session, *, run: CalibrationRun) -> Calibration:
-    """Make the run's calibration its subject's active one."""
+def approve(session: Session, *, run: CalibrationRun, reason: str = "",
+            leave_out: bool = False) -> Calibration:
+    """Make the run's calibration its subject's active one.
+
+    Items failing the quality gates need either an explicit ``reason`` (kept with the run and
+    in the audit log) or ``leave_out``: their estimates are dropped from the new calibration,
+    so they keep the parameters they had (trial items stay off the scale). Approving changes
+    no stored result: every score keeps the calibration it was made with.
+    """
     if run.status != "succeeded" or run.result_id is None:
         raise Conflict(f"Run {run.id} is {run.status}; only a succeeded run can be approved.")
-    calibration = service.activate(session, calibration=service.get(
-        session, calibration_id=run.result_id))
+    failing = gates.item_failures(run.report)
+    if gates.run_failures(run.report):
+        failing["(run)"] = gates.run_failures(run.report)
+    estimated = {r["item_id"] for r in run.report.get("items", []) if not r["anchor"]}
+    left_out = sorted(set(failing) & estimated) if leave_out else []
+    remaining = sorted(set(failing) - set(left_out))  # drifting anchors, the run itself
+    if remaining and len(reason.strip()) < 3:
+        raise Conflict(f"{len(remaining)} item(s) fail the quality gates ("
+                       f"{', '.join(remaining[:10])}{' …' if len(remaining) > 10 else ''}). "
+                       "Give a reason for approving them anyway"
+                       f"{'' if left_out else ', or leave them out'}.")
+    result = service.get(session, calibration_id=run.result_id)
+    service.revert_items(session, calibration=result, codes=left_out)
+    calibration = service.activate(session, calibration=result)
+    session.execute(update(Item).where(Item.subject_id == run.subject_id,
+                                       Item.code.in_(sorted(estimated - set(left_out))))
+                    .values(needs_recalibration=False))  # recalibrated: back in new tests
     run.status = "approved"
+    run.report = {**run.report, "approval": {"failing": sorted(failing), "reason": reason.strip(),
+                                             "left_out": left_out}}
     run.message = (f"Approved: calibration {calibration.id} is the active calibration; earlier "
                    "scores keep the calibration they were made with.")
     session.flush()

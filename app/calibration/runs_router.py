@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks
 
 from app.calibration import jobs, runs, service
-from app.calibration.schemas import CalibrationRead, RunCreate, RunRead
+from app.calibration.schemas import CalibrationRead, RunApproval, RunCreate, RunRead
 from app.db import SessionDep, StepRoute
 from app.people import audit
 from app.people.dependencies import Caller
@@ -50,10 +50,16 @@ def get_report(run_id: int, session: SessionDep, _caller: Reader) -> dict[str, A
 
 @router.post("/{run_id}/approve", response_model=CalibrationRead,
              summary="Approve a run: its calibration becomes the active one")
-def approve_run(run_id: int, session: SessionDep, caller: Writer) -> CalibrationRead:
-    calibration = runs.approve(session, run=runs.get(session, run_id=run_id))
+def approve_run(run_id: int, session: SessionDep, caller: Writer,
+                body: RunApproval | None = None) -> CalibrationRead:
+    """Items failing the quality gates (see the report) need a `reason` or `leave_out`;
+    otherwise 409 names them."""
+    body = body or RunApproval()
+    run = runs.get(session, run_id=run_id)
+    calibration = runs.approve(session, run=run, reason=body.reason, leave_out=body.leave_out)
     audit.record(session, actor=caller, action="calibration.approve",
-                 target=f"calibration-run:{run_id}", detail={"calibration": calibration.id})
+                 target=f"calibration-run:{run_id}",
+                 detail={"calibration": calibration.id, **run.report.get("approval", {})})
     return service.to_read(session, calibration)
 
 

@@ -111,6 +111,15 @@ class RunCreate(BaseModel):
         "fixed (each with a reason): they are estimated with the run's items instead.")
 
 
+class RunApproval(BaseModel):
+    """How to approve a run whose items fail quality gates (not needed when none fail)."""
+
+    reason: str = Field("", max_length=1000, description="Why the failing items are approved "
+                        "anyway (kept with the run and in the audit log).")
+    leave_out: bool = Field(False, description="Leave the failing items out instead: they keep "
+                            "the parameters they had (trial items stay off the scale).")
+
+
 class RunRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

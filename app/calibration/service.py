@@ -101,6 +101,25 @@ def _parameter_row(calibration_id: int, item_id: int, p: ParameterIn) -> ItemPar
         se_a=p.se_a, se_b=p.se_b, se_c=p.se_c, se_steps=list(p.se_steps), location=location)
 
 
+def revert_items(session: Session, *, calibration: Calibration, codes: Sequence[str]) -> None:
+    """Give ``codes`` in ``calibration`` the parameters its parent had for them (or none)."""
+    ids = list(session.scalars(select(Item.id).where(Item.code.in_(codes),
+                                                     Item.subject_id == calibration.subject_id)))
+    for row in session.scalars(select(ItemParameter).where(
+            ItemParameter.calibration_id == calibration.id, ItemParameter.item_id.in_(ids))):
+        session.delete(row)
+    session.flush()
+    if calibration.parent_id is None:
+        return
+    for old in session.scalars(select(ItemParameter).where(
+            ItemParameter.calibration_id == calibration.parent_id,
+            ItemParameter.item_id.in_(ids))):
+        session.add(ItemParameter(**{c.key: getattr(old, c.key) for c in
+                                     ItemParameter.__table__.columns if c.key != "id"}
+                                  | {"calibration_id": calibration.id}))
+    session.flush()
+
+
 def activate(session: Session, *, calibration: Calibration) -> Calibration:
     """Make ``calibration`` its subject's one active calibration."""
     session.execute(update(Calibration).where(

@@ -116,6 +116,9 @@ class ItemUpdate(BaseModel):
     expected_time_s: int | None = Field(None, ge=5, le=3600, description="New expected time.")
     metadata: dict[str, Any] | None = Field(None, description="New free-form notes.")
     note: str = Field("", max_length=300, description="Why this revision was made.")
+    cosmetic: bool = Field(False, description="The content change is cosmetic (spelling, "
+                           "layout): an operational item keeps its calibration and stays in "
+                           "new tests. Otherwise it is out of new tests until recalibrated.")
 
 
 class ParameterRead(BaseModel):

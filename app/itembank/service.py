@@ -54,7 +54,7 @@ def create(session: Session, *, data: ItemCreate, book: Codebook | None = None) 
 def update(session: Session, *, item: Item, data: ItemUpdate) -> Item:
     """Change an item. Changed content makes a new revision; an operational item so changed
     is marked for recalibration. Status changes follow :data:`TRANSITIONS`."""
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.model_dump(exclude_unset=True, exclude={"cosmetic"})
     if "status" in changes and changes["status"] != item.status:
         _check_transition(item.status, changes["status"])
     book = Codebook.load(session, item.subject)
@@ -62,8 +62,9 @@ def update(session: Session, *, item: Item, data: ItemUpdate) -> Item:
     content_changed = _apply_fields(session, item, merged, book, content_of=item)
     if content_changed:
         content = merged.model_dump(include=set(CONTENT_FIELDS))
-        _new_revision(session, item, content, note=data.note or "edited")
-        if item.status == "operational":
+        note = data.note or "edited"
+        _new_revision(session, item, content, note=f"{note} (cosmetic)" if data.cosmetic else note)
+        if item.status == "operational" and not data.cosmetic:
             item.needs_recalibration = True
     session.flush()
     return item

@@ -96,3 +96,9 @@ def test_the_teachers_choices_come_first_and_bank_rules_are_said_once() -> None:
     assert lines[0].startswith("You asked for about 100% deep questions (at least 90%), but "
                                "74% is the most")
     assert len(lines) == 2 and "give each other away" in lines[1]
+
+
+def test_shares_that_round_alike_get_a_decimal() -> None:
+    problem, _ = describe_fix(Fix("strand Knowledge", "", "raise_maximum", 0.4333, 0.4349, ""),
+                              _request())
+    assert "at most 43.3% of the questions, but 43.5% is the fewest" in problem

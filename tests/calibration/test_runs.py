@@ -97,7 +97,7 @@ def test_approval_switches_the_active_calibration_and_keeps_the_old(session: Ses
     run = runs.get(session, run_id=run.id)
     subject = framework(session)
     old = service.get_active(session, subject=subject)
-    new = runs.approve(session, run=run)
+    new = runs.approve(session, run=run, reason="any false drift flag accepted in this test")
     assert service.get_active(session, subject=subject).id == new.id != old.id  # type: ignore[union-attr]
     assert new.parent_id == old.id and run.status == "approved"  # type: ignore[union-attr]
     assert len(service.parameters(session, calibration=new)) == N_ANCHORS + N_NEW

@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.calibration import runs, service
+from app.calibration import field_trial, runs, service
 from app.calibration.files import ResponseTable
+from app.calibration.models import FieldTrialSetting
 from app.calibration.schemas import CalibrationCreate, RunCreate
 from app.delivery.service import record_table
 from app.irt.parameters import ItemParameters
@@ -55,14 +56,14 @@ def _classroom_bank(session: Session, rng: np.random.Generator) -> ItemParameter
 
 def _sittings(session: Session, truth: ItemParameters, rng: np.random.Generator, *,
               n: int = 1500, answered: tuple[str, ...] = ("A", "T"),
-              shift: dict[str, float] | None = None) -> None:
+              shift: dict[str, float] | None = None, prefix: str = "sitting:") -> None:
     """Students sit the answered anchors and the trial items (never the S* anchors)."""
     shifted = truth.subset(range(truth.n_items))
     for code, delta in (shift or {}).items():
         shifted.b[truth.item_ids.index(code)] += delta
     keep = [j for j, c in enumerate(truth.item_ids) if c[0] in answered]
     scores = simulate_responses(shifted.subset(keep), rng.normal(0.3, 1.1, n), rng)
-    table = ResponseTable.from_dense(scores, [f"sitting:{i}" for i in range(n)],
+    table = ResponseTable.from_dense(scores, [f"{prefix}{i}" for i in range(n)],
                                      [truth.item_ids[j] for j in keep])
     record_table(session, table=table, subject_id=framework(session).id, source="sitting",
                  observed_at=datetime(2026, 3, 1, tzinfo=UTC))
@@ -185,3 +186,134 @@ def test_pages_start_follow_retry_and_discard(client: TestClient, session: Sessi
     assert retried.status_code == 303 and runs.get(session, run_id=run_id).status == "queued"
     refused = client.post(f"/calibration/runs/{run_id}/discard", data={"csrf": csrf})
     assert refused.status_code == 409 and "only a failed run" in refused.text
+
+
+def test_field_trial_progress_queues_items_that_reach_their_target(
+        client: TestClient, session: Session) -> None:
+    rng = np.random.default_rng(27)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng, n=320, answered=("T",))
+    subject_id = framework(session).id
+    progress = field_trial.progress(session, subject_id=subject_id)
+    assert {p.code: p.responses for p in progress} == {f"T{j:02d}": 320 for j in range(N_NEW)}
+    assert field_trial.ready_codes(session, subject_id=subject_id) == [
+        f"T{j:02d}" for j in range(N_NEW)]
+    session.add(FieldTrialSetting(subject_id=subject_id, target=500))
+    session.flush()
+    assert field_trial.ready_codes(session, subject_id=subject_id) == []
+    staff = people.create_staff(session, email="psy@example.org", name="P",
+                                role="psychometrician", password="pw-12345")
+    token, csrf = cookie_and_csrf(session, staff)
+    client.cookies.set(SESSION_COOKIE, token)
+    page = client.get("/calibration/runs")
+    assert "6 trial item(s), 0 ready" in page.text and "320 of 500" in page.text
+    refused = client.post("/calibration/runs", data={
+        "csrf": csrf, "subject": "maths", "label": "x", "items": "ready", "model": "2pl"})
+    assert refused.status_code == 422 and "reached its target" in refused.text
+
+
+def _misfit_run(session: Session) -> runs.CalibrationRun:
+    """T00's real curve has a 0.35 floor and a steep slope; the run fits it as 2PL."""
+    rng = np.random.default_rng(28)
+    truth = _classroom_bank(session, rng)
+    n = 2500
+    keep = [j for j, c in enumerate(truth.item_ids) if c[0] in "AT"]
+    theta = rng.normal(0.3, 1.1, n)
+    scores = simulate_responses(truth.subset(keep), theta, rng)
+    floor = ItemParameters.from_records([{"item_id": "T00", "model": "3pl", "a": 2.0,
+                                          "b": 0.8, "c": 0.35}])
+    scores[:, [truth.item_ids[j] for j in keep].index("T00")] = simulate_responses(
+        floor, theta, rng)[:, 0]
+    table = ResponseTable.from_dense(scores, [f"sitting:{i}" for i in range(n)],
+                                     [truth.item_ids[j] for j in keep])
+    record_table(session, table=table, subject_id=framework(session).id, source="sitting",
+                 observed_at=datetime(2026, 3, 1, tzinfo=UTC))
+    run = _run(session)
+    assert run.status == "succeeded", run.message
+    return run
+
+
+def test_approval_gates_failing_items(client: TestClient, session: Session) -> None:
+    run = _misfit_run(session)
+    rows = {r["item_id"]: r for r in run.report["items"]}
+    assert all(r["fit_df"] > 0 for r in rows.values() if not r["anchor"])  # valid df, all
+    assert rows["T00"]["fit_q"] < 0.05
+    assert sum(r["fit_q"] < 0.05 for r in rows.values() if not r["anchor"]) == 1
+    staff = people.create_staff(session, email="psy@example.org", name="P",
+                                role="psychometrician", password="pw-12345")
+    token, csrf = cookie_and_csrf(session, staff)
+    client.cookies.set(SESSION_COOKIE, token)
+    page = client.get(f"/calibration/runs/{run.id}", params={"show": "estimated"})
+    assert page.status_code == 200 and "Curves of the flagged items" in page.text
+    first_row = page.text.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert "T00" in first_row and "fails:" in first_row  # failing items first
+    filtered = client.get(f"/calibration/runs/{run.id}", params={"find": "T03"})
+    assert "1 of" in filtered.text
+    refused = client.post(f"/calibration/runs/{run.id}/approve", data={"csrf": csrf})
+    assert refused.status_code == 409 and "T00" in refused.text
+    approved = client.post(f"/calibration/runs/{run.id}/approve",
+                           data={"csrf": csrf, "leave_out": "on"}, follow_redirects=False)
+    assert approved.status_code == 303
+    session.expire_all()
+    run = runs.get(session, run_id=run.id)
+    assert run.status == "approved" and run.report["approval"]["left_out"] == ["T00"]
+    result = service.get(session, calibration_id=run.result_id)  # type: ignore[arg-type]
+    placed = {p.item for p in service.parameters(session, calibration=result)}
+    assert "T00" not in placed and {"T01", "T05", "A00", "S00"} <= placed
+
+
+def test_approval_with_a_reason_keeps_the_failing_item(session: Session) -> None:
+    run = _misfit_run(session)
+    with pytest.raises(Exception, match="fail the quality gates"):
+        runs.approve(session, run=run)
+    runs.approve(session, run=run, reason="floor effect expected; kept for the pilot")
+    assert run.report["approval"]["reason"].startswith("floor effect")
+    result = service.get(session, calibration_id=run.result_id)  # type: ignore[arg-type]
+    assert "T00" in {p.item for p in service.parameters(session, calibration=result)}
+
+
+def test_changed_items_stay_out_of_new_tests_until_a_run_recalibrates_them(
+        session: Session) -> None:
+    from app.assembly.service import bank_records
+    from app.itembank.schemas import ItemUpdate
+
+    rng = np.random.default_rng(29)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng, n=1500)
+    subject = framework(session)
+    items.update(session, item=items.get(session, code="A01"),
+                 data=ItemUpdate(stem_html="<p>What is 8 + 5?</p>"))
+    items.update(session, item=items.get(session, code="A02"),
+                 data=ItemUpdate(stem_html="<p>What is 7 + 5 ?</p>", cosmetic=True))
+    in_tests = {r["code"] for r in bank_records(session, subject)}
+    assert "A01" not in in_tests and "A02" in in_tests and "A03" in in_tests
+    run = _run(session, item_codes=["A01"])
+    assert run.status == "failed"  # its responses were to the old content
+    _sittings(session, truth, rng, n=600, answered=("A",), prefix="later:")
+    run = _run(session, item_codes=["A01"])
+    assert run.status == "succeeded", run.message
+    assert {r["item_id"] for r in run.report["items"] if not r["anchor"]} == {"A01"}
+    assert "A01" not in {r["item_id"] for r in run.report["items"] if r["anchor"]}
+    runs.approve(session, run=run, reason="recalibrating an edited item")
+    assert "A01" in {r["code"] for r in bank_records(session, subject)}
+
+
+def test_review_shows_the_rescoring_shift_and_approval_changes_no_result(
+        client: TestClient, session: Session) -> None:
+    """The anchors' parameters are the same in both calibrations, so rescoring moves scores
+    only through the new calibration's population (the EAP prior): a little, not a lot."""
+    rng = np.random.default_rng(30)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng, n=1500)
+    run = _run(session)
+    assert run.status == "succeeded", run.message
+    moved = run.report["rescoring"]
+    assert moved is not None and moved["sittings"] == 1500
+    assert 0 < abs(moved["mean"]) < 0.3 and moved["sd"] < 0.2
+    assert abs(moved["largest"]) >= abs(moved["mean"])
+    staff = people.create_staff(session, email="psy@example.org", name="P",
+                                role="psychometrician", password="pw-12345")
+    token, _csrf = cookie_and_csrf(session, staff)
+    client.cookies.set(SESSION_COOKIE, token)
+    page = client.get(f"/calibration/runs/{run.id}")
+    assert "Approving rescores nothing" in page.text and "1500 past sittings" in page.text

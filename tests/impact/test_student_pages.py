@@ -56,6 +56,7 @@ def test_after_hand_in_a_student_sees_what_went_well_and_next(client: TestClient
     assert "What to work on next" in page.text and "Objective GM3-1" in page.text
     assert "<svg" in page.text and "1440" in page.text  # their own growth line and scores
     assert "Sione" not in page.text and "1600" not in page.text  # no one else's data
+    assert 'action="/student/logout"' in page.text  # they can log out from here
     other = client.get(f"/student/results/{theirs.sitting_id}")
     assert other.status_code == 404 and "<html" in other.text
     mine = client.get("/student/results")

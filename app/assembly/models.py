@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
@@ -52,7 +52,12 @@ class Form(Base):
 
 
 class FormItem(Base):
-    """One item of a form, at its position, pinned to the revision the form was built with."""
+    """One item of a form, at its position, pinned to the revision the form was built with.
+
+    A ``trial`` item is a field-trial item seeded into the form when it was accepted
+    (:mod:`app.assembly.seeding`): students answer it like the others, its responses go to
+    calibration, and it counts in no score, report or time estimate.
+    """
 
     __tablename__ = "form_item"
     __table_args__ = (UniqueConstraint("form_id", "position", name="uq_form_item_position"),
@@ -63,6 +68,7 @@ class FormItem(Base):
     position: Mapped[int]
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
     item_revision_id: Mapped[int] = mapped_column(ForeignKey("item_revision.id"))
+    trial: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     form: Mapped[Form] = relationship(back_populates="items")
     item: Mapped[Item] = relationship()

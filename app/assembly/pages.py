@@ -151,8 +151,14 @@ def test_preview(form_id: int, request: Request, session: SessionDep, login: Rea
         "login": login, "form": service.to_read(session, form), "message": message,
         "may_edit": service.may_edit(form, caller), "rooms": rooms,
         "may_give": bool(rooms),
-        "questions": service.preview_items(session, form) if form.kind == "linear" else [],
+        **_questions(service.preview_items(session, form) if form.kind == "linear" else []),
         "attitude_count": service.attitude_count(session, form)})
+
+
+def _questions(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The scored questions by code (beside the summary's rows) and the unscored trial ones."""
+    return {"questions": {q["code"]: q for q in rows if not q["trial"]},
+            "trial_questions": [q for q in rows if q["trial"]]}
 
 
 @router.post("/tests/{form_id}/{action}")

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.assembly import seeding
 from app.assembly.forms import AssemblyResult, assemble, parallel_form, swap_item
 from app.assembly.models import Form, FormItem
 from app.assembly.request import RequestError, RequestSpec, TeacherRequest, build_request_spec
@@ -61,7 +62,8 @@ def swap(session: Session, *, form: Form, item_code: str, staff: Staff) -> Form:
     request_spec = _request_spec(session, _subject(session, form), _stored_request(
         form), staff)
     ids = request_spec.spec.pool.item_ids
-    current = [ids.index(fi.item.code) for fi in _items(session, form) if fi.item.code in ids]
+    current = [ids.index(fi.item.code) for fi in _items(session, form)
+               if fi.item.code in ids and not fi.trial]
     if item_code not in ids or ids.index(item_code) not in current:
         raise InvalidInput(f"Item {item_code} is not on this test.")
     result = swap_item(request_spec.spec, current, ids.index(item_code), TEACHER_OPTIONS)
@@ -103,10 +105,12 @@ def keep_order(request_spec: RequestSpec, old: list[int], new: tuple[int, ...]
 
 
 def accept(session: Session, *, form: Form, staff: Staff) -> Form:
-    """Fix the form: it can now be assigned, and no longer changed."""
+    """Fix the form: it can now be assigned, and no longer changed. A fixed test long enough
+    takes its subject's unscored trial items now (:mod:`app.assembly.seeding`)."""
     ensure_may_edit(form, Caller.of_staff(staff))
     _require_draft(form)
     form.status, form.accepted_at = "accepted", utcnow()
+    seeding.seed(session, form=form)
     session.flush()
     return form
 
@@ -118,7 +122,8 @@ def similar(session: Session, *, form: Form, staff: Staff) -> Form:
     subject = _subject(session, form)
     request_spec = _request_spec(session, subject, data, staff)
     ids = request_spec.spec.pool.item_ids
-    current = [ids.index(fi.item.code) for fi in _items(session, form) if fi.item.code in ids]
+    current = [ids.index(fi.item.code) for fi in _items(session, form)
+               if fi.item.code in ids and not fi.trial]
     result = parallel_form(request_spec.spec, current)
     _raise_if_no_form(result, request_spec)
     new = _store(session, subject=subject, data=data, staff=staff, request_spec=request_spec,
@@ -138,8 +143,9 @@ def copy(session: Session, *, form: Form, staff: Staff) -> Form:
                design=form.design)
     session.add(new)
     session.flush()
-    for fi in _items(session, form):
-        session.add(FormItem(form_id=new.id, position=fi.position, item_id=fi.item_id,
+    kept = [fi for fi in _items(session, form) if not fi.trial]  # re-seeded when accepted
+    for position, fi in enumerate(kept, start=1):
+        session.add(FormItem(form_id=new.id, position=position, item_id=fi.item_id,
                              item_revision_id=fi.item_revision_id))
     session.flush()
     return new
@@ -395,7 +401,7 @@ def preview_items(session: Session, form: Form) -> list[dict[str, Any]]:
         answer, rule = keys.describe_key(fi.item.response_type, options, revision.key or {})
         passage = fi.item.passage
         out.append({
-            "position": fi.position, "code": fi.item.code,
+            "position": fi.position, "code": fi.item.code, "trial": fi.trial,
             "response_type": fi.item.response_type, "stem": Markup(sanitise(revision.stem_html)),
             "options": list(options.items()), "answer": answer, "rule": rule,
             "max_score": revision.max_score,

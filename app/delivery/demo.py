@@ -137,8 +137,8 @@ def _paper(session: Session, assignment: Assignment) -> _Paper:
     params = {p.item_id: p for p in session.scalars(select(ItemParameter).where(
         ItemParameter.calibration_id == assignment.form.calibration_id,
         ItemParameter.item_id.in_([fi.item_id for fi, _, _ in rows])))}
-    usable = [(fi, item, rev) for fi, item, rev in rows
-              if fi.item_id in params and rev.key is not None]
+    usable = [(fi, item, rev) for fi, item, rev in rows  # the demo leaves trial items alone
+              if fi.item_id in params and rev.key is not None and not fi.trial]
     attitude = []
     for item_id in sittings.attitude_item_ids(session, assignment.form):
         revision_id = session.scalar(select(ItemRevision.id).where(

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.assembly.models import Form, FormItem
+from app.calibration import field_trial
 from app.delivery import sittings
 from app.delivery.models import Assignment
 from app.errors import Conflict
@@ -75,10 +76,14 @@ def _question(label: str, section: str, item: Item, revision: ItemRevision) -> Q
 
 
 def form_questions(session: Session, form: Form) -> list[Question]:
-    """The form's items in order, each at the revision the form pinned."""
-    rows = session.execute(select(Item, ItemRevision).join(FormItem, FormItem.item_id == Item.id)
-                           .join(ItemRevision, ItemRevision.id == FormItem.item_revision_id)
-                           .where(FormItem.form_id == form.id).order_by(FormItem.position))
+    """The form's items in order, each at the revision the form pinned; its unscored trial
+    items only where the subject's field-trial rule puts them on paper too."""
+    query = (select(Item, ItemRevision).join(FormItem, FormItem.item_id == Item.id)
+             .join(ItemRevision, ItemRevision.id == FormItem.item_revision_id)
+             .where(FormItem.form_id == form.id).order_by(FormItem.position))
+    if not field_trial.setting(session, subject_id=form.subject_id).on_paper:
+        query = query.where(FormItem.trial.is_(False))
+    rows = session.execute(query)
     return [_question(str(n), "test", item, revision)
             for n, (item, revision) in enumerate(rows, start=1)]
 

@@ -123,7 +123,7 @@ class _Row:
 def score(session: Session, *, sitting: Sitting) -> ScoredResult:
     """Estimate and store the sitting's result (re-scoring replaces it)."""
     cal = calibration.get(session, calibration_id=sitting.calibration_id)
-    rows, params = _scored_items(session, sitting, cal)
+    rows, params, trial = _scored_items(session, sitting, cal)
     x = np.array([r.score for r in rows], dtype=float)
     metric = Metric(cal.population_mean, cal.population_sd, cal.link_a, cal.link_b)
     theta, se, own = (float(v[0]) for v in estimates.estimate(params, x[None, :], metric))
@@ -147,12 +147,17 @@ def score(session: Session, *, sitting: Sitting) -> ScoredResult:
         sitting_id=sitting.id)
     session.add(result_store.to_row(scored, row))
     sitting.status = "scored"
-    _record_responses(session, sitting, rows)
+    _record_responses(session, sitting, rows + trial)
     session.flush()
     return scored
 
 
-def _scored_items(session: Session, sitting: Sitting, cal: Calibration) -> tuple[list[_Row], Any]:
+def _scored_items(session: Session, sitting: Sitting, cal: Calibration
+                  ) -> tuple[list[_Row], Any, list[_Row]]:
+    """The form's scored achievement items (with their parameters) and, apart, the trial items
+    the student answered: those count in nothing but go to calibration like the others (one
+    left unanswered is taken as not presented, so an abandoned sitting puts no zeros on a new
+    item)."""
     answers = {a.item_id: a for a in session.scalars(
         select(Answer).where(Answer.sitting_id == sitting.id))}
     form_items = list(session.scalars(select(FormItem).options(
@@ -166,20 +171,27 @@ def _scored_items(session: Session, sitting: Sitting, cal: Calibration) -> tuple
     if order is not None:  # an adaptive sitting is scored on the items it was given
         form_items = sorted((fi for fi in form_items if fi.item_id in order),
                             key=lambda fi: order[fi.item_id])
-    rows, records = [], []
+    rows, records, trial = [], [], []
     for fi in form_items:
+        answer = answers.get(fi.item_id)
+        if fi.trial:
+            if answer is not None and answer.response is not None and answer.score is not None:
+                trial.append(_row(session, fi, fi.position, answer))
+            continue
         p = params.get(fi.item_id)
         if p is None or fi.item.kind != "achievement":
             continue
-        answer = answers.get(fi.item_id)
-        revision = session.get(ItemRevision, fi.item_revision_id)
-        assert revision is not None
-        position = fi.position if order is None else order[fi.item_id]
-        rows.append(_Row(position, fi.item, revision.id, revision.max_score,
-                         int(answer.score or 0) if answer else 0,
-                         answer.time_s if answer else 0.0))
+        rows.append(_row(session, fi, fi.position if order is None else order[fi.item_id],
+                         answer))
         records.append(calibration.parameter_out(p, fi.item.code))
-    return rows, to_item_parameters(records)
+    return rows, to_item_parameters(records), trial
+
+
+def _row(session: Session, fi: FormItem, position: int, answer: Answer | None) -> _Row:
+    revision = session.get(ItemRevision, fi.item_revision_id)
+    assert revision is not None
+    return _Row(position, fi.item, revision.id, revision.max_score,
+                int(answer.score or 0) if answer else 0, answer.time_s if answer else 0.0)
 
 
 def _subscores(params: Any, x: np.ndarray, rows: list[_Row], metric: Metric,

@@ -301,14 +301,15 @@ def parallel_check(session: Session, pre: Form, post: Form,
 
 def _items(session: Session, form: Form) -> set[str]:
     return set(session.scalars(select(Item.code).join(FormItem, FormItem.item_id == Item.id)
-                               .where(FormItem.form_id == form.id)))
+                               .where(FormItem.form_id == form.id, FormItem.trial.is_(False))))
 
 
 def _params(session: Session, form: Form) -> ItemParameters:
     rows = session.execute(select(ItemParameter, Item.code).join(
         Item, Item.id == ItemParameter.item_id).join(
         FormItem, FormItem.item_id == Item.id).where(
-        FormItem.form_id == form.id, ItemParameter.calibration_id == form.calibration_id))
+        FormItem.form_id == form.id, FormItem.trial.is_(False),
+        ItemParameter.calibration_id == form.calibration_id))
     return to_item_parameters([calibration.parameter_out(p, code) for p, code in rows])
 
 

@@ -97,6 +97,20 @@ def committed_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     yield url
 
 
+@pytest.fixture(scope="module")
+def banked(committed_url: str) -> str:
+    """``committed_url`` holding the small calibrated bank of the delivery tests, once per
+    module."""
+    from tests.delivery import builders
+
+    engine = make_engine(committed_url)
+    with Session(engine) as session:
+        builders.bank(session)
+        session.commit()
+    engine.dispose()
+    return committed_url
+
+
 @pytest.fixture
 def use_database(committed_url: str, monkeypatch: pytest.MonkeyPatch
                  ) -> Iterator[Callable[..., None]]:

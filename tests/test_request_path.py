@@ -17,7 +17,6 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 from starlette.types import Receive, Scope, Send
 
 from app import db
@@ -43,16 +42,6 @@ class Pupil:
     headers: dict[str, str]
     sitting_id: int
     item_id: int
-
-
-@pytest.fixture(scope="module")
-def banked(committed_url: str) -> str:
-    engine = db.make_engine(committed_url)
-    with Session(engine) as session:
-        builders.bank(session)
-        session.commit()
-    engine.dispose()
-    return committed_url
 
 
 @pytest.fixture

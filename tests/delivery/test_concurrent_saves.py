@@ -33,17 +33,6 @@ class Pupil:
     item_ids: list[int]
 
 
-@pytest.fixture(scope="module")
-def banked(committed_url: str) -> str:
-    """The committed database with the small calibrated bank, once per module."""
-    engine = db.make_engine(committed_url)
-    with Session(engine) as session:
-        builders.bank(session)
-        session.commit()
-    engine.dispose()
-    return committed_url
-
-
 @pytest.fixture
 def pupil(banked: str, use_database: Callable[..., None]) -> Iterator[Pupil]:
     """A student of a new school, with a started sitting of a 5-item test."""

@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app import db
 from app.db import utcnow
@@ -30,16 +29,6 @@ class Class:
     assignment_id: int
     item_ids: list[int]
     teacher: Caller
-
-
-@pytest.fixture(scope="module")
-def banked(committed_url: str) -> str:
-    engine = db.make_engine(committed_url)
-    with Session(engine) as session:
-        builders.bank(session)
-        session.commit()
-    engine.dispose()
-    return committed_url
 
 
 @pytest.fixture

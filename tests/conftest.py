@@ -57,22 +57,30 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-           worker_id: str) -> Iterator[Engine]:
-    """A freshly migrated database of each backend, shared by the tests of this worker."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'kete.db'}"
+def _migrated(backend: str, tmp_path_factory: pytest.TempPathFactory, folder: str,
+              pg_name: str) -> str:
+    """The URL of an empty, migrated database: a new SQLite file, or the PostgreSQL database
+    ``pg_name`` emptied (skipped without PostgreSQL; an error in CI, which must run it)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp(folder) / 'kete.db'}"
     else:
-        url = postgres_url(worker_id)  # type: ignore[assignment]
-        if url is None:
+        found = postgres_url(pg_name)
+        if found is None:
             message = "PostgreSQL tests need KETE_TEST_DATABASE_URL (CI sets it)"
             if IN_CI:
                 pytest.fail(message)
             pytest.skip(message)
+        url = found
         _reset_postgres(url)
     upgrade(url)
-    engine = make_engine(url)
+    return url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           worker_id: str) -> Iterator[Engine]:
+    """A freshly migrated database of each backend, shared by the tests of this worker."""
+    engine = make_engine(_migrated(request.param, tmp_path_factory, "db", worker_id))
     yield engine
     engine.dispose()
 
@@ -83,18 +91,7 @@ def committed_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     """A migrated database of each backend whose commits are real, for tests of what
     happens between transactions (concurrent saves, jobs, the request path). Shared by the
     tests of a module: they make rows with names of their own."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('committed') / 'kete.db'}"
-    else:
-        url = postgres_url(f"{worker_id}_committed")  # type: ignore[assignment]
-        if url is None:
-            message = "PostgreSQL tests need KETE_TEST_DATABASE_URL (CI sets it)"
-            if IN_CI:
-                pytest.fail(message)
-            pytest.skip(message)
-        _reset_postgres(url)
-    upgrade(url)
-    yield url
+    yield _migrated(request.param, tmp_path_factory, "committed", f"{worker_id}_committed")
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ Kete's own ``/static`` files: no other URL (e.g. one pasted into an item) is eve
 while printing.
 
 Printing is kept cheap (issue 14: a pathway in ≤ 0.5 s of CPU): each thread keeps one font
-configuration and Kete's style sheets parsed once (see :class:`_Printer`), and the program
+configuration and Kete's style sheets parsed once (see :class:`_Printer`), the program
 loaded before the first print is frozen out of the garbage collector's sweeps (see
-:func:`_weasyprint`). What the PDF shows is the same as without them.
+:func:`_weasyprint`), and chart labels are shaped as whole runs (:mod:`app.ui.svg_text`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ _STATIC_SHEET = re.compile(r'<link rel="stylesheet" href="/static/([\w-]+\.css)"
 
 @cache
 def _weasyprint() -> ModuleType:
-    """WeasyPrint, imported on first use (it loads Pango/Cairo, which pages never need).
+    """WeasyPrint, imported on first use (it loads Pango/Cairo, which pages never need), with
+    chart labels drawn as whole runs.
 
     Then everything loaded so far (the app, WeasyPrint, their modules and caches) is moved out
     of the cyclic garbage collector's reach: a print allocates ~10⁵ objects, which triggers
@@ -41,6 +42,9 @@ def _weasyprint() -> ModuleType:
     """
     import weasyprint
 
+    from app.ui import svg_text
+
+    svg_text.install()
     gc.collect()
     gc.freeze()
     return weasyprint

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.calibration.field_trial_schemas import FieldTrialSettingUpdate
 from app.calibration.models import MIN_TEST_ITEMS, PER_TEST, TARGET, FieldTrialSetting
 from app.calibration.responses import ScoredResponse
 from app.itembank import families
@@ -38,6 +39,26 @@ def setting(session: Session, *, subject_id: int) -> FieldTrialSetting:
                                       on_paper=False)
 
 
+def update_setting(session: Session, *, subject_id: int, data: FieldTrialSettingUpdate
+                   ) -> tuple[FieldTrialSetting, dict[str, object]]:
+    """Store the subject's rule (replacing any); returns it and the rule it replaced, for the
+    audit trail. Tests already accepted keep the trial items they were given."""
+    row = setting(session, subject_id=subject_id)
+    before = as_dict(row)
+    for name, value in data.model_dump().items():
+        setattr(row, name, value)
+    if row.id is None:
+        session.add(row)
+    session.flush()
+    return row, before
+
+
+def as_dict(row: FieldTrialSetting) -> dict[str, object]:
+    """The rule's four values by name."""
+    return {name: getattr(row, name) for name in ("per_test", "min_test_items", "target",
+                                                  "on_paper")}
+
+
 def progress(session: Session, *, subject_id: int) -> list[TrialProgress]:
     """Every trial achievement item of the subject with its count of scored responses, the
     ready ones first (they are queued for the next run)."""
@@ -50,6 +71,20 @@ def progress(session: Session, *, subject_id: int) -> list[TrialProgress]:
                                   Item.kind == "achievement").order_by(Item.code))
     out = [TrialProgress(code, int(n), target) for code, n in rows]
     return sorted(out, key=lambda p: not p.ready)
+
+
+def progress_of(session: Session, *, codes: Sequence[str]) -> dict[str, TrialProgress]:
+    """Progress of those of ``codes`` that are trial achievement items (others are absent),
+    each against its own subject's target: for the bank's pages, one query for a page."""
+    rows = session.execute(select(Item.id, Item.code, Item.subject_id).where(
+        Item.code.in_(list(codes)), Item.status == "trial", Item.kind == "achievement")).all()
+    if not rows:
+        return {}
+    counts = dict(session.execute(select(ScoredResponse.item_id, func.count()).where(
+        ScoredResponse.item_id.in_([r.id for r in rows])).group_by(ScoredResponse.item_id)).all())
+    targets = {s: setting(session, subject_id=s).target for s in {r.subject_id for r in rows}}
+    return {r.code: TrialProgress(r.code, int(counts.get(r.id, 0)), targets[r.subject_id])
+            for r in rows}
 
 
 def ready_codes(session: Session, *, subject_id: int) -> list[str]:

@@ -86,6 +86,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "curricula:write": PSYCHOMETRICS,
     "calibrations:read": STAFF,
     "calibrations:write": PSYCHOMETRICS,
+    "field_trial:write": PSYCHOMETRICS,       # each subject's seeding rule for trial items
     "responses:read": PSYCHOMETRICS,          # de-identified responses across schools
     "forms:read": TEST_BUILDERS,              # assembled tests (forms) and their previews
     "forms:write": TEST_BUILDERS,             # build, swap, accept, "create similar"

@@ -2,7 +2,7 @@
 
 A sitting's scored responses carry ``sitting:<id>`` as their person key
 (:mod:`app.delivery.scoring`), so the tests are found through the sittings they name.
-Registered when :mod:`app.delivery.sittings` is imported.
+Registered when :mod:`app.delivery.scoring` (which writes those responses) is imported.
 """
 
 from __future__ import annotations

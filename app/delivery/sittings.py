@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, contains_eager
 from app.assembly import service as assembly
 from app.assembly.models import Form, FormItem
 from app.db import dialect_insert, utcnow
-from app.delivery import adaptive, exposure_source, privacy_hooks
+from app.delivery import adaptive, privacy_hooks
 from app.delivery.models import Answer, Assignment, Route, Sitting
 from app.delivery.schemas import AnswerAck, AnswerSave, AssignmentCreate, OpenAssignment
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted, SendAgain
@@ -312,4 +312,3 @@ def student_name(session: Session, sitting: Sitting) -> str | None:
 
 privacy_hooks.register()
 assembly.answer_seen_items_with(items_given_to_class)
-exposure_source.register()

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-import app.delivery.sittings  # noqa: F401  (delivery answers "which tests" when imported)
+import app.delivery.scoring  # noqa: F401  (delivery answers "which tests" when imported)
 from app.calibration import exposure
 from app.db import utcnow
 from app.delivery import exposure_source, sittings

@@ -18,7 +18,7 @@ from app.calibration import field_trial, trial_units
 from app.calibration.models import FieldTrialSetting
 from app.calibration.trial_units import reading_seconds
 from app.db import utcnow
-from app.delivery import player, sittings
+from app.delivery import paper, player, sittings
 from app.delivery.models import ScoredResponse
 from app.delivery.schemas import AnswerSave, AssignmentCreate
 from app.itembank import passages
@@ -182,3 +182,16 @@ def test_the_teacher_is_offered_the_trial_minutes_and_sees_the_trial_passage(
     assert "(plus about 3 for 2 trial questions, not scored)" in preview.text
     assert "Passage: Text PN (a trial passage: students read it for these questions)" in (
         preview.text)
+
+
+def test_a_booklet_with_the_trial_questions_allows_their_time(session: Session,
+                                                              world: people.Tenant) -> None:
+    _responses(session, "TR0", 5)
+    form = _accepted(session, world, builders.codes(30), minutes=30)
+    form.status = "accepted"
+    assert paper.paper_of(session, form).minutes == 30  # on screen only: not in the booklet
+    session.add(FieldTrialSetting(subject_id=form.subject_id, per_test=2, min_test_items=20,
+                                  target=300, on_paper=True))
+    session.flush()
+    booklet = paper.paper_of(session, form)
+    assert len(booklet.questions) == 32 and booklet.minutes == 33

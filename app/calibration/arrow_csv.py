@@ -60,8 +60,10 @@ def _table(raw: Any) -> ResponseTable | None:
         if "" in names:
             return None  # a blank id
         merged = {n: k for k, n in enumerate(dict.fromkeys(names))}  # " q1 " is q1
-        remap = np.array([merged[n] for n in names], dtype=np.int64)
-        codes.append(remap[np.asarray(column.indices, dtype=np.int64)])
+        indices = np.asarray(column.indices, dtype=np.int64)
+        if len(merged) < len(names):
+            indices = np.array([merged[n] for n in names], dtype=np.int64)[indices]
+        codes.append(indices)
         labels.append(list(merged))
     (person_index, item_index), (persons, items) = codes, labels
     if _repeats(person_index, item_index, len(persons), len(items)):
@@ -70,9 +72,11 @@ def _table(raw: Any) -> ResponseTable | None:
 
 
 def _repeats(person: np.ndarray, item: np.ndarray, n_persons: int, n_items: int) -> bool:
-    """Whether a (person, item) pair occurs twice: a bitmap of all pairs when that is small
-    (complete and booklet data), else a sort."""
+    """Whether a (person, item) pair occurs twice: one pass when the rows are sorted, else a
+    bitmap of all pairs when that is small (complete and booklet data), else a sort."""
     key = person * max(n_items, 1) + item
+    if key.size < 2 or bool(np.all(key[1:] > key[:-1])):
+        return False  # sorted by person, then item (as Kete writes them): no pair twice
     cells = n_persons * max(n_items, 1)
     if cells <= 64 * key.size + 1_000_000:
         seen = np.zeros(cells, dtype=bool)

@@ -43,6 +43,7 @@ class ResponseMatrix:
         self.item = item.astype(np.int32)
         self.score = score.astype(np.int16)
         self.is_sparse = self.density < 0.5 if sparse is None else bool(sparse)
+        self._pointer: np.ndarray | None = None
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -103,7 +104,7 @@ class ResponseMatrix:
     def scores_csr(self) -> sp.csr_matrix:
         """CSR scores ``(n_persons, n_items)``; every presented cell is stored (zeros too)."""
         pointer = self.person_pointer()
-        return sp.csr_matrix((self.score.astype(float), self.item, pointer), self.shape)
+        return sp.csr_matrix((self.score.astype(float), self.item, pointer.copy()), self.shape)
 
     def presented(self) -> np.ndarray | sp.csr_matrix:
         """Presented mask: boolean dense array or boolean CSR, matching the storage."""
@@ -112,7 +113,7 @@ class ResponseMatrix:
             out[self.person, self.item] = True
             return out
         ones = np.ones(self.n_responses, dtype=bool)
-        return sp.csr_matrix((ones, self.item, self.person_pointer()), self.shape)
+        return sp.csr_matrix((ones, self.item, self.person_pointer().copy()), self.shape)
 
     def n_presented(self) -> np.ndarray:
         """Number of responses per item, ``(n_items,)``."""
@@ -120,7 +121,7 @@ class ResponseMatrix:
 
     def responses_per_person(self) -> np.ndarray:
         """Number of responses per person, ``(n_persons,)``."""
-        return np.bincount(self.person, minlength=self.n_persons)
+        return np.diff(self.person_pointer())
 
     def max_scores(self) -> np.ndarray:
         """Highest observed score per item, ``(n_items,)`` (−1 for items nobody saw)."""
@@ -143,7 +144,8 @@ class ResponseMatrix:
         cols = offsets[self.item] + self.score
         if self.is_sparse if sparse is None else sparse:
             ones: np.ndarray = np.ones(self.n_responses, dtype=dtype)
-            return sp.csr_matrix((ones, cols, self.person_pointer()), (self.n_persons, n_columns))
+            return sp.csr_matrix((ones, cols, self.person_pointer().copy()),
+                                 (self.n_persons, n_columns))
         out: np.ndarray = np.zeros((self.n_persons, n_columns), dtype=dtype)
         out[self.person, cols] = 1.0
         return out
@@ -158,6 +160,10 @@ class ResponseMatrix:
                               (int(keep.sum()), self.n_items), sparse=self.is_sparse)
 
     def person_pointer(self) -> np.ndarray:
-        """CSR row pointer ``(n_persons + 1,)``: person p's responses are ``ptr[p]:ptr[p+1]``."""
-        counts = np.bincount(self.person, minlength=self.n_persons)
-        return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        """CSR row pointer ``(n_persons + 1,)``: person p's responses are ``ptr[p]:ptr[p+1]``
+        (computed once: the E-step, the standard errors and scoring all need it)."""
+        if self._pointer is None:
+            counts = np.bincount(self.person, minlength=self.n_persons)
+            self._pointer = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            self._pointer.flags.writeable = False
+        return self._pointer

@@ -23,14 +23,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from app.irt.estimation.estep import _posterior
+from app.irt.estimation.item_sets import item_set_runs, local_responses, one_hot
 from app.irt.estimation.layout import ItemLayout
 from app.irt.estimation.responses import ResponseMatrix
 
 EPS_W = 1e-10  # posterior weights below this are left out of per-node products
 _CELLS = 2_000_000  # persons × residual columns per block
+SOLO_RUN = 64  # persons: a run (booklet) at least this large is a block of its own
 
 
 @dataclass
@@ -101,25 +102,29 @@ def _linear_in_theta(b: np.ndarray, nodes: np.ndarray
 def person_blocks(data: ResponseMatrix, res: Residuals,
                   parts: int = 1) -> list[tuple[np.ndarray, np.ndarray]]:
     """Blocks of persons ``(persons, run starts)`` sorted by the set of estimated items they
-    saw; within a block, persons from one run start to the next saw the same set. Whole runs
-    are grouped while persons × (columns of the runs, an upper bound of the union) stays
-    under :data:`_CELLS` — and under a ``parts``-th of the data, so that ``parts`` threads
-    have work. (A run larger than that is split: its persons still share their items.)"""
+    saw (:mod:`.item_sets`); within a block, persons from one run start to the next saw the
+    same set. A booklet (a run of at least :data:`SOLO_RUN` persons) is a block of its own, so
+    its dense matrices span its own columns only; smaller runs are grouped while persons ×
+    (columns of the runs, an upper bound of the union) stays under :data:`_CELLS` — and
+    under a ``parts``-th of the data, so that ``parts`` threads have work. (A run larger than
+    that is split: its persons still share their items.)"""
     if data.n_persons == 0:
         return []
-    weights = np.random.default_rng(0).integers(1, 2**62, size=data.n_items, dtype=np.int64)
-    use = res.first[data.item] >= 0
-    key = np.zeros(data.n_persons, dtype=np.int64)
-    np.add.at(key, data.person[use], weights[data.item[use]])
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    widths_all = np.bincount(data.person, weights=res.count[data.item],
-                             minlength=data.n_persons)[order]
+    runs = item_set_runs(data, counted=res.first >= 0)
+    order = runs.order
+    counts = np.take(res.count, data.item)
+    pointer = data.person_pointer()
+    some = pointer[1:] > pointer[:-1]
+    widths_all = np.zeros(data.n_persons, dtype=np.int64)  # residual columns per person
+    if counts.size:
+        widths_all[some] = np.add.reduceat(counts, pointer[:-1][some])
+    widths_all = widths_all[order]
     budget = min(_CELLS, max(int(widths_all.sum()) // max(parts, 1), 1))
     limit = max(budget // max(int(widths_all.max(initial=1)), 1), 64)  # persons per run piece
-    new_run = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
-    piece = np.arange(order.size) - np.maximum.accumulate(np.where(new_run, np.arange(
-        order.size), 0))
+    piece = np.arange(order.size) - np.repeat(runs.starts[:-1], runs.sizes())
+    new_run = np.zeros(order.size, dtype=bool)
+    new_run[runs.starts[:-1]] = True
+    solo = np.repeat(runs.sizes() >= SOLO_RUN, runs.sizes())
     starts = np.flatnonzero(new_run | (piece % limit == 0))
     ends = np.r_[starts[1:], order.size]
     widths = widths_all[starts]
@@ -127,7 +132,8 @@ def person_blocks(data: ResponseMatrix, res: Residuals,
     for k in range(starts.size):
         size = int(ends[k] - starts[k])
         wider = min(columns + int(widths[k]), res.item.size)
-        if k > first and (persons + size) * max(wider, 1) > budget:
+        alone = bool(solo[starts[k]]) or (k > first and bool(solo[starts[k - 1]]))
+        if k > first and (alone or (persons + size) * max(wider, 1) > budget):
             blocks.append(_block(order, starts, ends, first, k))
             first, persons, wider = k, 0, int(widths[k])
         persons, columns = persons + size, wider
@@ -139,13 +145,6 @@ def _block(order: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: int,
            stop: int) -> tuple[np.ndarray, np.ndarray]:
     lo = starts[first]
     return order[lo:ends[stop - 1]], starts[first:stop] - lo
-
-
-def response_rows(persons: np.ndarray, pointer: np.ndarray) -> np.ndarray:
-    """Positions in the response arrays of every response of ``persons``, in that order."""
-    starts, stops = pointer[persons], pointer[persons + 1]
-    lengths = stops - starts
-    return np.arange(int(lengths.sum())) + np.repeat(stops - lengths.cumsum(), lengths)
 
 
 class ScoreCovariance:
@@ -165,8 +164,6 @@ class ScoreCovariance:
         self.counts = np.zeros((layout.n_columns, t.shape[0]))
         self.node_mass = np.zeros(t.shape[0])
         self.residual_mass = np.zeros((res.item.size, t.shape[0]))
-        self.column_item = np.repeat(np.arange(layout.n_items), layout.n_cat)
-        self.column_score = np.arange(layout.n_columns) - layout.offsets[self.column_item]
 
     def merge(self, other: ScoreCovariance) -> None:
         """Add another accumulator's sums (of other persons) to these."""
@@ -175,16 +172,15 @@ class ScoreCovariance:
         self.node_mass += other.node_mass
         self.residual_mass += other.residual_mass
 
-    def add(self, indicator: sp.csr_matrix, persons: np.ndarray, runs: np.ndarray,
+    def add(self, data: ResponseMatrix, persons: np.ndarray, runs: np.ndarray,
             log_p: np.ndarray, log_prior: np.ndarray, nodes: np.ndarray) -> None:
-        """One block of persons (see :func:`person_blocks`); ``indicator`` is the float64
-        one-hot indicator of all persons (:meth:`ResponseMatrix.indicator`)."""
-        y = indicator[persons]
-        w, _ = _posterior(y, log_p, log_prior)
+        """One block of persons of ``data`` (see :func:`person_blocks`)."""
+        local, item, score = local_responses(data, persons)
+        cols = self.layout.offsets[item] + score
+        y, used = one_hot(local, cols, persons.size, self.layout.n_columns, np.float64)
+        w, _ = _posterior(y, log_p[used], log_prior)
         self.node_mass += w.sum(axis=0)
-        local = np.repeat(np.arange(persons.size), np.diff(y.indptr))
-        block = _Block.build(self.res, w, local, self.column_item[y.indices],
-                             self.column_score[y.indices])
+        block = _Block.build(self.res, w, local, item, score)
         if block is None:
             if self.n_latent:
                 self._add_outer(np.zeros(0, dtype=np.int64), w @ self.t)

@@ -88,14 +88,13 @@ def observed_information(layout: ItemLayout, data: ResponseMatrix, quadrature: Q
     res = residuals(layout, nodes)
     t = _latent_scores(quadrature, mean, sd, latent)  # (Q, n_latent)
     log_p, log_prior = layout.log_p_columns(nodes), quadrature.log_prior(mean, sd)
-    indicator = data.indicator(layout.offsets, layout.n_columns, np.float64, sparse=True)
     workers = max(1, n_threads or os.cpu_count() or 1)
     blocks = person_blocks(data, res, parts=workers)
 
     def work(share: list[tuple[np.ndarray, np.ndarray]]) -> ScoreCovariance:
         part = ScoreCovariance(layout, res, index, n_free, t)
         for persons, runs in share:
-            part.add(indicator, persons, runs, log_p, log_prior, nodes)
+            part.add(data, persons, runs, log_p, log_prior, nodes)
         return part
 
     shares = [blocks[k::workers] for k in range(workers)]

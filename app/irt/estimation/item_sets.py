@@ -77,7 +77,8 @@ def local_responses(data: ResponseMatrix, persons: np.ndarray
     rows = response_rows(persons, pointer)
     lengths = pointer[persons + 1] - pointer[persons]
     local = np.repeat(np.arange(persons.size), lengths)
-    return local, np.take(data.item, rows), np.take(data.score, rows)
+    # item as intp: numpy indexes with it several times faster than with the stored int32
+    return local, np.take(data.item, rows).astype(np.intp), np.take(data.score, rows)
 
 
 def dense_indicator(data: ResponseMatrix, persons: np.ndarray, offsets: np.ndarray,

@@ -25,23 +25,26 @@ class ResponseMatrix:
 
     def __init__(self, person: np.ndarray, item: np.ndarray, score: np.ndarray,
                  shape: tuple[int, int], sparse: bool | None = None) -> None:
-        person, item = np.asarray(person, dtype=np.int64), np.asarray(item, dtype=np.int64)
-        score = np.asarray(score)
-        if score.size and (np.any(score < 0) or np.any(score != np.round(score))):
+        person, item, score = np.asarray(person), np.asarray(item), np.asarray(score)
+        integral = np.issubdtype(score.dtype, np.integer)
+        if score.size and (np.any(score < 0) or not integral and np.any(score != np.round(score))):
             raise ValueError("scores must be whole numbers ≥ 0")
         self.shape = (int(shape[0]), int(shape[1]))
         for index, size, name in ((person, self.shape[0], "person"), (item, self.shape[1], "item")):
             if index.size and (index.min() < 0 or index.max() >= size):
                 raise ValueError(f"{name} index outside 0..{size - 1}")
-        key = person * self.shape[1] + item
-        if not np.all(key[1:] > key[:-1]):  # not already sorted by person, then item
-            order = np.argsort(key, kind="stable")
-            key, person, item, score = key[order], person[order], item[order], score[order]
-            if np.any(key[1:] == key[:-1]):
-                raise ValueError("a person/item pair occurs more than once")
+        # narrow first, then sort: a booklet file has millions of responses
         self.person = person.astype(np.int32)
         self.item = item.astype(np.int32)
         self.score = score.astype(np.int16)
+        key = self.person.astype(np.int64) * self.shape[1] + self.item
+        if not np.all(key[1:] > key[:-1]):  # not already sorted by person, then item
+            order = np.argsort(key, kind="stable")
+            key = key[order]
+            if np.any(key[1:] == key[:-1]):
+                raise ValueError("a person/item pair occurs more than once")
+            self.person, self.item = self.person[order], self.item[order]
+            self.score = self.score[order]
         self.is_sparse = self.density < 0.5 if sparse is None else bool(sparse)
         self._pointer: np.ndarray | None = None
 

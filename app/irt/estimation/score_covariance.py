@@ -112,13 +112,10 @@ def person_blocks(data: ResponseMatrix, res: Residuals,
         return []
     runs = item_set_runs(data, counted=res.first >= 0)
     order = runs.order
-    counts = np.take(res.count, data.item)
-    pointer = data.person_pointer()
-    some = pointer[1:] > pointer[:-1]
-    widths_all = np.zeros(data.n_persons, dtype=np.int64)  # residual columns per person
-    if counts.size:
-        widths_all[some] = np.add.reduceat(counts, pointer[:-1][some])
-    widths_all = widths_all[order]
+    heads = order[runs.starts[:-1]]  # a person of each run: all saw its items
+    local, item, _ = local_responses(data, heads)
+    widths_all = np.repeat(np.bincount(local, weights=res.count[item], minlength=heads.size),
+                           runs.sizes()).astype(np.int64)  # residual columns per person
     budget = min(_CELLS, max(int(widths_all.sum()) // max(parts, 1), 1))
     limit = max(budget // max(int(widths_all.max(initial=1)), 1), 64)  # persons per run piece
     piece = np.arange(order.size) - np.repeat(runs.starts[:-1], runs.sizes())
@@ -218,7 +215,7 @@ class ScoreCovariance:
             for pc, ic in free:
                 summed = per_item(per_item(gram[pa, pc], 0), 1)
                 self.matrix[np.ix_(rows[ia, pa], rows[ic, pc])] -= summed[np.ix_(ia, ic)]
-        parts = [per_item(sbar[:, :, p], 1)[:, ia] for p, ia in free]
+        parts = [per_item(sbar[p], 1)[:, ia] for p, ia in free]
         self._add_outer(np.concatenate([rows[ia, p] for p, ia in free]),
                         np.concatenate([*parts, w @ self.t], axis=1))
 
@@ -240,6 +237,8 @@ class _Block:
     presence: np.ndarray
     observed: np.ndarray
     w: np.ndarray
+    # (Σ_q W θ^m for m = 0, 1, 2; A₀; A₁) of the canonical columns, left by _moment_grams
+    _canonical_products: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def probs(self) -> np.ndarray:
@@ -274,14 +273,33 @@ class _Block:
         return cls(res, union, cols, presence, observed, w)
 
     def mean_scores(self) -> np.ndarray:
-        """``s̄`` per person and residual column, ``(n, n_l, p_max)`` (summed per item later):
-        ``Σ_q W_iq b_c(q) R_ic(q) = O ∘ (W bᵀ) − M ∘ (W (b∘P)ᵀ)``."""
+        """``s̄`` per parameter, person and residual column, ``(p_max, n, n_l)`` (summed per
+        item later): ``Σ_q W_iq b_c(q) R_ic(q) = O ∘ (W bᵀ) − M ∘ (W (b∘P)ᵀ)``. Canonical
+        columns reuse the products of :meth:`_moment_grams` (run first): with
+        ``b = u + θv``, ``W bᵀ`` is ``u·ΣW + v·(Wθ)`` and ``M ∘ (W (b∘P)ᵀ)`` is ``u·A₀ + v·A₁``."""
         b = self.res.b[self.cols]  # (n_l, Q, p)
-        probs = self.probs
-        out = np.zeros((self.w.shape[0], self.cols.size, b.shape[2]))
-        for p in np.flatnonzero(np.abs(b).max(axis=(0, 1)) > 0):
-            out[:, :, p] = (self.observed * (self.w @ b[:, :, p].T)
-                            - self.presence * (self.w @ (b[:, :, p] * probs).T))
+        out = np.zeros((b.shape[2], self.w.shape[0], self.cols.size))
+        canon = np.flatnonzero(self.res.canonical[self.cols])
+        other = np.flatnonzero(~self.res.canonical[self.cols])
+        if canon.size:
+            assert self._canonical_products is not None, "expected_outer runs first"
+            d, a0, a1 = self._canonical_products
+            obs = self.observed[:, canon]
+            u, v = self.res.u[self.cols[canon]], self.res.v[self.cols[canon]]  # (L, p)
+            for p in np.flatnonzero(np.abs(b[canon]).max(axis=(0, 1)) > 0):
+                part = obs * (d[:, :1] * u[:, p] + d[:, 1:2] * v[:, p])
+                part -= a0 * u[:, p]
+                part -= a1 * v[:, p]
+                if other.size:
+                    out[p][:, canon] = part
+                else:
+                    out[p] = part
+        if other.size:
+            probs = self.probs[other]
+            obs, pres = self.observed[:, other], self.presence[:, other]
+            for p in np.flatnonzero(np.abs(b[other]).max(axis=(0, 1)) > 0):
+                out[p][:, other] = (obs * (self.w @ b[other, :, p].T)
+                                    - pres * (self.w @ (b[other, :, p] * probs).T))
         return out
 
     def expected_outer(self, nodes: np.ndarray, runs: np.ndarray) -> np.ndarray:
@@ -306,23 +324,31 @@ class _Block:
                       runs: np.ndarray) -> list[np.ndarray]:
         """``Σ_q θ_q^m K_q`` on the canonical columns for m = 0, 1, 2 (module docstring):
         ``OᵀD_mO − OᵀA_m − A_mᵀO + T_m`` with ``D_m = diag(Σ_q W θ^m)``,
-        ``A_m = M ∘ (W θ^m Pᵀ)`` and ``T_m`` the presented-pairs term, per run of persons."""
+        ``A_m = M ∘ (W θ^m Pᵀ)`` and ``T_m`` the presented-pairs term, per run of persons.
+        The three moments share three products (stacked side by side)."""
         obs, pres = self.observed[:, canon], self.presence[:, canon]
-        probs = self.probs[canon]
+        probs = self.probs[canon]  # (L, Q)
+        n, size = obs.shape
+        powers = nodes[None, :] ** np.arange(3)[:, None]  # (3, Q)
+        d = self.w @ powers.T  # (n, 3): Σ_q W θ^m
+        a = self.w @ (powers[:, None, :] * probs[None]).reshape(3 * size, -1).T  # (n, 3L)
+        if not pres.all():  # a booklet's persons all saw its items
+            a *= np.tile(pres, 3)
+        gram = ((obs[:, None, :] * d[:, :, None]).reshape(n, 3 * size).T @ obs)  # (3L, L)
+        cross = obs.T @ a  # (L, 3L)
+        run_mass = np.add.reduceat(self.w, runs, axis=0)  # (n_runs, Q)
+        seen = [np.flatnonzero(pres[lo]) for lo in runs]
         out = []
         for m in range(3):
-            wm = self.w * nodes**m
-            gram = (obs * wm.sum(axis=1)[:, None]).T @ obs
-            a = pres * (wm @ probs.T)
-            cross = obs.T @ a
-            gram -= cross + cross.T
-            run_mass = np.add.reduceat(wm, runs, axis=0)  # (n_runs, Q)
-            for k, lo in enumerate(runs):
-                seen = np.flatnonzero(pres[lo])
-                if seen.size:
-                    pk = probs[seen]
-                    gram[np.ix_(seen, seen)] += (pk * run_mass[k]) @ pk.T
-            out.append(gram)
+            part = slice(m * size, (m + 1) * size)
+            moment = gram[part] - cross[:, part] - cross[:, part].T
+            for k, cols in enumerate(seen):
+                if cols.size:
+                    pk = probs[cols]
+                    moment[np.ix_(cols, cols)] += (pk * (run_mass[k] * powers[m])) @ pk.T
+            out.append(moment)
+        self._canonical_products = (d, np.ascontiguousarray(a[:, :size]),
+                                    np.ascontiguousarray(a[:, size:2 * size]))
         return out
 
     def _per_node(self, gram: np.ndarray, canon: np.ndarray, other: np.ndarray) -> None:

@@ -12,6 +12,7 @@ which lines are wrong, so error messages are identical on both paths.
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 from typing import Any
 
@@ -122,7 +123,7 @@ def _repeats_by_window(person: np.ndarray, item: np.ndarray, width: int) -> bool
     window = max(1, (1 << 20) // width)  # persons per window: a bitmap of about 1 M cells
     bounds = np.searchsorted(person, np.arange(person[0], person[-1] + 1 + window, window))
     seen = np.zeros(window * width, dtype=bool)
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+    for lo, hi in itertools.pairwise(bounds):
         if hi == lo:
             continue
         key = (person[lo:hi] - person[lo]) * width + item[lo:hi]

@@ -25,7 +25,7 @@ from typing import TypeAlias, TypeVar
 import numpy as np
 import scipy.sparse as sp
 
-from app.irt.estimation.item_sets import dense_indicator, item_set_runs
+from app.irt.estimation.item_sets import item_set_runs, local_responses, one_hot
 from app.irt.estimation.responses import ResponseMatrix
 
 Indicator: TypeAlias = np.ndarray | sp.csr_matrix
@@ -45,11 +45,20 @@ class Expectation:
 @dataclass
 class _Part:
     """Persons ``(n,)`` (positions in the data) with their one-hot indicator ``y``
-    ``(n, n_cols)`` on the columns ``cols`` ``(n_cols,)`` (None: every column)."""
+    ``(n, n_cols)`` on the columns ``cols`` ``(n_cols,)`` (None: every column).
+
+    A booklet part (every person saw the same items) leaves out the items' score-0 columns
+    ``zero`` ``(n_items,)``: ``owner`` ``(n_cols,)`` is the position in ``zero`` of each
+    column's item. Its log-likelihood is ``y · (log P − log P₀) + Σ log P₀`` and its score-0
+    counts are the posterior mass minus the other scores' counts, which halves both products
+    for dichotomous items.
+    """
 
     persons: np.ndarray
     y: Indicator
     cols: np.ndarray | None
+    zero: np.ndarray | None = None
+    owner: np.ndarray | None = None
 
 
 class EStep:
@@ -79,7 +88,6 @@ class EStep:
                        n_threads: int | None = None) -> EStep:
         """``indicator`` ``(n_persons, n_columns)``, dense or CSR; sparse ones are split into
         ``n_threads`` blocks of persons (dense products go to BLAS in one block)."""
-        dtype = np.dtype(dtype)
         n = indicator.shape[0]
         threads = 1 if not sp.issparse(indicator) else max(1, n_threads or os.cpu_count() or 1)
         bounds = np.linspace(0, n, threads + 1).astype(int)
@@ -100,14 +108,12 @@ class EStep:
         cells = int((runs.sizes() * width)[big].sum())
         piece = int(np.clip(cells // (4 * threads), 1 << 16, 1 << 20))  # ≥ 4 parts per thread
         parts = []
-        for k in np.flatnonzero(big):
+        for k in map(int, np.flatnonzero(big)):
             persons = runs.persons(k)
             step = max(piece // max(int(width[k]), 1), DENSE_RUN)
-            for lo in range(0, persons.size, step):
-                y, cols = dense_indicator(data, persons[lo:lo + step], offsets, n_columns,
-                                          dtype)
-                parts.append(_Part(persons[lo:lo + step], y, cols))
-        rest = np.sort(np.concatenate([runs.persons(k) for k in np.flatnonzero(~big)]
+            parts += [_booklet_part(data, persons[lo:lo + step], offsets, n_columns, dtype)
+                      for lo in range(0, persons.size, step)]
+        rest = np.sort(np.concatenate([runs.persons(int(k)) for k in np.flatnonzero(~big)]
                                       or [np.zeros(0, dtype=np.int64)]))
         if rest.size:
             indicator = data.indicator(offsets, n_columns, dtype, sparse=True)[rest]
@@ -128,21 +134,33 @@ class EStep:
 
     def expect(self, log_p: np.ndarray, log_prior: np.ndarray) -> Expectation:
         """Run the E-step for ``log P`` ``(n_columns, n_nodes)`` and ``log π`` ``(n_nodes,)``."""
+        exact = np.asarray(log_p, dtype=np.float64)
         log_p = np.ascontiguousarray(log_p, dtype=self.dtype)
         prior = log_prior.astype(self.dtype)
 
         def block(part: _Part) -> tuple[float, np.ndarray, np.ndarray]:
-            w, ll = _posterior(part.y, log_p if part.cols is None else log_p[part.cols], prior)
+            if part.zero is None:
+                w, ll = _posterior(part.y, log_p if part.cols is None else log_p[part.cols],
+                                   prior)
+            else:  # differences and the base row in float64, then the products in dtype
+                base = exact[part.zero].sum(axis=0)
+                diff = exact[part.cols] - exact[part.zero[part.owner]]
+                w, ll = _posterior(part.y, diff.astype(self.dtype),
+                                   (log_prior + base).astype(self.dtype))
             counts = np.asarray(part.y.T @ w, dtype=np.float64)
             return float(ll.sum(dtype=np.float64)), counts, w.sum(axis=0, dtype=np.float64)
 
         results = self._map(block)
         counts = np.zeros((self.n_columns, log_p.shape[1]))
-        for part, (_, part_counts, _) in zip(self.parts, results, strict=True):
+        for part, (_, part_counts, mass) in zip(self.parts, results, strict=True):
             if part.cols is None:
                 counts += part_counts
-            else:
-                counts[part.cols] += part_counts
+                continue
+            counts[part.cols] += part_counts
+            if part.zero is not None and part.owner is not None:
+                others = np.zeros((part.zero.size, mass.size))
+                np.add.at(others, part.owner, part_counts)
+                counts[part.zero] += mass - others
         return Expectation(sum(r[0] for r in results), counts,
                            np.sum([r[2] for r in results], axis=0))
 
@@ -157,6 +175,25 @@ class EStep:
             for start in range(0, part.persons.size, block_size):
                 w, _ = _posterior(part.y[start:start + block_size], part_log_p, prior)
                 yield part.persons[start:start + block_size], w.astype(np.float64)
+
+
+def _booklet_part(data: ResponseMatrix, persons: np.ndarray, offsets: np.ndarray,
+                  n_columns: int, dtype: np.dtype | type) -> _Part:
+    """A dense part for ``persons`` of one booklet: without score-0 columns when every person
+    saw the same items (see :class:`_Part`), else a plain one-hot indicator (two item sets
+    whose hashes collided)."""
+    local, item, score = local_responses(data, persons)
+    seen = np.zeros(offsets.size, dtype=bool)
+    seen[item] = True
+    items = np.flatnonzero(seen)
+    if np.any(np.bincount(local, minlength=persons.size) != items.size):
+        y, cols = one_hot(local, offsets[item] + score, persons.size, n_columns, dtype)
+        return _Part(persons, y, cols)
+    hit = score > 0
+    y, cols = one_hot(local[hit], offsets[item[hit]] + score[hit], persons.size, n_columns,
+                      dtype)
+    owner = np.searchsorted(items, np.searchsorted(offsets, cols, side="right") - 1)
+    return _Part(persons, y, cols, offsets[items], owner)
 
 
 def _posterior(y: Indicator, log_p: np.ndarray,

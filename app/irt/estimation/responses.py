@@ -26,8 +26,8 @@ class ResponseMatrix:
     def __init__(self, person: np.ndarray, item: np.ndarray, score: np.ndarray,
                  shape: tuple[int, int], sparse: bool | None = None) -> None:
         person, item, score = np.asarray(person), np.asarray(item), np.asarray(score)
-        integral = np.issubdtype(score.dtype, np.integer)
-        if score.size and (np.any(score < 0) or not integral and np.any(score != np.round(score))):
+        fractions = not np.issubdtype(score.dtype, np.integer)
+        if score.size and (np.any(score < 0) or (fractions and np.any(score != np.round(score)))):
             raise ValueError("scores must be whole numbers ≥ 0")
         self.shape = (int(shape[0]), int(shape[1]))
         for index, size, name in ((person, self.shape[0], "person"), (item, self.shape[1], "item")):
@@ -37,7 +37,9 @@ class ResponseMatrix:
         self.person = person.astype(np.int32)
         self.item = item.astype(np.int32)
         self.score = score.astype(np.int16)
-        key = self.person.astype(np.int64) * self.shape[1] + self.item
+        cells = self.shape[0] * self.shape[1]
+        key: np.ndarray = self.person.astype(np.int32 if cells < 2**31 else np.int64)
+        key = key * self.shape[1] + self.item
         if not np.all(key[1:] > key[:-1]):  # not already sorted by person, then item
             order = np.argsort(key, kind="stable")
             key = key[order]

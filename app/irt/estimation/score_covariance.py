@@ -30,7 +30,7 @@ from app.irt.estimation.layout import ItemLayout
 from app.irt.estimation.responses import ResponseMatrix
 
 EPS_W = 1e-10  # posterior weights below this are left out of per-node products
-_CELLS = 2_000_000  # persons × residual columns per block
+_CELLS = 250_000  # persons × residual columns per block (small: memory reused, few page faults)
 SOLO_RUN = 64  # persons: a run (booklet) at least this large is a block of its own
 
 

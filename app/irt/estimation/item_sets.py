@@ -81,14 +81,6 @@ def local_responses(data: ResponseMatrix, persons: np.ndarray
     return local, np.take(data.item, rows).astype(np.intp), np.take(data.score, rows)
 
 
-def dense_indicator(data: ResponseMatrix, persons: np.ndarray, offsets: np.ndarray,
-                    n_columns: int, dtype: np.dtype | type) -> tuple[np.ndarray, np.ndarray]:
-    """The one-hot category indicator of ``persons`` on the columns they used:
-    ``(len(persons), n_used)`` and the used columns ``(n_used,)``, ascending."""
-    local, item, score = local_responses(data, persons)
-    return one_hot(local, np.take(offsets, item) + score, persons.size, n_columns, dtype)
-
-
 def one_hot(local: np.ndarray, cols: np.ndarray, n_rows: int, n_columns: int,
             dtype: np.dtype | type) -> tuple[np.ndarray, np.ndarray]:
     """Dense ``(n_rows, n_used)`` with a 1 at each ``(local, cols)``, and the used columns."""

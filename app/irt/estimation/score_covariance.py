@@ -14,8 +14,10 @@ at the cost of a few Gram products:
   ``Σ_q θ_q^m K_q`` (m = 0, 1, 2) are needed, and each is one weighted Gram product of the
   0/1 score indicators plus low-rank corrections. 3PL and GRM columns take the per-node path.
 * **persons in blocks sharing items.** Persons are sorted by the set of estimated items they
-  saw (a hash), so a block's dense matrices span few columns, and the terms that depend only on
-  which items were presented are computed once per distinct set.
+  saw (a hash, :mod:`.item_sets`), so a block's dense matrices span few columns, and the terms
+  that depend only on which items were presented are computed once per distinct set. The
+  persons of a booklet make a block of their own: the observed information of a booklet design
+  is block-sparse, and a block spanning several booklets would mostly multiply zeros.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from app.irt.estimation.layout import ItemLayout
 from app.irt.estimation.responses import ResponseMatrix
 
 EPS_W = 1e-10  # posterior weights below this are left out of per-node products
-_CELLS = 250_000  # persons × residual columns per block (small: memory reused, few page faults)
+_CELLS = 250_000  # persons × residual columns per block (small: memory reused, not page-faulted)
 SOLO_RUN = 64  # persons: a run (booklet) at least this large is a block of its own
 
 

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from app import openapi, overload
 from app.assembly.pages import router as assembly_pages
 from app.assembly.router import router as assembly_router
+from app.calibration.field_trial_router import router as field_trial_router
 from app.calibration.norms_router import pages as norms_pages
 from app.calibration.norms_router import router as norms_router
 from app.calibration.pages import router as calibration_pages
@@ -87,8 +88,8 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     for router in (people_router, itembank_router, calibration_router, runs_router,
-                   assembly_router, pages_router, calibration_pages, assembly_pages,
-                   delivery_router, delivery_pages, marking_pages, report_pages,
+                   field_trial_router, assembly_router, pages_router, calibration_pages,
+                   assembly_pages, delivery_router, delivery_pages, marking_pages, report_pages,
                    paper_router, paper_pages, norms_router, norms_pages, impact_router,
                    impact_pages, cycle_pages, impact_student_pages):
         app.include_router(router)

@@ -1,4 +1,10 @@
-"""Server-rendered staff pages: log-in, the bank overview and the item browser."""
+"""Server-rendered staff pages: log-in, the bank overview and the item browser.
+
+The bank's pages are composed here, in the shell, not in :mod:`app.itembank`: a trial item's
+field-trial progress (responses against its subject's target) is calibration's to know
+(:func:`app.calibration.field_trial.progress_of`), and the item bank may not import
+calibration (calibration builds on the bank).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.calibration import field_trial
 from app.config import get_settings
 from app.db import SessionDep, StepRoute, end_step
 from app.errors import AppError, NotAuthenticated
@@ -114,6 +121,7 @@ def bank(request: Request, session: SessionDep, login: BankPage,
     except AppError as exc:
         items, total, error = [], 0, exc.detail
     context = {"login": login, "items": staff_reads(session, items), "total": total,
+               "trials": field_trial.progress_of(session, codes=[i.code for i in items]),
                "page": page, "pages": max(1, -(-total // 50)), "filters": filters,
                "subjects": curricula.get_all_subjects(session), "error": error}
     return templates.TemplateResponse(request, "bank.html", context)
@@ -127,5 +135,6 @@ def item_page(code: str, request: Request, session: SessionDep, login: BankPage)
         return templates.TemplateResponse(request, "not_found.html", {"login": login,
                                           "what": f"item {code}"}, status_code=404)
     passage = passages.get_passage(session, code=item.passage) if item.passage else None
+    trial = field_trial.progress_of(session, codes=[item.code]).get(item.code)
     return templates.TemplateResponse(request, "item.html", {"login": login, "item": item,
-                                                             "passage": passage})
+                                                             "passage": passage, "trial": trial})

@@ -158,7 +158,9 @@ def test_preview(form_id: int, request: Request, session: SessionDep, login: Rea
 def _questions(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The scored questions by code (beside the summary's rows) and the unscored trial ones."""
     return {"questions": {q["code"]: q for q in rows if not q["trial"]},
-            "trial_questions": [q for q in rows if q["trial"]]}
+            "trial_questions": [q for q in rows if q["trial"]],
+            "scored_passages": {q["passage_code"] for q in rows
+                                if q["passage_code"] and not q["trial"]}}
 
 
 @router.post("/tests/{form_id}/{action}")

@@ -405,6 +405,7 @@ def preview_items(session: Session, form: Form) -> list[dict[str, Any]]:
             "response_type": fi.item.response_type, "stem": Markup(sanitise(revision.stem_html)),
             "options": list(options.items()), "answer": answer, "rule": rule,
             "max_score": revision.max_score,
+            "passage_code": passage.code if passage is not None else None,
             "passage": None if passage is None or passage.id == last_passage else {
                 "code": passage.code, "title": passage.title,
                 "body": Markup(sanitise(passage.body_html))}})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -11,13 +12,14 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calibration import field_trial, jobs, review, runs
+from app.calibration import field_trial, field_trial_router, jobs, review, runs
+from app.calibration.field_trial_schemas import FieldTrialSettingUpdate
 from app.calibration.models import CalibrationRun
 from app.calibration.schemas import RunCreate
 from app.db import SessionDep, StepRoute
 from app.errors import AppError
 from app.itembank.curricula import get_all_subjects, get_subject
-from app.itembank.models import Item
+from app.itembank.models import Item, Subject
 from app.people import audit
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
@@ -27,6 +29,7 @@ from app.ui.templates import templates
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
 ReaderPage = Annotated[AuthSession, require_page("calibrations:read")]
 WriterPage = Annotated[AuthSession, require_page("calibrations:write")]
+RulePage = Annotated[AuthSession, require_page("field_trial:write")]
 Csrf = Annotated[str, Form(max_length=100)]
 MODELS = {"auto": "3PL for choice items, 2PL for the rest (GPCM for partial credit)",
           "rasch": "Rasch (PCM for partial credit)", "2pl": "2PL (GPCM for partial credit)",
@@ -34,7 +37,9 @@ MODELS = {"auto": "3PL for choice items, 2PL for the rest (GPCM for partial cred
 
 
 def _list(request: Request, session: Session, login: AuthSession, *, error: str = "",
-          sent: dict[str, str] | None = None, status_code: int = 200) -> Response:
+          sent: dict[str, str] | None = None, status_code: int = 200,
+          rule_error: tuple[str, str, dict[str, str]] | None = None, saved: str = ""
+          ) -> Response:
     all_runs = runs.get_all(session)
     subjects = {s.id: s for s in get_all_subjects(session)}
     drifted = [(r, [d["item_id"] for d in (r.report or {}).get("drift", []) if d["drifting"]])
@@ -44,12 +49,31 @@ def _list(request: Request, session: Session, login: AuthSession, *, error: str 
         "login": login, "runs": all_runs, "subjects": subjects, "models": MODELS,
         "trials": {k: v for k, v in trials.items() if v},
         "drifted": [(r, codes) for r, codes in drifted if codes], "error": error,
-        "sent": sent or {}}, status_code=status_code)
+        "sent": sent or {}, "rules": _rules(session, subjects.values(), rule_error),
+        "saved": saved},
+        status_code=status_code)
+
+
+def _rules(session: Session, subjects: Iterable[Subject],
+           error: tuple[str, str, dict[str, str]] | None) -> list[dict[str, Any]]:
+    """Each subject's seeding rule for its form: the stored values, or what was sent with
+    the error it met (``error``: subject code, message, the form's values)."""
+    out = []
+    for subject in subjects:
+        row = field_trial.setting(session, subject_id=subject.id)
+        values: dict[str, Any] = field_trial.as_dict(row)
+        message = ""
+        if error is not None and error[0] == subject.code:
+            message, values = error[1], {**values, **error[2]}
+        out.append({"subject": subject, "values": values, "is_default": row.id is None,
+                    "error": message})
+    return out
 
 
 @router.get("/calibration/runs", response_class=HTMLResponse)
-def run_list(request: Request, session: SessionDep, login: ReaderPage) -> Response:
-    return _list(request, session, login)
+def run_list(request: Request, session: SessionDep, login: ReaderPage,
+             saved: Annotated[str, Query(max_length=40)] = "") -> Response:
+    return _list(request, session, login, saved=saved)
 
 
 @router.post("/calibration/runs")
@@ -80,6 +104,44 @@ def run_start(request: Request, session: SessionDep, login: WriterPage, csrf: Cs
                  detail={"dropped_anchors": run.dropped_anchors} if run.dropped_anchors else {})
     background.add_task(jobs.enqueue, run.id)  # after the response, so after the commit
     return RedirectResponse(f"/calibration/runs/{run.id}", status_code=303)
+
+
+@router.post("/calibration/field-trial/{code}")
+def rule_save(code: str, request: Request, session: SessionDep, login: RulePage, csrf: Csrf,
+              per_test: Annotated[str, Form(max_length=10)] = "",
+              min_test_items: Annotated[str, Form(max_length=10)] = "",
+              target: Annotated[str, Form(max_length=10)] = "",
+              on_paper: Annotated[str, Form(max_length=5)] = "") -> Response:
+    """Save a subject's seeding rule; a rule that cannot be saved is shown again with why."""
+    check_csrf(login, csrf)
+    subject = get_subject(session, code=code)
+    sent = {"per_test": per_test, "min_test_items": min_test_items, "target": target,
+            "on_paper": on_paper == "on"}
+    try:
+        body = FieldTrialSettingUpdate.model_validate(
+            {k: v.strip() if isinstance(v, str) else v for k, v in sent.items()})
+    except ValidationError as exc:
+        return _list(request, session, login, status_code=422,
+                     rule_error=(code, _rule_sentence(exc), sent))  # type: ignore[arg-type]
+    row, before = field_trial.update_setting(session, subject_id=subject.id, data=body)
+    field_trial_router.record(session, Caller.of_staff(login.staff), code, before, row)
+    return RedirectResponse(f"/calibration/runs?saved={code}#trial-{code}", status_code=303)
+
+
+RULE_FIELDS = {"per_test": "Trial items per test", "min_test_items": "Shortest test",
+               "target": "Responses wanted", "on_paper": "On paper"}
+
+
+def _rule_sentence(exc: ValidationError) -> str:
+    """The rule's validation errors as sentences naming the form's fields."""
+    out = []
+    for e in exc.errors():
+        field = RULE_FIELDS.get(str(e["loc"][0])) if e["loc"] else None
+        message = str(e["msg"]).removeprefix("Value error, ")
+        if e["type"] == "int_parsing":
+            message = "enter a whole number"
+        out.append(f"{field}: {message}." if field else f"{message[0].upper()}{message[1:]}.")
+    return " ".join(out)
 
 
 def _run_create(session: Session, sent: dict[str, str]) -> RunCreate:

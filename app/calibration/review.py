@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from app.calibration import gates, service
+from app.calibration import gates, runs, service
 from app.calibration.convert import to_item_parameters
 from app.calibration.models import CalibrationRun
 from app.irt.models import expected_score, test_information
@@ -19,6 +19,7 @@ from app.ui.charts import line_chart, wright_map
 THETA = np.linspace(-4, 4, 81)
 PAGE_SIZE = 50
 MAX_CURVES = 12
+INFO_AT = (-2.0, -1.0, 0.0, 1.0, 2.0)
 SORTS = {"item": "item_id", "fit": "fit_q", "n": "n", "p": "p_value", "a": "a", "b": "b",
          "rpb": "point_biserial"}
 SHOWS = ("failing", "estimated", "anchors", "all")
@@ -46,19 +47,22 @@ def review(session: Session, run: CalibrationRun, view: TableView | None = None
                            "charts": {}, "failing": failing,
                            "run_failures": gates.run_failures(report),
                            "not_computed": gates.not_computed(report), "view": view,
-                           "sorts": SORTS, "shows": SHOWS}
+                           "sorts": SORTS, "shows": SHOWS, "exposure": None,
+                           "information": [], "info_at": INFO_AT}
     out.update(_page(items, failing, view))
     if not items:
         return out
     out["rescoring"] = report.get("rescoring") if run.status == "succeeded" else None
     flagged = [row for row in items if row["item_id"] in failing and not row["anchor"]]
+    out["exposure"] = report.get("exposure") or runs.exposure_of(session, run, report)
+    tif_chart, out["information"] = _bank_information(session, run)
     out["charts"] = {
         "icc": _icc_chart(flagged[:MAX_CURVES], len(flagged)),
         "wright": wright_map(report["persons"]["edges"], report["persons"]["counts"],
                              [_location(row) for row in items], chart_id="wright",
                              title="Wright map", desc=f"{report['diagnostics']['persons']} "
                              f"persons and {len(items)} items on the θ scale."),
-        "tif": _bank_information(session, run),
+        "tif": tif_chart,
     }
     return out
 
@@ -104,17 +108,26 @@ def _icc_chart(rows: list[dict[str, Any]], n_flagged: int) -> str:
                       y_label="Expected score / max", y_range=(0.0, 1.0))
 
 
-def _bank_information(session: Session, run: CalibrationRun) -> str:
-    """Test information of all operational-bank parameters: the new calibration vs active."""
+def _bank_information(session: Session, run: CalibrationRun
+                      ) -> tuple[str, list[dict[str, Any]]]:
+    """Test information of all calibrated bank items, the new calibration against the active
+    one: a chart, and a row per calibration with its items, where its information peaks and
+    its value at each of :data:`INFO_AT`."""
     subject = session.get(Subject, run.subject_id)
     assert subject is not None
-    series = {}
+    series, rows = {}, []
     active = service.get_active(session, subject=subject)
     for name, calibration in (("active", active), ("this run", service.get(
             session, calibration_id=run.result_id) if run.result_id else None)):
         if calibration is not None:
             params = to_item_parameters(service.parameters(session, calibration=calibration))
-            series[f"{name} (#{calibration.id})"] = test_information(params, THETA)
-    return line_chart(THETA, series, chart_id="tif", title="Information of the whole bank",
-                      desc="Sum of item information over every calibrated item, against θ.",
-                      x_label="θ (logits)", y_label="Information")
+            info = test_information(params, THETA)
+            label = f"{name} (#{calibration.id})"
+            series[label] = info
+            rows.append({"label": label, "items": len(params.item_ids),
+                         "peak": float(THETA[int(np.argmax(info))]),
+                         "at": [float(np.interp(t, THETA, info)) for t in INFO_AT]})
+    chart = line_chart(THETA, series, chart_id="tif", title="Information of the whole bank",
+                       desc="Sum of item information over every calibrated item, against θ.",
+                       x_label="θ (logits)", y_label="Information")
+    return chart, rows

@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.calibration import gates, rescoring, service
+from app.calibration import exposure, gates, rescoring, service
 from app.calibration.analysis import RunData, RunResult, analyse
 from app.calibration.convert import from_item_parameters, to_item_parameters
 from app.calibration.models import Calibration, CalibrationRun
@@ -146,9 +147,18 @@ def _store(session: Session, run: CalibrationRun, data: RunData, result: RunResu
     if data.anchors is None and active is not None:
         result.report["link"] = _link_to(session, calibration, result, active)
     result.report["rescoring"] = rescoring.shift(session, active=active, new=calibration)
+    result.report["exposure"] = exposure_of(session, run, result.report)
     run.result_id, run.report = calibration.id, result.report
     run.status, run.progress, run.finished_at = "succeeded", 1.0, utcnow()
     run.message = "Done: review the items, then approve to make it the active calibration."
+
+
+def exposure_of(session: Session, run: CalibrationRun, report: dict[str, Any]
+                ) -> dict[str, Any]:
+    """The exposure summary of the run's items over its window (for the review page)."""
+    rows = report.get("items", [])
+    return exposure.summary(session, run=run, codes=[r["item_id"] for r in rows],
+                            anchors={r["item_id"] for r in rows if r.get("anchor")})
 
 
 def _link_to(session: Session, calibration: Calibration, result: RunResult,

@@ -112,20 +112,25 @@ def paper_of(session: Session, form: Form, assignment: Assignment | None = None)
         select(Passage).where(Passage.id.in_(passage_ids)))}
     group = session.get(ClassGroup, assignment.class_id) if assignment else None
     return Paper(name=form.name, subject=subject.name if subject else "",
-                 minutes=_minutes(form, assignment), class_name=group.name if group else None,
+                 minutes=_minutes(form, assignment, with_trial=field_trial.setting(
+                     session, subject_id=form.subject_id).on_paper),
+                 class_name=group.name if group else None,
                  attitude=attitude_questions(session, sittings.attitude_item_ids(session, form)),
                  questions=questions, passages=passages)
 
 
-def _minutes(form: Form, assignment: Assignment | None) -> int | None:
+def _minutes(form: Form, assignment: Assignment | None, *, with_trial: bool = False
+             ) -> int | None:
     """The assignment's time limit, else the duration asked for, else the expected time
-    rounded up to five minutes."""
+    rounded up to five minutes; a booklet that prints the unscored trial questions adds the
+    time they take (kept apart from the estimate by :mod:`app.assembly.seeding`)."""
     if assignment is not None and assignment.time_limit_minutes:
         return assignment.time_limit_minutes
+    trial_s = float((form.summary or {}).get("trial_time_s") or 0) if with_trial else 0.0
     asked = (form.request or {}).get("duration_minutes")
     if asked:
-        return int(asked)
-    seconds = float((form.summary or {}).get("total_time_s") or 0)
+        return int(asked) + -(-int(trial_s) // 60)
+    seconds = float((form.summary or {}).get("total_time_s") or 0) + trial_s
     return 5 * -(-int(seconds) // 300) if seconds else None
 
 

@@ -25,7 +25,7 @@ from app.calibration.convert import to_item_parameters
 from app.calibration.models import Calibration, ItemParameter
 from app.calibration.scale import Scale
 from app.db import utcnow
-from app.delivery import adaptive, estimates, result_store, sittings
+from app.delivery import adaptive, estimates, exposure_source, result_store, sittings
 from app.delivery.estimates import Metric
 from app.delivery.models import Answer, Assignment, Result, ScoredResponse, Sitting
 from app.delivery.results import ItemOutcome, ScoredResult, SubScores
@@ -242,3 +242,6 @@ def _record_responses(session: Session, sitting: Sitting, rows: list[_Row]) -> N
             {"person_key": key, "item_id": r.item.id, "item_revision_id": r.revision_id,
              "score": r.score, "source": "sitting", "groups": groups or None,
              "observed_at": sitting.submitted_at or utcnow()} for r in rows])
+
+
+exposure_source.register()  # the tests that presented each item, for run reviews

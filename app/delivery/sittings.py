@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from app.assembly import service as assembly
 from app.assembly.models import Form, FormItem
-from app.db import dialect_insert, utcnow
+from app.db import utcnow
 from app.delivery import adaptive, privacy_hooks
 from app.delivery.models import Answer, Assignment, Route, Sitting
 from app.delivery.schemas import AnswerAck, AnswerSave, AssignmentCreate, OpenAssignment
@@ -200,20 +201,14 @@ def save_answer(session: Session, *, sitting: Sitting, data: AnswerSave,
     if not _is_open(sitting, now):
         return _ack_of_closed(session, sitting, data, now)
     revision_id, form_item_id = _target(session, sitting, data.item_id)
-    insert = dialect_insert(session, Answer).values(
-        sitting_id=sitting.id, item_id=data.item_id, item_revision_id=revision_id,
-        form_item_id=form_item_id, response=data.response, flagged=data.flagged, seq=data.seq,
-        client_id=data.client_id, time_s=data.time_s, answered_at=data.answered_at,
-        saved_at=now)
-    newer = insert.excluded
-    upsert = insert.on_conflict_do_update(
-        index_elements=[Answer.sitting_id, Answer.item_id],
-        set_={"response": newer.response, "flagged": newer.flagged, "seq": newer.seq,
-              "client_id": newer.client_id, "time_s": newer.time_s,
-              "answered_at": newer.answered_at, "saved_at": newer.saved_at},
-        where=Answer.seq < newer.seq).returning(Answer.seq)
+    upsert = _upsert(session.get_bind().dialect.name)
+    values = dict(sitting_id=sitting.id, item_id=data.item_id, item_revision_id=revision_id,
+                  form_item_id=form_item_id, response=data.response, flagged=data.flagged,
+                  seq=data.seq, client_id=data.client_id, time_s=data.time_s,
+                  answered_at=data.answered_at, saved_at=now)
     try:
-        stored = session.execute(upsert).scalar_one_or_none()
+        # Core, not the ORM: no Answer object is wanted, and this runs for every save
+        stored = session.connection().execute(upsert, values).scalar_one_or_none()
     except IntegrityError as exc:
         raise _save_refused(exc, data) from None
     if stored is not None:
@@ -221,6 +216,22 @@ def save_answer(session: Session, *, sitting: Sitting, data: AnswerSave,
                          seq=data.seq)
     return AnswerAck(client_id=data.client_id, item_id=data.item_id, stored=False,
                      seq=_stored_seq(session, sitting, data.item_id) or data.seq)
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    """The one conditional write of a save, built once per SQL dialect: insert the answer,
+    or replace the stored one only if this save's ``seq`` is higher."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Answer)
+    newer = insert.excluded
+    return insert.on_conflict_do_update(
+        index_elements=[Answer.sitting_id, Answer.item_id],
+        set_={"response": newer.response, "flagged": newer.flagged, "seq": newer.seq,
+              "client_id": newer.client_id, "time_s": newer.time_s,
+              "answered_at": newer.answered_at, "saved_at": newer.saved_at},
+        where=Answer.seq < newer.seq).returning(Answer.seq)
 
 
 def _save_refused(exc: IntegrityError, data: AnswerSave) -> Exception:

@@ -53,7 +53,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 from app.db import SessionDep, end_step
 from app.errors import LoginRequired, NotPermitted
 from app.people import audit_context, logins, service
-from app.people.dependencies import SESSION_COOKIE, STUDENT_COOKIE, Caller, current_caller
+from app.people.dependencies import (
+    SESSION_COOKIE,
+    STUDENT_COOKIE,
+    Caller,
+    current_caller,
+    current_student,
+)
 from app.people.models import (
     SCHOOL_ROLES,
     STAFF_ROLES,
@@ -86,6 +92,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "curricula:write": PSYCHOMETRICS,
     "calibrations:read": STAFF,
     "calibrations:write": PSYCHOMETRICS,
+    "field_trial:write": PSYCHOMETRICS,       # each subject's seeding rule for trial items
     "responses:read": PSYCHOMETRICS,          # de-identified responses across schools
     "forms:read": TEST_BUILDERS,              # assembled tests (forms) and their previews
     "forms:write": TEST_BUILDERS,             # build, swap, accept, "create similar"
@@ -148,7 +155,9 @@ def require(permission: str) -> Any:
         return _mark(anyone, permission, page=False)
 
     async def check(request: Request, session: SessionDep,
-                    caller: Caller = Depends(current_caller)) -> Caller:
+                    caller: Caller = Depends(
+                        current_student if roles == {"student"} else current_caller),
+                    ) -> Caller:
         # async: a role check does no I/O, so it needs no thread (one hand-off less)
         if caller.role not in roles:
             raise _refuse(caller.role, permission)

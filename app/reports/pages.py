@@ -68,9 +68,20 @@ def class_page(class_id: int, request: Request, session: SessionDep, login: Clas
         "a_sittings": a_sittings,
         "accepted": accepted, "chosen": chosen, "message": message,
         "today": utcnow().date(), "closes_default": utcnow().date() + timedelta(days=14),
-        "durations": {f.id: (f.request or {}).get("duration_minutes") for f in accepted},
+        "durations": {f.id: _offered_minutes(f) for f in accepted},
         "may_see_logins": policy.may_see_logins(caller, room),
         "progress": _progress_pair(scored)})
+
+
+def _offered_minutes(form: TestForm) -> int | None:
+    """The time limit offered when giving a test: the time it was built for plus the minutes
+    its unscored trial questions take (kept apart by :mod:`app.assembly.seeding`), so the
+    scored questions keep the time the teacher asked for."""
+    asked = (form.request or {}).get("duration_minutes")
+    if not asked:
+        return None
+    trial_s = float((form.summary or {}).get("trial_time_s") or 0)
+    return int(asked) + -(-int(trial_s) // 60)
 
 
 def _accepted_tests(session: Session, school_id: int, staff_id: int) -> list[TestForm]:

@@ -54,6 +54,12 @@ def test_policies_match_the_issue() -> None:
     assert policy.allowed("teacher", "classes:logins") and not policy.allowed(
         "admin", "classes:logins")
     assert not policy.allowed("teacher", "classes:membership")
+    assert {r for r in policy.ROLES if policy.allowed(r, "field_trial:write")} == {
+        "admin", "psychometrician"}
+    routes = {(r.method, r.path): r.permissions for r in ROUTES}
+    assert routes[("PUT", "/api/v1/subjects/{code}/field-trial")] == ("field_trial:write",)
+    assert routes[("GET", "/api/v1/subjects/{code}/field-trial")] == ("calibrations:read",)
+    assert routes[("POST", "/calibration/field-trial/{code}")] == ("field_trial:write",)
 
 
 Auth = tuple[dict[str, str], tuple[str, str] | None, str]

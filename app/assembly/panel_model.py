@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from scipy.stats import norm
+from scipy.special import ndtri  # = norm.ppf; importing scipy.stats costs every command 0.5 s
 
 from app.assembly.model import MipModel
 from app.assembly.spec import (
@@ -89,7 +89,7 @@ class PanelDesign:
         inset = 0.15 if stage == len(self.stages) - 1 else 0.25
         quantiles = (0.25, 0.5, 0.75) if count == 1 else (
             (index + inset) / count, (index + 1 - inset) / count)
-        return tuple(float(self.mean + self.sd * norm.ppf(q)) for q in quantiles)
+        return tuple(float(self.mean + self.sd * ndtri(q)) for q in quantiles)
 
 
 class _Rows:

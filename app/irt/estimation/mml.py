@@ -141,12 +141,11 @@ class MMLEstimator:
         layout = self._layout_for(setup, data)
         active = data.take_persons(data.responses_per_person() > 0)
         double = self.strict or self.precision == "double"
-        # CSR even for complete data: scipy's sparse kernels are plain loops that we thread by
-        # person blocks, whereas small dense products pay for waking BLAS threads every call,
-        # which costs more than the product itself on a busy 2-core machine
-        estep = EStep(active.indicator(layout.offsets, layout.n_columns,
-                                       np.float64 if double else np.float32, sparse=True),
-                      np.float64 if double else np.float32, self.n_threads)
+        # booklets dense, rare item sets sparse, in our own threads with single-threaded BLAS
+        # (waking BLAS threads for every small product costs more than the product itself on
+        # a busy 2-core machine)
+        estep = EStep.from_responses(active, layout.offsets, layout.n_columns,
+                                     np.float64 if double else np.float32, self.n_threads)
         try:
             self._fit_latent(layout, estep, mode)
             params = layout.parameters(ids)
@@ -269,13 +268,13 @@ class MMLEstimator:
             ResponseMatrix.from_dense(np.asarray(responses, dtype=float)))
         layout, nodes = self._layout, self.quadrature_.nodes
         indicator = data.indicator(layout.offsets, layout.n_columns, sparse=True)
-        estep = EStep(indicator, np.float64, self.n_threads)
+        estep = EStep.from_indicator(indicator, np.float64, self.n_threads)
         theta, sd = np.empty(data.n_persons), np.empty(data.n_persons)
         log_prior = self.quadrature_.log_prior(self.mean_, self.sd_)
-        for start, post in estep.posteriors(layout.log_p_columns(nodes), log_prior):
-            stop = start + post.shape[0]
-            theta[start:stop] = post @ nodes
-            sd[start:stop] = np.sqrt(np.maximum(post @ nodes**2 - theta[start:stop] ** 2, 0.0))
+        for persons, post in estep.posteriors(layout.log_p_columns(nodes), log_prior):
+            mean = post @ nodes
+            theta[persons] = mean
+            sd[persons] = np.sqrt(np.maximum(post @ nodes**2 - mean**2, 0.0))
         estep.close()
         return theta, sd
 

@@ -25,24 +25,30 @@ class ResponseMatrix:
 
     def __init__(self, person: np.ndarray, item: np.ndarray, score: np.ndarray,
                  shape: tuple[int, int], sparse: bool | None = None) -> None:
-        person, item = np.asarray(person, dtype=np.int64), np.asarray(item, dtype=np.int64)
-        score = np.asarray(score)
-        if score.size and (np.any(score < 0) or np.any(score != np.round(score))):
+        person, item, score = np.asarray(person), np.asarray(item), np.asarray(score)
+        fractions = not np.issubdtype(score.dtype, np.integer)
+        if score.size and (np.any(score < 0) or (fractions and np.any(score != np.round(score)))):
             raise ValueError("scores must be whole numbers ≥ 0")
         self.shape = (int(shape[0]), int(shape[1]))
         for index, size, name in ((person, self.shape[0], "person"), (item, self.shape[1], "item")):
             if index.size and (index.min() < 0 or index.max() >= size):
                 raise ValueError(f"{name} index outside 0..{size - 1}")
-        key = person * self.shape[1] + item
-        if not np.all(key[1:] > key[:-1]):  # not already sorted by person, then item
-            order = np.argsort(key, kind="stable")
-            key, person, item, score = key[order], person[order], item[order], score[order]
-            if np.any(key[1:] == key[:-1]):
-                raise ValueError("a person/item pair occurs more than once")
+        # narrow first, then sort: a booklet file has millions of responses
         self.person = person.astype(np.int32)
         self.item = item.astype(np.int32)
         self.score = score.astype(np.int16)
+        cells = self.shape[0] * self.shape[1]
+        key: np.ndarray = self.person.astype(np.int32 if cells < 2**31 else np.int64)
+        key = key * self.shape[1] + self.item
+        if not np.all(key[1:] > key[:-1]):  # not already sorted by person, then item
+            order = np.argsort(key, kind="stable")
+            key = key[order]
+            if np.any(key[1:] == key[:-1]):
+                raise ValueError("a person/item pair occurs more than once")
+            self.person, self.item = self.person[order], self.item[order]
+            self.score = self.score[order]
         self.is_sparse = self.density < 0.5 if sparse is None else bool(sparse)
+        self._pointer: np.ndarray | None = None
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -103,7 +109,7 @@ class ResponseMatrix:
     def scores_csr(self) -> sp.csr_matrix:
         """CSR scores ``(n_persons, n_items)``; every presented cell is stored (zeros too)."""
         pointer = self.person_pointer()
-        return sp.csr_matrix((self.score.astype(float), self.item, pointer), self.shape)
+        return sp.csr_matrix((self.score.astype(float), self.item, pointer.copy()), self.shape)
 
     def presented(self) -> np.ndarray | sp.csr_matrix:
         """Presented mask: boolean dense array or boolean CSR, matching the storage."""
@@ -112,7 +118,7 @@ class ResponseMatrix:
             out[self.person, self.item] = True
             return out
         ones = np.ones(self.n_responses, dtype=bool)
-        return sp.csr_matrix((ones, self.item, self.person_pointer()), self.shape)
+        return sp.csr_matrix((ones, self.item, self.person_pointer().copy()), self.shape)
 
     def n_presented(self) -> np.ndarray:
         """Number of responses per item, ``(n_items,)``."""
@@ -120,7 +126,7 @@ class ResponseMatrix:
 
     def responses_per_person(self) -> np.ndarray:
         """Number of responses per person, ``(n_persons,)``."""
-        return np.bincount(self.person, minlength=self.n_persons)
+        return np.diff(self.person_pointer())
 
     def max_scores(self) -> np.ndarray:
         """Highest observed score per item, ``(n_items,)`` (−1 for items nobody saw)."""
@@ -143,7 +149,8 @@ class ResponseMatrix:
         cols = offsets[self.item] + self.score
         if self.is_sparse if sparse is None else sparse:
             ones: np.ndarray = np.ones(self.n_responses, dtype=dtype)
-            return sp.csr_matrix((ones, cols, self.person_pointer()), (self.n_persons, n_columns))
+            return sp.csr_matrix((ones, cols, self.person_pointer().copy()),
+                                 (self.n_persons, n_columns))
         out: np.ndarray = np.zeros((self.n_persons, n_columns), dtype=dtype)
         out[self.person, cols] = 1.0
         return out
@@ -158,6 +165,10 @@ class ResponseMatrix:
                               (int(keep.sum()), self.n_items), sparse=self.is_sparse)
 
     def person_pointer(self) -> np.ndarray:
-        """CSR row pointer ``(n_persons + 1,)``: person p's responses are ``ptr[p]:ptr[p+1]``."""
-        counts = np.bincount(self.person, minlength=self.n_persons)
-        return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        """CSR row pointer ``(n_persons + 1,)``: person p's responses are ``ptr[p]:ptr[p+1]``
+        (computed once: the E-step, the standard errors and scoring all need it)."""
+        if self._pointer is None:
+            counts = np.bincount(self.person, minlength=self.n_persons)
+            self._pointer = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            self._pointer.flags.writeable = False
+        return self._pointer

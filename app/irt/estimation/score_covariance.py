@@ -14,8 +14,10 @@ at the cost of a few Gram products:
   ``Σ_q θ_q^m K_q`` (m = 0, 1, 2) are needed, and each is one weighted Gram product of the
   0/1 score indicators plus low-rank corrections. 3PL and GRM columns take the per-node path.
 * **persons in blocks sharing items.** Persons are sorted by the set of estimated items they
-  saw (a hash), so a block's dense matrices span few columns, and the terms that depend only on
-  which items were presented are computed once per distinct set.
+  saw (a hash, :mod:`.item_sets`), so a block's dense matrices span few columns, and the terms
+  that depend only on which items were presented are computed once per distinct set. The
+  persons of a booklet make a block of their own: the observed information of a booklet design
+  is block-sparse, and a block spanning several booklets would mostly multiply zeros.
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from app.irt.estimation.estep import _posterior
+from app.irt.estimation.item_sets import item_set_runs, local_responses, one_hot
 from app.irt.estimation.layout import ItemLayout
 from app.irt.estimation.responses import ResponseMatrix
 
 EPS_W = 1e-10  # posterior weights below this are left out of per-node products
-_CELLS = 2_000_000  # persons × residual columns per block
+_CELLS = 250_000  # persons × residual columns per block (small: memory reused, not page-faulted)
+SOLO_RUN = 64  # persons: a run (booklet) at least this large is a block of its own
 
 
 @dataclass
@@ -101,25 +104,26 @@ def _linear_in_theta(b: np.ndarray, nodes: np.ndarray
 def person_blocks(data: ResponseMatrix, res: Residuals,
                   parts: int = 1) -> list[tuple[np.ndarray, np.ndarray]]:
     """Blocks of persons ``(persons, run starts)`` sorted by the set of estimated items they
-    saw; within a block, persons from one run start to the next saw the same set. Whole runs
-    are grouped while persons × (columns of the runs, an upper bound of the union) stays
-    under :data:`_CELLS` — and under a ``parts``-th of the data, so that ``parts`` threads
-    have work. (A run larger than that is split: its persons still share their items.)"""
+    saw (:mod:`.item_sets`); within a block, persons from one run start to the next saw the
+    same set. A booklet (a run of at least :data:`SOLO_RUN` persons) is a block of its own, so
+    its dense matrices span its own columns only; smaller runs are grouped while persons ×
+    (columns of the runs, an upper bound of the union) stays under :data:`_CELLS` — and
+    under a ``parts``-th of the data, so that ``parts`` threads have work. (A run larger than
+    that is split: its persons still share their items.)"""
     if data.n_persons == 0:
         return []
-    weights = np.random.default_rng(0).integers(1, 2**62, size=data.n_items, dtype=np.int64)
-    use = res.first[data.item] >= 0
-    key = np.zeros(data.n_persons, dtype=np.int64)
-    np.add.at(key, data.person[use], weights[data.item[use]])
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    widths_all = np.bincount(data.person, weights=res.count[data.item],
-                             minlength=data.n_persons)[order]
+    runs = item_set_runs(data, counted=res.first >= 0)
+    order = runs.order
+    heads = order[runs.starts[:-1]]  # a person of each run: all saw its items
+    local, item, _ = local_responses(data, heads)
+    widths_all = np.repeat(np.bincount(local, weights=res.count[item], minlength=heads.size),
+                           runs.sizes()).astype(np.int64)  # residual columns per person
     budget = min(_CELLS, max(int(widths_all.sum()) // max(parts, 1), 1))
     limit = max(budget // max(int(widths_all.max(initial=1)), 1), 64)  # persons per run piece
-    new_run = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
-    piece = np.arange(order.size) - np.maximum.accumulate(np.where(new_run, np.arange(
-        order.size), 0))
+    piece = np.arange(order.size) - np.repeat(runs.starts[:-1], runs.sizes())
+    new_run = np.zeros(order.size, dtype=bool)
+    new_run[runs.starts[:-1]] = True
+    solo = np.repeat(runs.sizes() >= SOLO_RUN, runs.sizes())
     starts = np.flatnonzero(new_run | (piece % limit == 0))
     ends = np.r_[starts[1:], order.size]
     widths = widths_all[starts]
@@ -127,7 +131,8 @@ def person_blocks(data: ResponseMatrix, res: Residuals,
     for k in range(starts.size):
         size = int(ends[k] - starts[k])
         wider = min(columns + int(widths[k]), res.item.size)
-        if k > first and (persons + size) * max(wider, 1) > budget:
+        alone = bool(solo[starts[k]]) or (k > first and bool(solo[starts[k - 1]]))
+        if k > first and (alone or (persons + size) * max(wider, 1) > budget):
             blocks.append(_block(order, starts, ends, first, k))
             first, persons, wider = k, 0, int(widths[k])
         persons, columns = persons + size, wider
@@ -139,13 +144,6 @@ def _block(order: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: int,
            stop: int) -> tuple[np.ndarray, np.ndarray]:
     lo = starts[first]
     return order[lo:ends[stop - 1]], starts[first:stop] - lo
-
-
-def response_rows(persons: np.ndarray, pointer: np.ndarray) -> np.ndarray:
-    """Positions in the response arrays of every response of ``persons``, in that order."""
-    starts, stops = pointer[persons], pointer[persons + 1]
-    lengths = stops - starts
-    return np.arange(int(lengths.sum())) + np.repeat(stops - lengths.cumsum(), lengths)
 
 
 class ScoreCovariance:
@@ -165,8 +163,6 @@ class ScoreCovariance:
         self.counts = np.zeros((layout.n_columns, t.shape[0]))
         self.node_mass = np.zeros(t.shape[0])
         self.residual_mass = np.zeros((res.item.size, t.shape[0]))
-        self.column_item = np.repeat(np.arange(layout.n_items), layout.n_cat)
-        self.column_score = np.arange(layout.n_columns) - layout.offsets[self.column_item]
 
     def merge(self, other: ScoreCovariance) -> None:
         """Add another accumulator's sums (of other persons) to these."""
@@ -175,16 +171,15 @@ class ScoreCovariance:
         self.node_mass += other.node_mass
         self.residual_mass += other.residual_mass
 
-    def add(self, indicator: sp.csr_matrix, persons: np.ndarray, runs: np.ndarray,
+    def add(self, data: ResponseMatrix, persons: np.ndarray, runs: np.ndarray,
             log_p: np.ndarray, log_prior: np.ndarray, nodes: np.ndarray) -> None:
-        """One block of persons (see :func:`person_blocks`); ``indicator`` is the float64
-        one-hot indicator of all persons (:meth:`ResponseMatrix.indicator`)."""
-        y = indicator[persons]
-        w, _ = _posterior(y, log_p, log_prior)
+        """One block of persons of ``data`` (see :func:`person_blocks`)."""
+        local, item, score = local_responses(data, persons)
+        cols = self.layout.offsets[item] + score
+        y, used = one_hot(local, cols, persons.size, self.layout.n_columns, np.float64)
+        w, _ = _posterior(y, log_p[used], log_prior)
         self.node_mass += w.sum(axis=0)
-        local = np.repeat(np.arange(persons.size), np.diff(y.indptr))
-        block = _Block.build(self.res, w, local, self.column_item[y.indices],
-                             self.column_score[y.indices])
+        block = _Block.build(self.res, w, local, item, score)
         if block is None:
             if self.n_latent:
                 self._add_outer(np.zeros(0, dtype=np.int64), w @ self.t)
@@ -222,7 +217,7 @@ class ScoreCovariance:
             for pc, ic in free:
                 summed = per_item(per_item(gram[pa, pc], 0), 1)
                 self.matrix[np.ix_(rows[ia, pa], rows[ic, pc])] -= summed[np.ix_(ia, ic)]
-        parts = [per_item(sbar[:, :, p], 1)[:, ia] for p, ia in free]
+        parts = [per_item(sbar[p], 1)[:, ia] for p, ia in free]
         self._add_outer(np.concatenate([rows[ia, p] for p, ia in free]),
                         np.concatenate([*parts, w @ self.t], axis=1))
 
@@ -244,6 +239,8 @@ class _Block:
     presence: np.ndarray
     observed: np.ndarray
     w: np.ndarray
+    # (Σ_q W θ^m for m = 0, 1, 2; A₀; A₁) of the canonical columns, left by _moment_grams
+    _canonical_products: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def probs(self) -> np.ndarray:
@@ -278,14 +275,33 @@ class _Block:
         return cls(res, union, cols, presence, observed, w)
 
     def mean_scores(self) -> np.ndarray:
-        """``s̄`` per person and residual column, ``(n, n_l, p_max)`` (summed per item later):
-        ``Σ_q W_iq b_c(q) R_ic(q) = O ∘ (W bᵀ) − M ∘ (W (b∘P)ᵀ)``."""
+        """``s̄`` per parameter, person and residual column, ``(p_max, n, n_l)`` (summed per
+        item later): ``Σ_q W_iq b_c(q) R_ic(q) = O ∘ (W bᵀ) − M ∘ (W (b∘P)ᵀ)``. Canonical
+        columns reuse the products of :meth:`_moment_grams` (run first): with
+        ``b = u + θv``, ``W bᵀ`` is ``u·ΣW + v·(Wθ)`` and ``M ∘ (W (b∘P)ᵀ)`` is ``u·A₀ + v·A₁``."""
         b = self.res.b[self.cols]  # (n_l, Q, p)
-        probs = self.probs
-        out = np.zeros((self.w.shape[0], self.cols.size, b.shape[2]))
-        for p in np.flatnonzero(np.abs(b).max(axis=(0, 1)) > 0):
-            out[:, :, p] = (self.observed * (self.w @ b[:, :, p].T)
-                            - self.presence * (self.w @ (b[:, :, p] * probs).T))
+        out = np.zeros((b.shape[2], self.w.shape[0], self.cols.size))
+        canon = np.flatnonzero(self.res.canonical[self.cols])
+        other = np.flatnonzero(~self.res.canonical[self.cols])
+        if canon.size:
+            assert self._canonical_products is not None, "expected_outer runs first"
+            d, a0, a1 = self._canonical_products
+            obs = self.observed[:, canon]
+            u, v = self.res.u[self.cols[canon]], self.res.v[self.cols[canon]]  # (L, p)
+            for p in np.flatnonzero(np.abs(b[canon]).max(axis=(0, 1)) > 0):
+                part = obs * (d[:, :1] * u[:, p] + d[:, 1:2] * v[:, p])
+                part -= a0 * u[:, p]
+                part -= a1 * v[:, p]
+                if other.size:
+                    out[p][:, canon] = part
+                else:
+                    out[p] = part
+        if other.size:
+            probs = self.probs[other]
+            obs, pres = self.observed[:, other], self.presence[:, other]
+            for p in np.flatnonzero(np.abs(b[other]).max(axis=(0, 1)) > 0):
+                out[p][:, other] = (obs * (self.w @ b[other, :, p].T)
+                                    - pres * (self.w @ (b[other, :, p] * probs).T))
         return out
 
     def expected_outer(self, nodes: np.ndarray, runs: np.ndarray) -> np.ndarray:
@@ -310,23 +326,31 @@ class _Block:
                       runs: np.ndarray) -> list[np.ndarray]:
         """``Σ_q θ_q^m K_q`` on the canonical columns for m = 0, 1, 2 (module docstring):
         ``OᵀD_mO − OᵀA_m − A_mᵀO + T_m`` with ``D_m = diag(Σ_q W θ^m)``,
-        ``A_m = M ∘ (W θ^m Pᵀ)`` and ``T_m`` the presented-pairs term, per run of persons."""
+        ``A_m = M ∘ (W θ^m Pᵀ)`` and ``T_m`` the presented-pairs term, per run of persons.
+        The three moments share three products (stacked side by side)."""
         obs, pres = self.observed[:, canon], self.presence[:, canon]
-        probs = self.probs[canon]
+        probs = self.probs[canon]  # (L, Q)
+        n, size = obs.shape
+        powers = nodes[None, :] ** np.arange(3)[:, None]  # (3, Q)
+        d = self.w @ powers.T  # (n, 3): Σ_q W θ^m
+        a = self.w @ (powers[:, None, :] * probs[None]).reshape(3 * size, -1).T  # (n, 3L)
+        if not pres.all():  # a booklet's persons all saw its items
+            a *= np.tile(pres, 3)
+        gram = ((obs[:, None, :] * d[:, :, None]).reshape(n, 3 * size).T @ obs)  # (3L, L)
+        cross = obs.T @ a  # (L, 3L)
+        run_mass = np.add.reduceat(self.w, runs, axis=0)  # (n_runs, Q)
+        seen = [np.flatnonzero(pres[lo]) for lo in runs]
         out = []
         for m in range(3):
-            wm = self.w * nodes**m
-            gram = (obs * wm.sum(axis=1)[:, None]).T @ obs
-            a = pres * (wm @ probs.T)
-            cross = obs.T @ a
-            gram -= cross + cross.T
-            run_mass = np.add.reduceat(wm, runs, axis=0)  # (n_runs, Q)
-            for k, lo in enumerate(runs):
-                seen = np.flatnonzero(pres[lo])
-                if seen.size:
-                    pk = probs[seen]
-                    gram[np.ix_(seen, seen)] += (pk * run_mass[k]) @ pk.T
-            out.append(gram)
+            part = slice(m * size, (m + 1) * size)
+            moment = gram[part] - cross[:, part] - cross[:, part].T
+            for k, cols in enumerate(seen):
+                if cols.size:
+                    pk = probs[cols]
+                    moment[np.ix_(cols, cols)] += (pk * (run_mass[k] * powers[m])) @ pk.T
+            out.append(moment)
+        self._canonical_products = (d, np.ascontiguousarray(a[:, :size]),
+                                    np.ascontiguousarray(a[:, size:2 * size]))
         return out
 
     def _per_node(self, gram: np.ndarray, canon: np.ndarray, other: np.ndarray) -> None:

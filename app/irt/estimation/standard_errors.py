@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import lapack
 
 from app.irt.estimation.layout import ItemLayout
 from app.irt.estimation.mstep import gradient
@@ -64,12 +65,14 @@ class ObservedInformation:
         if self.matrix.size == 0:
             return self.matrix.copy(), True
         sym = 0.5 * (self.matrix + self.matrix.T)
-        try:
-            chol = np.linalg.cholesky(sym)
-        except np.linalg.LinAlgError:
+        chol, failed = lapack.dpotrf(sym, lower=True)
+        if failed:
             return np.linalg.pinv(sym), False
-        inv_chol = np.linalg.inv(chol)
-        return inv_chol.T @ inv_chol, True
+        inverse, failed = lapack.dpotri(chol, lower=True)  # from the factor: a third the work
+        if failed:
+            return np.linalg.pinv(sym), False
+        lower = np.tril(inverse)
+        return lower + np.tril(lower, -1).T, True
 
 
 def observed_information(layout: ItemLayout, data: ResponseMatrix, quadrature: Quadrature,
@@ -88,14 +91,13 @@ def observed_information(layout: ItemLayout, data: ResponseMatrix, quadrature: Q
     res = residuals(layout, nodes)
     t = _latent_scores(quadrature, mean, sd, latent)  # (Q, n_latent)
     log_p, log_prior = layout.log_p_columns(nodes), quadrature.log_prior(mean, sd)
-    indicator = data.indicator(layout.offsets, layout.n_columns, np.float64, sparse=True)
     workers = max(1, n_threads or os.cpu_count() or 1)
     blocks = person_blocks(data, res, parts=workers)
 
     def work(share: list[tuple[np.ndarray, np.ndarray]]) -> ScoreCovariance:
         part = ScoreCovariance(layout, res, index, n_free, t)
         for persons, runs in share:
-            part.add(indicator, persons, runs, log_p, log_prior, nodes)
+            part.add(data, persons, runs, log_p, log_prior, nodes)
         return part
 
     shares = [blocks[k::workers] for k in range(workers)]

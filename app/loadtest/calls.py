@@ -5,23 +5,66 @@ Retry rules (the player's, see ``app/static/player.js``): a 503 or 429 is sent a
 step); a 409 whose error is ``SendAgain`` is sent again at once; a time-out, a refused
 connection or another 5xx is sent again after an exponential, jittered back-off. Anything
 else (2xx, a final 409, other 4xx) ends the call. Every attempt is counted by its class.
+
+The burst's HTTP client is aiohttp, not httpx: on a 2-core machine the load generator shares
+the CPU with the server it measures, and httpx spent about 5 ms of CPU per request (the bench
+needed most of a core for ``/health`` alone, so the yardstick measured the client); aiohttp
+spends a fraction of that.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import aiohttp
 
 RETRIED = frozenset({"503", "429", "409 send again", "timeout", "connection", "5xx"})
 
 
-def classify(response: httpx.Response) -> str:
+@dataclass(frozen=True)
+class Reply:
+    """A whole response: status, headers and body (read before the connection is reused)."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+class Http:
+    """The burst's connection pool to one server (keep-alive, no limit on connections)."""
+
+    def __init__(self, base_url: str, timeout: float) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=None),
+            timeout=aiohttp.ClientTimeout(total=timeout, connect=min(timeout, 10.0)))
+
+    async def request(self, method: str, path: str, *, headers: Mapping[str, str] | None = None,
+                      json: Any = None) -> Reply:
+        """One attempt; raises :class:`TimeoutError` or :class:`aiohttp.ClientError`."""
+        async with self.session.request(method, self.base_url + path, headers=headers,
+                                        json=json) as response:
+            return Reply(response.status, response.headers, await response.read())
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+def classify(response: Reply) -> str:
     """The outcome class of one attempt, e.g. ``ok``, ``503`` or ``409 send again``."""
     code = response.status_code
     if code < 400:
@@ -37,7 +80,7 @@ def classify(response: httpx.Response) -> str:
     return "5xx" if code >= 500 else "4xx"
 
 
-def retry_after(response: httpx.Response | None, default: float = 1.0) -> float:
+def retry_after(response: Reply | None, default: float = 1.0) -> float:
     """Seconds the server asked us to wait (``Retry-After``), or ``default``."""
     if response is None:
         return default
@@ -76,13 +119,13 @@ class Record:
 class Caller:
     """Makes calls for one simulated player (or the bench's own staff set-up)."""
 
-    http: httpx.AsyncClient
+    http: Http
     record: Record
     give_up_after: float = 120.0
     headers: dict[str, str] = field(default_factory=dict)
 
     async def call(self, kind: str, method: str, path: str, **kwargs: Any
-                   ) -> httpx.Response | None:
+                   ) -> Reply | None:
         """The final response (2xx or a final 4xx), or None if the call gave up."""
         began, backoff = time.monotonic(), 0.25
         self.record.first_start.setdefault(kind, began)
@@ -98,13 +141,13 @@ class Caller:
             await asyncio.sleep(wait)
 
     async def _attempt(self, kind: str, method: str, path: str, backoff: float,
-                       **kwargs: Any) -> tuple[httpx.Response | None, str, float]:
+                       **kwargs: Any) -> tuple[Reply | None, str, float]:
         try:
             response = await self.http.request(method, path, headers=self.headers, **kwargs)
-        except httpx.TimeoutException as exc:
+        except TimeoutError as exc:
             self.record.attempt(kind, "timeout", type(exc).__name__)
             return None, "timeout", random.uniform(0, backoff)
-        except httpx.TransportError as exc:
+        except aiohttp.ClientError as exc:
             self.record.attempt(kind, "connection", type(exc).__name__)
             return None, "connection", random.uniform(0, backoff)
         outcome = classify(response)

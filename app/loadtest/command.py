@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
+import aiohttp
 import httpx
 import typer
 
 from app.loadtest import report, server
-from app.loadtest.calls import Caller, Record
+from app.loadtest.calls import Caller, Http, Record
 from app.loadtest.cohort import Cohort, SetupError, Staff, prepare
 from app.loadtest.student import Outcome, run_student
 
@@ -50,16 +51,15 @@ class Plan:
     seed: int
 
 
-async def health_rate(http: httpx.AsyncClient, seconds: float, concurrency: int
-                      ) -> tuple[float, int]:
+async def health_rate(http: Http, seconds: float, concurrency: int) -> tuple[float, int]:
     """Requests per second ``/health`` answers with ``concurrency`` in flight, and errors."""
     stop, done, errors = time.monotonic() + seconds, [0], [0]
 
     async def loop() -> None:
         while time.monotonic() < stop:
             try:
-                ok = (await http.get("/health")).status_code == 200
-            except httpx.HTTPError:
+                ok = (await http.request("GET", "/health")).status_code == 200
+            except (TimeoutError, aiohttp.ClientError):
                 ok = False
             done[0] += ok
             errors[0] += not ok
@@ -69,7 +69,7 @@ async def health_rate(http: httpx.AsyncClient, seconds: float, concurrency: int
     return done[0] / (time.monotonic() - began), errors[0]
 
 
-async def burst(http: httpx.AsyncClient, plan: Plan, cohort: Cohort, record: Record
+async def burst(http: Http, plan: Plan, cohort: Cohort, record: Record
                 ) -> tuple[list[Outcome], float]:
     """Every student's burst; returns their outcomes and the burst's wall time."""
     gate = asyncio.Semaphore(plan.concurrency)
@@ -127,9 +127,8 @@ async def wait_scored(plan: Plan, outcomes: list[Outcome]) -> float | None:
 
 
 async def run(plan: Plan, cohort: Cohort) -> None:
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
-    timeout = httpx.Timeout(plan.timeout, connect=min(plan.timeout, 10.0))
-    async with httpx.AsyncClient(base_url=plan.url, timeout=timeout, limits=limits) as http:
+    http = Http(plan.url, plan.timeout)
+    try:
         cpu = time.process_time()
         rate, health_errors = await health_rate(http, plan.health_seconds,
                                                 plan.health_concurrency)
@@ -137,6 +136,8 @@ async def run(plan: Plan, cohort: Cohort) -> None:
         record, cpu = Record(), time.process_time()
         outcomes, wall = await burst(http, plan, cohort, record)
         burst_cpu = time.process_time() - cpu
+    finally:
+        await http.close()
     scored_after = await wait_scored(plan, outcomes)
     from app.loadtest.verify import check
 

@@ -8,25 +8,26 @@ calibration (calibration builds on the bank).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from app.calibration import field_trial
 from app.config import get_settings
 from app.db import SessionDep, StepRoute, end_step
 from app.errors import AppError, NotAuthenticated
 from app.itembank import curricula, passages, service
-from app.itembank.schemas import ItemFilters
+from app.itembank.schemas import ItemFilters, ItemUpdate
 from app.itembank.views import staff_reads
 from app.people import logins
 from app.people import service as people
 from app.people.dependencies import SESSION_COOKIE
 from app.people.models import AuthSession
 from app.people.network import client_address
-from app.people.policy import check_csrf as check_csrf  # moved to policy; kept for old imports
-from app.people.policy import require, require_page
+from app.people.policy import allowed, check_csrf, require, require_page
 from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
 from app.ui.templates import templates
@@ -46,6 +47,7 @@ PageLogin = Annotated[AuthSession | None, Depends(page_login)]
 """The log-in without a policy: routes must declare one with ``policy.require_page`` instead."""
 StaffPage = Annotated[AuthSession, require_page("account:self")]
 BankPage = Annotated[AuthSession, require_page("items:read")]
+BankEditPage = Annotated[AuthSession, require_page("items:write")]
 
 
 def _to_login() -> RedirectResponse:
@@ -128,7 +130,8 @@ def bank(request: Request, session: SessionDep, login: BankPage,
 
 
 @router.get("/bank/{code}", response_class=HTMLResponse)
-def item_page(code: str, request: Request, session: SessionDep, login: BankPage) -> Response:
+def item_page(code: str, request: Request, session: SessionDep, login: BankPage,
+              saved: Annotated[str | None, Query(max_length=20)] = None) -> Response:
     try:
         item = staff_reads(session, [service.get(session, code=code)])[0]
     except AppError:
@@ -136,5 +139,72 @@ def item_page(code: str, request: Request, session: SessionDep, login: BankPage)
                                           "what": f"item {code}"}, status_code=404)
     passage = passages.get_passage(session, code=item.passage) if item.passage else None
     trial = field_trial.progress_of(session, codes=[item.code]).get(item.code)
-    return templates.TemplateResponse(request, "item.html", {"login": login, "item": item,
-                                                             "passage": passage, "trial": trial})
+    return templates.TemplateResponse(request, "item.html", {
+        "login": login, "item": item, "passage": passage, "trial": trial,
+        "may_edit": allowed(login.staff.role, "items:write"), "saved": saved})
+
+
+
+@router.get("/bank/{code}/edit", response_class=HTMLResponse)
+def item_edit_form(code: str, request: Request, session: SessionDep,
+                   login: BankEditPage) -> Response:
+    """An item's content to revise, with the choice of a cosmetic revision."""
+    return _edit_page(request, session, login, code)
+
+
+@router.post("/bank/{code}/edit")
+def item_edit(code: str, request: Request, session: SessionDep, login: BankEditPage,
+              csrf: Annotated[str, Form(max_length=100)],
+              stem_html: Annotated[str, Form(max_length=100_000)] = "",
+              option_id: Annotated[list[str] | None, Form()] = None,
+              option_html: Annotated[list[str] | None, Form()] = None,
+              note: Annotated[str, Form(max_length=300)] = "",
+              cosmetic: Annotated[str, Form(max_length=5)] = "") -> Response:
+    """Save the content as a new revision if it changed; a revision that cannot be saved is
+    shown again with why. Unless marked cosmetic, an operational item so changed is out of
+    new tests until a calibration run re-estimates it (:func:`service.update`)."""
+    check_csrf(login, csrf)
+    sent: dict[str, Any] = {"stem_html": _lines(stem_html), "note": note,
+                            "cosmetic": cosmetic == "on"}
+    if option_id:
+        sent["options"] = [{"id": i, "html": _lines(h)}
+                           for i, h in zip(option_id, option_html or [], strict=False)]
+    try:
+        item = service.get(session, code=code)
+        before = item.current_revision_id
+        item = service.update(session, item=item, data=ItemUpdate.model_validate(sent))
+    except (AppError, ValidationError) as exc:
+        return _edit_page(request, session, login, code, error=_sentence(exc), sent=sent)
+    saved = ("unchanged" if item.current_revision_id == before else
+             "cosmetic" if sent["cosmetic"] else "revision")
+    return RedirectResponse(f"/bank/{code}?saved={saved}", status_code=303)
+
+
+def _lines(text: str) -> str:
+    """Browsers send a textarea's line breaks as CRLF; the stored content has LF."""
+    return text.replace("\r\n", "\n")
+
+
+def _edit_page(request: Request, session: Session, login: AuthSession, code: str,
+               error: str | None = None, sent: dict[str, Any] | None = None) -> Response:
+    try:
+        item = staff_reads(session, [service.get(session, code=code)])[0]
+    except AppError:
+        return templates.TemplateResponse(request, "not_found.html", {"login": login,
+                                          "what": f"item {code}"}, status_code=404)
+    shown = sent or {"stem_html": item.stem_html, "note": "", "cosmetic": False,
+                     "options": [o.model_dump() for o in item.options or []]}
+    return templates.TemplateResponse(
+        request, "item_edit.html", {"login": login, "item": item, "sent": shown, "error": error},
+        status_code=422 if error else 200)
+
+
+_EDIT_FIELDS = {"stem_html": "Question", "options": "Option", "note": "Why"}
+
+
+def _sentence(exc: Exception) -> str:
+    """A refusal in words: the error's detail, or each invalid field with what is wrong."""
+    if isinstance(exc, ValidationError):
+        return " ".join(f"{_EDIT_FIELDS.get(str(e['loc'][0]), 'Form') if e['loc'] else 'Form'}"
+                        f": {e['msg']}." for e in exc.errors())
+    return str(getattr(exc, "detail", exc))

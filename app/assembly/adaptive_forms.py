@@ -122,8 +122,13 @@ def _build_mst(session: Session, subject: Subject, records: list[dict[str, Any]]
     design = PanelDesign((1, 3, 3), length, mean, sd)
     result = assemble_panels(request_spec.spec, design, data.panels, PANEL_OPTIONS)
     if not result.ok:
-        detail, problems = _no_panel(result, design)
-        raise Conflict(detail, problems=problems)
+        if result.explanation is not None:
+            raise service.conflict_in_teacher_words(
+                result.explanation, request_spec, "No adaptive test can meet everything you "
+                "asked for.")
+        raise Conflict(f"No adaptive test could be built: the bank has too few suitable items "
+                       f"for {7 * design.module_length} different ones in seven modules. "
+                       "Choose more levels or strands, or less time.")
     pool = request_spec.spec.pool
     items = [i for panel in result.panels for i in panel.items()]
     adaptive = {"design": design.label, "module_length": length, "panels": len(result.panels),
@@ -144,16 +149,6 @@ def _build_mst(session: Session, subject: Subject, records: list[dict[str, Any]]
     design_json = panels_to_json(design, result.panels, pool.item_ids)
     return _store(session, subject, data, staff, request_spec, items, "mst", design_json,
                   summary)
-
-
-def _no_panel(result: PanelResult, design: PanelDesign) -> tuple[str, list[dict[str, str]]]:
-    if result.explanation is not None:
-        return (" ".join(result.explanation.lines()[:2]),
-                [c.to_dict() for c in result.explanation.conflicts]
-                or [{"message": line} for line in result.explanation.lines()])
-    return (f"No adaptive test could be built: the bank has too few suitable items for "
-            f"{7 * design.module_length} different ones in seven modules. Choose more levels "
-            "or strands, or less time.", [])
 
 
 def _path_balance(request_spec: RequestSpec, result: PanelResult) -> dict[str, Any]:
@@ -189,9 +184,11 @@ def _build_cat(session: Session, subject: Subject, records: list[dict[str, Any]]
     try:
         shadow = ShadowAssembler(request_spec.spec, length)
     except NoShadowTest as exc:
-        lines = exc.explanation.lines() if exc.explanation else [str(exc)]
-        raise Conflict(" ".join(lines[:2]), problems=[
-            c.to_dict() for c in exc.explanation.conflicts] if exc.explanation else []) from exc
+        if exc.explanation is None:
+            raise Conflict(str(exc)) from exc
+        raise service.conflict_in_teacher_words(
+            exc.explanation, request_spec,
+            "No adaptive test can meet everything you asked for.") from exc
     cap = get_settings().cat_max_exposure
     design = {"length": length, "se_stop": data.se_stop, "max_exposure": cap,
               "first_items": 5, "items": list(pool.item_ids)}

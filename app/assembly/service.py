@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.assembly import seeding
+from app.assembly.explain import Explanation
 from app.assembly.forms import AssemblyResult, assemble, parallel_form, swap_item
 from app.assembly.models import Form, FormItem
 from app.assembly.request import RequestError, RequestSpec, TeacherRequest, build_request_spec
@@ -200,14 +201,22 @@ def _raise_if_no_form(result: AssemblyResult, request_spec: RequestSpec) -> None
     if result.ok:
         return
     if result.explanation is not None:
-        advice = teacher_lines(result.explanation, request_spec.request)
-        problems = [c.to_dict() for c in result.explanation.conflicts] or [
-            {"message": line} for line in result.explanation.lines()]
-        for problem, line in zip(problems, advice, strict=False):
-            problem["advice"] = line
-        raise Conflict("No test can meet everything you asked for. " + " ".join(advice),
-                       problems=problems)
+        raise conflict_in_teacher_words(result.explanation, request_spec,
+                                        "No test can meet everything you asked for.")
     raise Conflict(f"No test could be built: {result.message or result.status}.")
+
+
+def conflict_in_teacher_words(explanation: Explanation, request_spec: RequestSpec,
+                              lead: str) -> Conflict:
+    """The Conflict for a request no test can meet: ``lead``, then what to change in the
+    wizard's words and units (minutes, percentages, level and strand names); each problem
+    keeps the requirement it names for API callers and gets that ``advice``."""
+    advice = teacher_lines(explanation, request_spec.request)
+    problems = [c.to_dict() for c in explanation.conflicts] or [
+        {"message": line} for line in explanation.lines()]
+    for problem, line in zip(problems, advice, strict=False):
+        problem["advice"] = line
+    return Conflict(" ".join([lead, *advice]), problems=problems)
 
 
 def _require_linear(form: Form, what: str) -> None:

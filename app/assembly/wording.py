@@ -58,9 +58,10 @@ def describe_fix(fix: Fix, request: TeacherRequest) -> tuple[str, str]:
                 f"{(fix.suggested or 0) / 60:.0f} of the {asked:g} minutes (a test should fill "
                 f"at least {_pct(request.time_fill)} of its time)",
                 f"choose {shorter} minutes, or more levels or strands")
-    if cid == "items":
-        return (f"{request.item_count} questions cannot be found",
-                f"ask for {fix.suggested:g} questions")
+    if cid in ("items", "path length"):  # an adaptive test's path: the questions a student sees
+        count = fix.current if fix.current is not None else request.item_count
+        what = f"{count:g} questions" if count is not None else "that many questions"
+        return f"{what} cannot be found", f"ask for {fix.suggested:g} questions"
     for kind in ("level", "strand"):
         if cid.startswith(f"{kind} "):
             key = cid.removeprefix(f"{kind} ")

@@ -108,3 +108,21 @@ def test_the_wizard_builds_an_mst_and_its_preview_shows_stage_one_only(
     assert "booklet.pdf" not in page.text
     paper = client.post("/tests/new", data={**form, "mode": "paper"}, follow_redirects=False)
     assert paper.status_code == 422 and "on screen only" in paper.text
+
+
+def test_an_adaptive_request_no_test_can_meet_is_explained_in_the_wizards_words(
+        client: TestClient, session: Session) -> None:
+    adaptive_bank(session, n=60)
+    auth = staff_token(client, session, role="teacher")
+    for request in ({**MST_REQUEST, "item_count": 45}, {**MST_REQUEST, "deep_share": 0.9}):
+        refused = client.post("/api/v1/forms", json=request, headers=auth)
+        assert refused.status_code == 409
+        detail = refused.json()["detail"]
+        assert detail.startswith("No adaptive test can meet everything you asked for. ")
+        assert "Try:" in detail
+        for engineer in ("path length", "minimum from", "maximum from", "(got", "seconds"):
+            assert engineer not in detail, (engineer, detail)
+        assert all(p["advice"] for p in refused.json()["problems"])
+    too_long = client.post("/api/v1/forms", json={**MST_REQUEST, "item_count": 45},
+                           headers=auth).json()["detail"]
+    assert "45 questions cannot be found. Try: ask for " in too_long

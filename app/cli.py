@@ -6,15 +6,61 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+_deferred_loaded = False
+
+
+def _register_deferred_commands() -> None:
+    """Register the commands whose modules are costly to import (test assembly, adaptive
+    testing, the load test: a quarter of a second of CPU, which every ``kete calibrate``
+    paid), once."""
+    global _deferred_loaded
+    if _deferred_loaded:
+        return
+    _deferred_loaded = True
+    from app.assembly import adaptive_cli
+    from app.assembly import commands as assembly
+    from app.loadtest.command import load_command
+
+    assembly.register(cli, bench_cli)
+    adaptive_cli.register(cli, bench_cli)
+    bench_cli.command("load")(load_command)
+
+
+class _DeferredCommands(TyperGroup):
+    """``kete`` and ``kete bench``: the deferred commands (above) are registered the first
+    time one of them, or the list of all commands (help), is asked for."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        if found is None:  # a deferred command (or none at all)
+            _register_deferred_commands()
+            found = TyperGroup.get_command(self._complete(), ctx, cmd_name)
+        return found
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        _register_deferred_commands()
+        return TyperGroup.list_commands(self._complete(), ctx)
+
+    def _complete(self) -> TyperGroup:
+        """This group rebuilt from its Typer app, now with every command."""
+        from typer.main import get_command
+
+        group = get_command(bench_cli if self.name == "bench" else cli)
+        assert isinstance(group, TyperGroup)
+        group.name = self.name
+        return group
+
+
 cli = typer.Typer(help="Kete: item bank, test builder and reports on one IRT scale.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, cls=_DeferredCommands)
 db_cli = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 items_cli = typer.Typer(help="Import and export items and passages.", no_args_is_help=True)
 params_cli = typer.Typer(help="Import and export calibrations (item parameters).",
@@ -22,7 +68,7 @@ params_cli = typer.Typer(help="Import and export calibrations (item parameters).
 curricula_cli = typer.Typer(help="Curriculum frameworks (subjects, sublevels, strands, "
                             "objectives) as JSON data.", no_args_is_help=True)
 bench_cli = typer.Typer(help="Benchmarks that print the figures the issues ask for.",
-                        no_args_is_help=True)
+                        no_args_is_help=True, cls=_DeferredCommands)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(items_cli, name="items")
 cli.add_typer(curricula_cli, name="curricula")
@@ -268,12 +314,9 @@ def _session() -> Iterator[Session]:
 
 
 def _register_domain_commands() -> None:
-    from app.assembly import adaptive_cli
-    from app.assembly import commands as assembly
     from app.calibration import commands_calibrate, commands_score, norms_cli
     from app.calibration import params_cli as calibration_params
     from app.impact import commands as impact
-    from app.loadtest.command import load_command
     from app.reports import bench_cli as report_bench
 
     calibration_params.register(params_cli)
@@ -281,10 +324,7 @@ def _register_domain_commands() -> None:
     impact.register(cli)
     commands_calibrate.register(cli, bench_cli)
     commands_score.register(cli, bench_cli)
-    assembly.register(cli, bench_cli)
     bench_cli.command("reports")(report_bench.bench_command)
-    adaptive_cli.register(cli, bench_cli)
-    bench_cli.command("load")(load_command)
 
 
 _register_domain_commands()

@@ -126,6 +126,68 @@ def test_admission_answers_503_at_once_instead_of_queueing_too_long() -> None:
     asyncio.run(scenario())
 
 
+def test_a_students_saves_go_ahead_of_waiting_log_ins() -> None:
+    async def scenario() -> None:
+        go = asyncio.Event()
+        started: list[str] = []
+
+        async def held(scope: Scope, receive: Receive, send: Send) -> None:
+            started.append(scope["path"])
+            if len(started) == 1:
+                await go.wait()  # the first request holds the only place at work
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+
+        admission = Admission(held, limit=1, max_wait=5.0)
+        transport = httpx.ASGITransport(app=admission)
+        async with httpx.AsyncClient(transport=transport, base_url="http://kete") as client:
+            first = asyncio.create_task(client.post("/api/v1/auth/student"))
+            await asyncio.sleep(0.05)
+            log_ins = [asyncio.create_task(client.post("/api/v1/auth/student"))
+                       for _ in range(3)]
+            await asyncio.sleep(0.05)
+            save = asyncio.create_task(client.post("/api/v1/sittings/7/answers"))
+            hand_in = asyncio.create_task(client.post("/api/v1/sittings/7/submit"))
+            await asyncio.sleep(0.05)
+            go.set()
+            responses = await asyncio.gather(first, *log_ins, save, hand_in)
+        assert [r.status_code for r in responses] == [200] * 6
+        # the save and the hand-in arrived last but started right after the one at work
+        assert started[1:3] == ["/api/v1/sittings/7/answers", "/api/v1/sittings/7/submit"]
+        assert started[3:] == ["/api/v1/auth/student"] * 3
+
+    asyncio.run(scenario())
+
+
+def test_a_wait_given_up_passes_its_place_on() -> None:
+    async def scenario() -> None:
+        from app.overload import Slots
+
+        slots = Slots(1)
+        assert await slots.acquire(1, 1.0)  # the only place, taken
+        assert not await slots.acquire(1, 0.05)  # timed out: leaves the queue
+        waiter = asyncio.create_task(slots.acquire(1, 5.0))
+        await asyncio.sleep(0.01)
+        slots.release()
+        assert await waiter  # the place went to the one still waiting
+        slots.release()
+        assert slots.free == 1 and slots.waiting(1) == 0  # nothing leaked, nothing lost
+        assert await slots.acquire(1, 1.0)
+        waiter = asyncio.create_task(slots.acquire(1, 5.0))
+        await asyncio.sleep(0.01)
+        slots.release()  # the place is handed to the waiter …
+        waiter.cancel()  # … whose request is cancelled before it runs
+        try:
+            got = await waiter  # Python 3.11's wait_for keeps the place and ignores the cancel
+        except asyncio.CancelledError:
+            got = False  # later Pythons cancel: the place must have been passed on
+        if got:
+            slots.release()
+        assert slots.free == 1 and slots.waiting(1) == 0
+
+    asyncio.run(scenario())
+
+
 def test_busy_pages_are_html_and_the_api_json() -> None:
     from app.overload import busy_response
 

@@ -58,7 +58,7 @@ def show(f: Figures) -> None:
     echo(f"load average before the report: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
          f"on {os.cpu_count()} cores")
     echo(f"/health: {f.health_rate:.0f} requests/s ({f.health_concurrency} in flight, "
-         f"{f.health_seconds:.0f} s, {f.health_errors} errors; bench CPU "
+         f"{f.health_seconds:g} s, {f.health_errors} errors; bench CPU "
          f"{f.health_cpu / f.health_seconds:.0%} of one core)")
     echo(f"burst: {f.wall:.1f} s; bench CPU {f.burst_cpu:.1f} s "
          f"({f.burst_cpu / max(f.wall, 1e-9):.0%} of one core)")

@@ -62,9 +62,11 @@ class Settings(BaseSettings):
         5.0, gt=0, description="Seconds to wait for a pooled connection before answering "
         "503 (busy, retry) instead.")
     request_wait: float = Field(
-        10.0, gt=0, description="Longest a request may wait for a handler thread; when the "
-        "wait would be longer the answer is an immediate 503 with Retry-After. A students' "
-        "answer saves, hand-ins and stage changes wait ahead of everything else.")
+        20.0, gt=0, description="Longest a request may wait for a handler thread; when the "
+        "wait would be longer the answer is an immediate 503 with Retry-After. Students' "
+        "answer saves, hand-ins and stage changes wait ahead of everything else, so the "
+        "long waits are log-ins and starts when a whole cohort arrives at once (200 on two "
+        "cores: up to ~14 s).")
     sqlite_busy_timeout: float = Field(
         10.0, gt=0, description="Seconds a SQLite write waits for the write lock.")
     job_threads: int = Field(

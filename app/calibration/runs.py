@@ -23,7 +23,7 @@ from app.calibration.convert import from_item_parameters, to_item_parameters
 from app.calibration.models import Calibration, CalibrationRun
 from app.calibration.run_data import load_data
 from app.calibration.schemas import RunCreate
-from app.db import utcnow
+from app.db import READ_ONLY, utcnow
 from app.errors import AppError, Conflict, InvalidInput, NotFound
 from app.irt.linking import link
 from app.itembank.curricula import get_subject
@@ -85,7 +85,9 @@ def execute(make_session: sessionmaker[Session], run_id: int) -> None:
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return
     try:
-        with make_session() as session:
+        # only reads: on SQLite a deferred BEGIN, so loading (a minute on a big bank) holds
+        # no write lock and log-ins, saves and hand-ins go on meanwhile
+        with make_session(execution_options=READ_ONLY) as session:
             run = get(session, run_id=run_id)
             data, tolerance = load_data(session, run), run.tolerance
         result = analyse(data, _progress_writer(make_session, run_id), tol=tolerance)

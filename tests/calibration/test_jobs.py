@@ -9,9 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy.orm import Session
 
 from app import config, db
 from app.calibration import jobs, runs
+from app.calibration.analysis import RunData
+from app.calibration.models import CalibrationRun
 from app.db import utcnow
 from app.jobs import queue, start_embedded_worker
 from app.migrate import upgrade
@@ -66,3 +69,35 @@ def test_runs_execute_on_the_worker_and_interrupted_runs_resume(committed_db: No
         assert _wait_for(first_id, ("succeeded",)) == "succeeded"
     finally:
         consumer.stop(graceful=True)
+
+
+def test_loading_a_runs_responses_holds_no_write_lock(committed_db: None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a run loads its responses (a minute on a big bank) others can still write: a
+    teacher logs in, a student's answer is saved. Found on the demo: the load held SQLite's
+    write lock, so every log-in in that minute waited 10 s and got 'Kete is busy'."""
+    rng = np.random.default_rng(12)
+    with db.get_sessionmaker()() as session:
+        truth = _bank(session, rng)
+        _responses(session, truth, rng, n=300)
+        run_id = _request(session, "while others write").id
+        session.commit()
+    load_data = runs.load_data
+    wrote: list[bool] = []
+
+    def load_and_meanwhile_write(session: Session, run: CalibrationRun) -> RunData:
+        data = load_data(session, run)  # the loading session is still open here
+        with db.get_engine().connect() as other:
+            other.exec_driver_sql("PRAGMA busy_timeout = 200")
+            other.exec_driver_sql("UPDATE calibration_run SET label = label WHERE id = ?",
+                                  (run_id,))  # BEGIN IMMEDIATE: needs the write lock
+            other.commit()
+            wrote.append(True)
+        return data
+
+    monkeypatch.setattr(runs, "load_data", load_and_meanwhile_write)
+    runs.execute(db.get_sessionmaker(), run_id)
+    with db.get_sessionmaker()() as session:
+        run = runs.get(session, run_id=run_id)
+        assert run.status == "succeeded", run.message
+    assert wrote == [True]

@@ -217,12 +217,21 @@ def run_review(run_id: int, request: Request, session: SessionDep, login: Reader
 
 
 @router.post("/calibration/runs/{run_id}/approve")
-def run_approve(run_id: int, session: SessionDep, login: WriterPage, csrf: Csrf,
-                reason: Annotated[str, Form(max_length=1000)] = "",
+def run_approve(run_id: int, request: Request, session: SessionDep, login: WriterPage,
+                csrf: Csrf, reason: Annotated[str, Form(max_length=1000)] = "",
                 leave_out: Annotated[str, Form(max_length=5)] = "") -> Response:
+    """Approve the run; one that cannot be approved yet (failing items and no reason) is
+    shown again with why, beside the reason field, keeping what was typed."""
     check_csrf(login, csrf)
     run = runs.get(session, run_id=run_id)
-    calibration = runs.approve(session, run=run, reason=reason, leave_out=leave_out == "on")
+    try:
+        calibration = runs.approve(session, run=run, reason=reason, leave_out=leave_out == "on")
+    except AppError as exc:
+        context = {"login": login, **review.review(session, run, review.TableView()),
+                   "approve_error": exc.detail, "sent": {"reason": reason,
+                                                          "leave_out": leave_out == "on"}}
+        return templates.TemplateResponse(request, "calibration_review.html", context,
+                                          status_code=409)
     audit.record(session, actor=Caller.of_staff(login.staff), action="calibration.approve",
                  target=f"calibration-run:{run_id}",
                  detail={"calibration": calibration.id, **run.report.get("approval", {})})

@@ -165,9 +165,12 @@ def test_pages_start_follow_retry_and_discard(client: TestClient, session: Sessi
     client.cookies.set(SESSION_COOKIE, token)
     page = client.get("/calibration/runs")
     assert page.status_code == 200 and "Start a run" in page.text
+    assert 'value="ready" checked' in page.text  # the queue, chosen until changed
+    assert '<form method="post" action="/calibration/runs" class="stack">' in page.text
     bad = client.post("/calibration/runs", data={
         "csrf": csrf, "subject": "maths", "label": "x", "items": "codes", "codes": ""})
     assert bad.status_code == 422 and "Enter the codes" in bad.text
+    assert 'value="codes" checked' in bad.text and 'value="ready" checked' not in bad.text
     started = client.post("/calibration/runs", data={
         "csrf": csrf, "subject": "maths", "label": "from the form", "items": "trial",
         "model": "2pl", "anchored": "on", "window_start": "2026-01-01"},
@@ -249,8 +252,13 @@ def test_approval_gates_failing_items(client: TestClient, session: Session) -> N
     assert "T00" in first_row and "fails:" in first_row  # failing items first
     filtered = client.get(f"/calibration/runs/{run.id}", params={"find": "T03"})
     assert "1 of" in filtered.text
-    refused = client.post(f"/calibration/runs/{run.id}/approve", data={"csrf": csrf})
+    refused = client.post(f"/calibration/runs/{run.id}/approve",
+                          data={"csrf": csrf, "reason": "x"})
     assert refused.status_code == 409 and "T00" in refused.text
+    # said on the run's own page, beside the reason field, keeping what was typed
+    assert 'id="approve-error"' in refused.text and "Give a reason" in refused.text
+    assert 'name="reason" maxlength="1000" value="x"' in refused.text
+    assert "Approve: make this the active calibration" in refused.text
     approved = client.post(f"/calibration/runs/{run.id}/approve",
                            data={"csrf": csrf, "leave_out": "on"}, follow_redirects=False)
     assert approved.status_code == 303

@@ -21,7 +21,8 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any, ClassVar
@@ -153,6 +154,20 @@ def end_step(session: Session) -> None:
     before this thread returns; the session and its loaded objects stay usable."""
     if session.in_transaction():
         session.commit()
+
+
+@contextmanager
+def own_step(session: Session) -> Iterator[None]:
+    """A short step with a transaction of its own (a log-in lookup before the handler's
+    thread): committed when it ends, rolled back if it raises, so a dropped connection
+    surfaces as itself (a transient error, 503) and not as a failed commit."""
+    try:
+        yield
+    except BaseException:
+        if session.in_transaction():
+            session.rollback()
+        raise
+    end_step(session)
 
 
 def _finish(session: Session, ok: bool) -> None:

@@ -15,7 +15,8 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from starlette.types import Receive, Scope, Send
 
@@ -258,6 +259,28 @@ def test_database_faults_give_fast_503s_and_the_server_recovers(
             began = time.monotonic()
             answers.append((save(n).status_code, time.monotonic() - began))
         assert all(code in (200, 503) and s < 10 for code, s in answers), answers
+        # dropped while the log-in is being looked up (its own short step, before the
+        # handler's): the same fast 503, not a failed commit's 500
+        dropped: list[int] = []
+
+        def drop_mid_step(conn: Connection, cursor: object, statement: str,
+                          *args: object) -> None:
+            if "FROM student_session" in statement and not dropped:
+                dropped.append(conn.connection.dbapi_connection.info.backend_pid)  # type: ignore[union-attr]
+                admin = db.make_engine(committed_url)
+                with admin.connect() as other:
+                    other.execute(text("SELECT pg_terminate_backend(:pid)"),
+                                  {"pid": dropped[0]})
+                    other.commit()
+                admin.dispose()
+
+        event.listen(db.get_engine(), "before_cursor_execute", drop_mid_step)
+        try:
+            mid_step = save(7)
+        finally:
+            event.remove(db.get_engine(), "before_cursor_execute", drop_mid_step)
+        assert dropped and mid_step.status_code == 503, mid_step.text
+        assert mid_step.json()["error"] == "Unavailable"
     assert save(9).status_code == 200  # no restart needed
 
 

@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from app.db import SessionDep, end_step
+from app.db import SessionDep, own_step
 from app.errors import NotAuthenticated, NotPermitted
 from app.people import logins, service
 from app.people.models import AuthSession, Staff, Student, StudentSession
@@ -73,10 +73,8 @@ def current_caller(
     """The caller. Cookie log-ins must send the CSRF token on unsafe methods.
 
     Its reads are one short transaction, finished before the handler's thread is awaited."""
-    try:
+    with own_step(session):
         return _caller(request, session, credentials)
-    finally:
-        end_step(session)
 
 
 def current_student(
@@ -86,10 +84,8 @@ def current_student(
 ) -> Caller:
     """:func:`current_caller` for routes only students may call: a bearer token is looked up
     among students' log-ins first (one query, not two)."""
-    try:
+    with own_step(session):
         return _caller(request, session, credentials, students_first=True)
-    finally:
-        end_step(session)
 
 
 def _caller(request: Request, session: Session,

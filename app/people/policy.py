@@ -50,7 +50,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
-from app.db import SessionDep, end_step
+from app.db import SessionDep, own_step
 from app.errors import LoginRequired, NotPermitted
 from app.people import audit_context, logins, service
 from app.people.dependencies import (
@@ -185,15 +185,13 @@ def require_page(permission: str) -> Any:
     roles = _roles(permission)
 
     def check(request: Request, session: SessionDep) -> AuthSession:
-        try:
+        with own_step(session):  # a short read of its own; the handler runs in another thread
             token = request.cookies.get(SESSION_COOKIE)
             login = service.resolve(session, token=token, kind="cookie") if token else None
-            if login is None:
-                raise LoginRequired("/login")
-            if login.staff.role not in roles:
-                raise _refuse(login.staff.role, permission)
-        finally:
-            end_step(session)  # a short read of its own; the handler runs in another thread
+        if login is None:
+            raise LoginRequired("/login")
+        if login.staff.role not in roles:
+            raise _refuse(login.staff.role, permission)
         _watch(request, session, login.staff)
         return login
 
@@ -205,8 +203,8 @@ def require_student_page() -> Any:
     """For student pages: the student's log-in; none raises LoginRequired (→ /student/login)."""
     def check(request: Request, session: SessionDep) -> StudentSession:
         token = request.cookies.get(STUDENT_COOKIE)
-        login = logins.resolve_student(session, token=token, kind="cookie") if token else None
-        end_step(session)  # a short read of its own; the handler runs in another thread
+        with own_step(session):  # a short read of its own; the handler runs in another thread
+            login = logins.resolve_student(session, token=token, kind="cookie") if token else None
         if login is None:
             raise LoginRequired("/student/login")
         return login

@@ -9,7 +9,9 @@
     girth (dense, it still loops over every person × item cell) runs only if its time,
     extrapolated from (a), fits in 10 minutes.
 
-Both engines run in subprocesses; "peak MB" is the subprocess's peak resident memory (for
+``kete calibrate`` runs three times and the median run is the one reported (a one-second run
+on a shared machine is at the mercy of its neighbours); girth's fit runs once. Both engines run
+in subprocesses; "peak MB" is the subprocess's peak resident memory (for
 ``kete calibrate`` its whole life, from ``wait4``; for girth the growth during the fit). The
 machine's load average is printed with the figures: on a shared machine they are only
 indicative. Run: ``kete bench calibration [--quick] [--seed N]``.
@@ -195,8 +197,8 @@ def run(quick: bool = False, seed: int = 2024, console: Console | None = None,
     with tempfile.TemporaryDirectory() as tmp:
         folder_a = simulate(case_a, seed, Path(tmp, "a"))
         folder_b = simulate(case_b, seed + 1, Path(tmp, "b"))
-        kete_a, girth_a = kete(folder_a), girth(folder_a)
-        kete_b = kete(folder_b)
+        kete_a, girth_a = _median_of(kete, folder_a, KETE_REPEATS), girth(folder_a)
+        kete_b = _median_of(kete, folder_b, KETE_REPEATS)
         scale = (case_b.n_persons * case_b.n_items) / (case_a.n_persons * case_a.n_items)
         guess = girth_a["seconds"] * scale if girth_a else np.inf
         girth_b = girth(folder_b) if guess < GIRTH_LIMIT_S else None
@@ -216,6 +218,21 @@ def run(quick: bool = False, seed: int = 2024, console: Console | None = None,
     return rows
 
 
+KETE_REPEATS = 3
+"""``kete calibrate`` runs a second or two, so one run on a shared machine says as much about
+the neighbours as about Kete: it runs three times and the median run counts. girth's fit runs
+once (tens of seconds, so a moment's noise averages out, and three would take minutes)."""
+
+
+def _median_of(runner: Runner, folder: Path, repeats: int) -> dict | None:
+    """The run of median time among ``repeats`` (None if any run fails)."""
+    runs = [runner(folder) for _ in range(repeats)]
+    if any(r is None for r in runs):
+        return None
+    ordered = sorted(runs, key=lambda r: r["seconds"])  # type: ignore[index]
+    return ordered[len(ordered) // 2]
+
+
 def _fmt(result: dict | None, key: str, spec: str) -> str:
     return "—" if result is None else format(result[key], spec)
 
@@ -231,7 +248,7 @@ def comparison(case_a: Case, case_b: Case, kete_a: dict | None, girth_a: dict | 
                           _fmt(res, "memory_mb", ".0f"), _fmt(res, "rmse_a", ".4f"),
                           _fmt(res, "rmse_b", ".4f"), goal, verdict]}
 
-    whole, fit = "whole kete calibrate run", "twopl_mml fit alone"
+    whole, fit = f"whole kete calibrate run (median of {KETE_REPEATS})", "twopl_mml fit alone"
     rows = []
     if kete_a and girth_a:
         speed = girth_a["seconds"] / kete_a["seconds"]

@@ -1,6 +1,11 @@
 """Where the report builders' inputs come from: delivery's scored results, people's names,
 calibration's scale and the norms.
 
+A result is reported on the subject's one reporting scale: scoring put its θ on its
+calibration's parent's metric, and :func:`on_reference` follows the stored links up to the
+reference calibration, as the student's pages and records do (:mod:`app.impact.results`), so
+one sitting shows one score everywhere. The stored result is never changed.
+
 Norms come from calibration's norm table (:func:`app.calibration.norm_sets.table`): a
 subject's imported norms, or illustrative ones derived from its calibration, which every
 report labels as such. :func:`norms_of` is the one place reports look norms up.
@@ -15,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from app.calibration import norm_sets
 from app.calibration import service as calibration
+from app.calibration.links import IDENTITY, Link, reference_links
 from app.calibration.models import ItemParameter
 from app.calibration.scale import Scale
 from app.delivery import result_store
 from app.delivery.models import Assignment, Sitting
-from app.delivery.results import ScoredResult
+from app.delivery.results import ScoredResult, SubScore
 from app.errors import Conflict
 from app.itembank.models import Item, Strand
 from app.people.models import Student
@@ -66,10 +72,12 @@ def _with_student(session: Session, scored: ScoredResult, assignment: Assignment
     student = session.get(Student, scored.student_id) if scored.student_id else None
     if student is None or scored.scale_score is None:
         return None
+    link = reference_links(session, subject_id=assignment.form.subject_id).get(
+        scored.calibration_id, IDENTITY)
     return StudentResult(
         student_id=str(student.id), name=f"{student.first_name} {student.last_name}",
         year_level=student.year_level, test_name=assignment.form.name,
-        scored=_with_difficulties(session, scored, scale),
+        scored=on_reference(_with_difficulties(session, scored, scale), link, scale),
         strand_names=_strand_names(session, assignment.form.subject_id))
 
 
@@ -91,6 +99,33 @@ def _with_difficulties(session: Session, scored: ScoredResult, scale: Scale) -> 
         "difficulty": round(scale.score(float(location.get(q.item, 0.0))), 1)})
         for q in scored.quadrants)
     return scored.model_copy(update={"quadrants": items})
+
+
+def on_reference(scored: ScoredResult, link: Link, scale: Scale) -> ScoredResult:
+    """``scored`` with θ, SE, scale scores, sub-scores and item difficulties taken through
+    ``link`` (the composed links from its calibration's parent to the reference calibration,
+    :func:`app.calibration.links.reference_links`) onto the reporting scale."""
+    a, b = link
+    if (a, b) == IDENTITY:
+        return scored
+    theta, se = a * scored.theta + b, abs(a) * scored.se
+    score = round(scale.score(theta), 1)
+
+    def sub(s: SubScore) -> SubScore:
+        t, e = a * s.theta + b, abs(a) * s.se
+        return s.model_copy(update={"theta": t, "se": e, "scale_score": round(scale.score(t), 1),
+                                    "scale_se": round(scale.score_se(e), 1)})
+
+    subscores = scored.subscores.model_copy(update={
+        "strand": {k: sub(v) for k, v in scored.subscores.strand.items()},
+        "depth": {k: sub(v) for k, v in scored.subscores.depth.items()}})
+    quadrants = tuple(q if q.difficulty is None else q.model_copy(update={
+        "difficulty": round(scale.score(a * scale.theta(q.difficulty) + b), 1)})
+        for q in scored.quadrants)
+    return scored.model_copy(update={
+        "theta": theta, "se": se, "scale_score": score,
+        "scale_se": round(scale.score_se(se), 1), "sublevel": scale.sublevel(score) or None,
+        "subscores": subscores, "quadrants": quadrants})
 
 
 def years_between(first: date, second: date) -> float:

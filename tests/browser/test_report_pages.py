@@ -58,6 +58,8 @@ def seed(live_server: Callable[[], str]) -> Reports:
         earlier = session.get(Assignment, pre)
         assert earlier is not None
         earlier.opens_at = earlier.opens_at - timedelta(days=90)  # progress needs time between
+        earlier.form.name = ("Term 2 number knowledge and strategies, fractions, decimals and "
+                             "percentages for the whole of Year 6 and Year 7 (long name)")
         world.teacher.password_hash = hash_password("pw-123456")
         session.commit()
         return Reports(live_server(), world.teacher.email, world.room.id, pre, post,
@@ -81,3 +83,24 @@ def test_teacher_pages_and_reports_have_no_axe_violations(seed: Reports, browser
         screenshot(page, f"axe-{name.replace(' ', '-')}")
         assert_accessible(page, name)
     context.close()
+
+
+def test_the_give_a_test_form_fits_its_card(seed: Reports, browser) -> None:  # type: ignore[no-untyped-def]
+    """A long test name, the dates and the minutes stay inside the card, wide or narrow."""
+    for width in (1200, 800):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        staff_login(page, seed.url, seed.teacher_email, "pw-123456")
+        page.goto(f"{seed.url}/classes/{seed.class_id}")
+        sticking_out = page.evaluate("""() => {
+            const form = document.querySelector('form.wizard');
+            const edge = form.getBoundingClientRect().right
+                - parseFloat(getComputedStyle(form).paddingRight);
+            return [...form.querySelectorAll('select, input, button, fieldset')]
+                .filter(e => e.type !== 'hidden' && e.getBoundingClientRect().right > edge + 0.5)
+                .map(e => e.id || e.tagName);
+        }""")
+        assert page.locator("select#form_id option", has_text="long name").count() == 1
+        assert sticking_out == [], (width, sticking_out)
+        screenshot(page, f"class-give-{width}")
+        context.close()

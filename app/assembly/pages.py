@@ -58,7 +58,7 @@ async def create_test(request: Request, session: SessionDep, login: WriterPage) 
 def _create_test(request: Request, session: Session, login: AuthSession,
                  values: dict[str, str]) -> Response:
     try:
-        data = FormCreate.model_validate(_request_from_form(values))
+        data = FormCreate.model_validate(_in_logits(session, _request_from_form(values)))
         built = service.build(session, data=data, staff=login.staff)
     except ValidationError as exc:
         errors = [_field_error(e) for e in exc.errors()]
@@ -110,6 +110,21 @@ def _request_from_form(values: dict[str, str]) -> dict:
             "mode": values.get("mode", "screen"), **_adaptive_fields(values)}
 
 
+def _in_logits(session: Session, request: dict) -> dict:
+    """The wizard asks for the stopping error in scale points; the request takes logits."""
+    stop = request.get("se_stop")
+    if stop is None:
+        return request
+    try:
+        points = float(stop)
+    except ValueError:
+        return request  # validation says what the field takes
+    subject = next((s for s in curricula.get_all_subjects(session)
+                    if s.code == request.get("subject")), None)
+    scale = None if subject is None else service.scale_of_subject(session, subject.id)
+    return request if scale is None else {**request, "se_stop": points / abs(scale.slope)}
+
+
 def _adaptive_fields(values: dict[str, str]) -> dict:
     """The wizard's kind of test, and its panels (MST) or SE to stop at (CAT)."""
     kind = values.get("kind", "linear")
@@ -152,7 +167,8 @@ def test_preview(form_id: int, request: Request, session: SessionDep, login: Rea
         "may_edit": service.may_edit(form, caller), "rooms": rooms,
         "may_give": bool(rooms),
         **_questions(service.preview_items(session, form) if form.kind == "linear" else []),
-        "attitude_count": service.attitude_count(session, form)})
+        "attitude_count": service.attitude_count(session, form),
+        "scale": service.scale_of_subject(session, form.subject_id)})
 
 
 def _questions(rows: list[dict[str, Any]]) -> dict[str, Any]:

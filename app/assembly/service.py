@@ -25,6 +25,7 @@ from app.assembly.summary import summarize
 from app.assembly.wording import teacher_lines
 from app.calibration import service as calibration
 from app.calibration.models import ItemParameter
+from app.calibration.scale import Scale
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
@@ -362,6 +363,11 @@ def _store(session: Session, *, subject: Subject, data: FormCreate, staff: Staff
     return form
 
 
+def scale_of_subject(session: Session, subject_id: int) -> Scale | None:
+    """The subject's reporting scale and cuts (None without one)."""
+    return calibration.scale_of(session, subject_id=subject_id)
+
+
 def _scale_points(session: Session, subject_id: int, se_theta: float) -> float | None:
     """An SE in logits as reporting-scale points (the scale's slope times it)."""
     scale, _ = calibration.reporting_scale(session, subject_id=subject_id)
@@ -379,7 +385,8 @@ def _set_items(session: Session, form: Form, request_spec: RequestSpec,
         session.add(FormItem(form_id=form.id, position=position, item_id=record["item_id"],
                              item_revision_id=record["revision_id"]))
     scale, _ = calibration.reporting_scale(session, subject_id=form.subject_id)
-    summary = summarize(request_spec, result, None if scale is None else scale.slope)
+    summary = summarize(request_spec, result, None if scale is None else scale.slope,
+                        scale=scale_of_subject(session, form.subject_id))
     form.summary = {
         "items": summary.items, "by_level": summary.by_level, "by_strand": summary.by_strand,
         "by_depth": summary.by_depth, "total_time_s": summary.total_time_s,

@@ -18,6 +18,7 @@ from app.assembly.forms import AssemblyResult
 from app.assembly.mismatch import compare
 from app.assembly.order import difficulty
 from app.assembly.request import RequestSpec
+from app.calibration.scale import Scale
 from app.irt.models import expected_score, standard_error, test_information
 from app.ui.charts import line_chart
 
@@ -59,7 +60,7 @@ def class_expected_score(request_spec: RequestSpec, items: list[int]) -> float:
 
 
 def summarize(request_spec: RequestSpec, result: AssemblyResult,
-              scale_slope: float | None = None) -> FormSummary:
+              scale_slope: float | None = None, *, scale: Scale | None = None) -> FormSummary:
     """The teacher-facing summary of ``result`` (assembled from ``request_spec``);
     ``scale_slope`` turns logits into reporting-scale points for the warnings."""
     spec, items = request_spec.spec, list(result.items)
@@ -90,7 +91,7 @@ def summarize(request_spec: RequestSpec, result: AssemblyResult,
         se_best_at_class_level=float(standard_error(spec.pool.params.subset(
             list(result.best_items or items)), np.array([level.centre]))[0]),
         reported_strands=list(request_spec.reported_strands),
-        tif_svg=_chart(request_spec, items),
+        tif_svg=_chart(request_spec, items, scale),
         check=result.check,
         notes=list(request_spec.notes),
         differences=comparison.differences,
@@ -98,16 +99,29 @@ def summarize(request_spec: RequestSpec, result: AssemblyResult,
     )
 
 
-def _chart(request_spec: RequestSpec, items: list[int]) -> str:
+def _chart(request_spec: RequestSpec, items: list[int], scale: Scale | None = None) -> str:
+    """The test information curve; on the reporting scale (scale points, with the curriculum
+    levels in the description) when the subject has one, else in logits."""
     level = request_spec.class_level
     grid = np.linspace(min(-3.0, level.low - 1), max(3.0, level.high + 1), 61)
     info = test_information(request_spec.spec.pool.params.subset(items), grid)
     peak = float(grid[int(np.argmax(info))])
     at = float(np.interp(level.centre, grid, info))
+    se = 1 / np.sqrt(max(at, 1e-9))
+    if scale is not None:
+        desc = (f"How precisely the {len(items)} items measure across the scale. They measure "
+                f"best at {scale.score(peak):.0f} ({scale.sublevel(scale.score(peak))}); at the "
+                f"class's expected level ({level.text}) the measurement error is about "
+                f"± {scale.score_se(se):.0f} scale points. The shaded band is the class's range.")
+        return line_chart(np.array([scale.score(t) for t in grid]), {"Test information": info},
+                          chart_id="tif", title="Test information curve", desc=desc,
+                          x_label="Scale score", y_label="Test information",
+                          band=(scale.score(level.low), scale.score(level.high)),
+                          x_format=lambda v: f"{v:.0f}")
     desc = (f"Test information of {len(items)} items across ability θ. It peaks at θ = "
             f"{peak:.2f} with {info.max():.1f}; at the class's expected level "
             f"({level.text}, θ = {level.centre:.2f}) it is {at:.1f}, a standard error of "
-            f"{1 / np.sqrt(max(at, 1e-9)):.2f} logits. The shaded band is the class's range.")
+            f"{se:.2f} logits. The shaded band is the class's range.")
     return line_chart(grid, {"Test information": info}, chart_id="tif",
                       title="Test information curve", desc=desc, x_label="Ability θ (logits)",
                       y_label="Test information", band=(level.low, level.high))

@@ -35,8 +35,8 @@ class ObjectiveLine:
     text: str
     strand: str
     items: tuple[str, ...]
-    """Each item as "M123 · 4A" (its curriculum sublevel), "M123 · 4A, measured 4B" when its
-    measured difficulty falls in another sublevel."""
+    """Each item as "M123 · 4A" (its curriculum sublevel), "M123 · 4A (about as hard as 4B)"
+    when its measured difficulty falls in another sublevel."""
     quadrant: Quadrant
     easiest: float
     """The scale difficulty of its easiest item in this quadrant (orders what to do next)."""
@@ -71,10 +71,11 @@ def _difficulty(item: ItemOutcome) -> float:
 
 
 def item_label(item: ItemOutcome, scale: Scale) -> str:
-    """"M123 · 4A" or, when the measured difficulty is in another sublevel, with it."""
+    """"M123 · 4A" or, when students found it as hard as another sublevel's items,
+    "M123 · 4A (about as hard as 4B)"."""
     written = item.sublevel or "—"
     measured = scale.sublevel(_difficulty(item))
-    return f"{item.item} · {written}" + (f", measured {measured}"
+    return f"{item.item} · {written}" + (f" (about as hard as {measured})"
                                           if measured and measured != written else "")
 
 

@@ -78,7 +78,7 @@ def line_chart(x: Sequence[float] | np.ndarray, series: Mapping[str, Sequence[fl
                y_range: tuple[float, float] | None = None,
                band: tuple[float, float] | None = None,
                marks: Sequence[tuple[float, float, str]] = (), size: tuple[int, int] = (480, 300),
-               ) -> str:
+               x_format: Callable[[float], str] = lambda v: f"{v:.1f}") -> str:
     """Lines of ``series`` (name → y values) against ``x``; a legend when there are several.
 
     ``band`` shades an x range (e.g. a class's θ range); ``marks`` are labelled points.
@@ -94,7 +94,7 @@ def line_chart(x: Sequence[float] | np.ndarray, series: Mapping[str, Sequence[fl
         a, b = frame.px(max(band[0], frame.x_range[0])), frame.px(min(band[1], frame.x_range[1]))
         parts.append(f'<rect x="{a:.1f}" y="{frame.top}" width="{max(b - a, 0):.1f}" '
                      f'height="{frame.height - frame.top - frame.bottom}" fill="#e8f0fe"/>')
-    parts += axes(frame, x_label, y_label)
+    parts += axes(frame, x_label, y_label, x_format=x_format)
     for k, (name, ys) in enumerate(series.items()):
         colour = PALETTE[k % len(PALETTE)]
         points = " ".join(f"{frame.px(a):.1f},{frame.py(b):.1f}"

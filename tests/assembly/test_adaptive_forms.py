@@ -126,3 +126,32 @@ def test_an_adaptive_request_no_test_can_meet_is_explained_in_the_wizards_words(
     too_long = client.post("/api/v1/forms", json={**MST_REQUEST, "item_count": 45},
                            headers=auth).json()["detail"]
     assert "45 questions cannot be found. Try: ask for " in too_long
+
+
+def test_the_wizard_speaks_scale_points_not_logits(client: TestClient, session: Session,
+                                                   patient_solver: None) -> None:
+    from app.people.dependencies import SESSION_COOKIE
+    from tests.people import builders as people
+
+    adaptive_bank(session)  # maths on 1500 + 100·θ
+    world = people.tenant(session, "WIZ")
+    token, csrf = people.cookie_and_csrf(session, world.teacher)
+    client.cookies.set(SESSION_COOKIE, token)
+    wizard = client.get("/tests/new").text
+    assert "logits" not in wizard and "scale points" in wizard
+    form = {"csrf": csrf, "name": "Number by question", "subject": "maths", "kind": "cat",
+            "duration_minutes": "20", "maths.level_3": "most", "maths.level_4": "some",
+            "maths.strand_NA": "most", "maths.strand_GM": "some", "deep_share": "30",
+            "expected_level": "mostly 3P", "mode": "screen", "se_stop": "30"}
+    built = client.post("/tests/new", data=form, follow_redirects=False)
+    assert built.status_code == 303, built.text
+    stored = session.get(Form, int(built.headers["location"].rsplit("/", 1)[1]))
+    assert stored is not None and stored.summary["adaptive"]["se_stop"] == 0.3  # 30 points
+    page = client.get(built.headers["location"]).text
+    assert "± 30 scale points" in page and "logits" not in page
+    linear = client.post("/tests/new", data={**form, "kind": "linear", "se_stop": "",
+                                             "name": "Number check"}, follow_redirects=False)
+    assert linear.status_code == 303, linear.text
+    preview = client.get(linear.headers["location"]).text
+    assert "scale points" in preview and "logits" not in preview and "θ" not in preview
+    assert "Scale score" in preview  # the information curve's axis

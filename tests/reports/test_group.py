@@ -107,3 +107,16 @@ def test_the_pathway_table_names_the_fewer_side() -> None:
     line = next(p for p in view.pathway if p.code == "NA3-3")
     assert line.students == ("Aroha Ngata", "Ben Tui") and line.achieved == ("Caleb Wong",)
     assert "All who met it except Caleb Wong" in render_class_html(view)
+
+
+def test_an_empty_group_pathway_is_a_sentence_not_an_empty_table() -> None:
+    flagged = result("Aroha Ngata", flags=(Flag.RAPID_GUESSING,))
+    view = build_class([flagged], demo_scale(), demo_norms(), class_name="Room 9")
+    assert view.pathway == ()
+    for html in (render_class_html(view), render_class_html(view, pdf_version=True)):
+        section = html.split('id="path-h"')[1].split("</section>")[0]
+        assert "<table" not in section and "Students yet to achieve it" not in section
+        assert "No objective to show" in section and "Aroha Ngata" in section
+    shown = build_class(a_class(), demo_scale(), demo_norms(), class_name="Room 9")
+    section = render_class_html(shown).split('id="path-h"')[1].split("</section>")[0]
+    assert "<table" in section and "No objective to show" not in section

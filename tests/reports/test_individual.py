@@ -32,7 +32,8 @@ def test_quadrants_list_the_objectives_behind_their_items() -> None:
     assert [o.code for o in quads["Achieved"].objectives] == ["ST3-1", "NA3-1"]  # easiest first
     assert [o.code for o in quads["Gaps"].objectives] == ["GM3-1", "NA3-3"]
     fractions = next(o for o in quads["To be achieved"].objectives if o.code == "NA4-2")
-    assert fractions.items == ("M106 · 4B, measured 4A", "M108 · 4B, measured 5B")
+    assert fractions.items == ("M106 · 4B (about as hard as 4A)",
+                               "M108 · 4B (about as hard as 5B)")
     assert fractions.easiest == 1530
     bars = next(o for o in quads["Achieved"].objectives if o.code == "ST3-1")
     assert bars.items == ("M102 · 3B",)  # written for 3B and measured there

@@ -232,9 +232,8 @@ def run_approve(run_id: int, request: Request, session: SessionDep, login: Write
                                                           "leave_out": leave_out == "on"}}
         return templates.TemplateResponse(request, "calibration_review.html", context,
                                           status_code=409)
-    audit.record(session, actor=Caller.of_staff(login.staff), action="calibration.approve",
-                 target=f"calibration-run:{run_id}",
-                 detail={"calibration": calibration.id, **run.report.get("approval", {})})
+    runs.audit_approval(session, actor=Caller.of_staff(login.staff), run=run,
+                        calibration=calibration)
     return RedirectResponse(f"/calibration/runs/{run_id}", status_code=303)
 
 

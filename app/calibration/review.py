@@ -53,6 +53,10 @@ def review(session: Session, run: CalibrationRun, view: TableView | None = None
     if not items:
         return out
     out["rescoring"] = report.get("rescoring") if run.status == "succeeded" else None
+    if run.status == "succeeded":
+        trial = runs.trial_estimated(session, run=run)
+        out["to_operational"] = {"codes": trial,
+                                 "failing": [c for c in trial if c in failing]}
     flagged = [row for row in items if row["item_id"] in failing and not row["anchor"]]
     out["exposure"] = report.get("exposure") or runs.exposure_of(session, run, report)
     tif_chart, out["information"] = _bank_information(session, run)

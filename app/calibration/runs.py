@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,8 +26,13 @@ from app.calibration.schemas import RunCreate
 from app.db import READ_ONLY, utcnow
 from app.errors import AppError, Conflict, InvalidInput, NotFound
 from app.irt.linking import link
+from app.itembank import service as bank
 from app.itembank.curricula import get_subject
 from app.itembank.models import Item, Subject
+from app.people import audit
+
+if TYPE_CHECKING:
+    from app.people.dependencies import Caller
 
 log = logging.getLogger(__name__)
 
@@ -183,8 +188,10 @@ def approve(session: Session, *, run: CalibrationRun, reason: str = "",
 
     Items failing the quality gates need either an explicit ``reason`` (kept with the run and
     in the audit log) or ``leave_out``: their estimates are dropped from the new calibration,
-    so they keep the parameters they had (trial items stay off the scale). Approving changes
-    no stored result: every score keeps the calibration it was made with.
+    so they keep the parameters they had (trial items stay off the scale). The estimated trial
+    items that stay in become operational: on the scale, out of the field-trial queue and open
+    to new tests. Approving changes no stored result: every score keeps the calibration it was
+    made with.
     """
     if run.status != "succeeded" or run.result_id is None:
         raise Conflict(f"Run {run.id} is {run.status}; only a succeeded run can be approved.")
@@ -202,16 +209,46 @@ def approve(session: Session, *, run: CalibrationRun, reason: str = "",
     result = service.get(session, calibration_id=run.result_id)
     service.revert_items(session, calibration=result, codes=left_out)
     calibration = service.activate(session, calibration=result)
+    placed = sorted(estimated - set(left_out))
     session.execute(update(Item).where(Item.subject_id == run.subject_id,
-                                       Item.code.in_(sorted(estimated - set(left_out))))
+                                       Item.code.in_(placed))
                     .values(needs_recalibration=False))  # recalibrated: back in new tests
+    operational = bank.put_on_scale(session, subject_id=run.subject_id, codes=placed)
     run.status = "approved"
     run.report = {**run.report, "approval": {"failing": sorted(failing), "reason": reason.strip(),
-                                             "left_out": left_out}}
-    run.message = (f"Approved: calibration {calibration.id} is the active calibration; earlier "
-                   "scores keep the calibration they were made with.")
+                                             "left_out": left_out, "operational": operational}}
+    run.message = (f"Approved: calibration {calibration.id} is the active calibration"
+                   f"{_made_operational(operational)}; earlier scores keep the calibration "
+                   "they were made with.")
     session.flush()
     return calibration
+
+
+def audit_approval(session: Session, *, actor: Caller, run: CalibrationRun,
+                   calibration: Calibration) -> None:
+    """The approval in the audit log, and each trial item it made operational (so an item's
+    own history says which run put it on the scale)."""
+    approval = run.report.get("approval", {})
+    audit.record(session, actor=actor, action="calibration.approve",
+                 target=f"calibration-run:{run.id}",
+                 detail={"calibration": calibration.id, **approval})
+    for code in approval.get("operational", []):
+        audit.record(session, actor=actor, action="item.operational", target=f"item:{code}",
+                     detail={"from": "trial", "calibration": calibration.id, "run": run.id})
+
+
+def trial_estimated(session: Session, *, run: CalibrationRun) -> list[str]:
+    """The run's estimated items that are trial items now: approving puts them on the scale
+    (all but the failing ones, when those are left out)."""
+    estimated = [r["item_id"] for r in run.report.get("items", []) if not r["anchor"]]
+    return sorted(session.scalars(select(Item.code).where(
+        Item.subject_id == run.subject_id, Item.code.in_(estimated), Item.status == "trial")))
+
+
+def _made_operational(codes: list[str]) -> str:
+    if not codes:
+        return ""
+    return f" and {len(codes)} trial item(s) became operational"
 
 
 def retry(session: Session, *, run: CalibrationRun) -> CalibrationRun:

@@ -57,9 +57,7 @@ def approve_run(run_id: int, session: SessionDep, caller: Writer,
     body = body or RunApproval()
     run = runs.get(session, run_id=run_id)
     calibration = runs.approve(session, run=run, reason=body.reason, leave_out=body.leave_out)
-    audit.record(session, actor=caller, action="calibration.approve",
-                 target=f"calibration-run:{run_id}",
-                 detail={"calibration": calibration.id, **run.report.get("approval", {})})
+    runs.audit_approval(session, actor=caller, run=run, calibration=calibration)
     return service.to_read(session, calibration)
 
 

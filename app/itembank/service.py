@@ -156,6 +156,18 @@ def _rank(session: Session, code: str) -> int:
     return rank
 
 
+def put_on_scale(session: Session, *, subject_id: int, codes: list[str]) -> list[str]:
+    """Trial items an approved calibration has estimated become operational (they are on the
+    scale, so new tests may use them); returns their codes. Other statuses are left alone."""
+    found = list(session.scalars(select(Item).where(
+        Item.subject_id == subject_id, Item.code.in_(codes), Item.status == "trial")))
+    for item in found:
+        _check_transition(item.status, "operational")
+        item.status = "operational"
+    session.flush()
+    return sorted(item.code for item in found)
+
+
 def _check_transition(old: str, new: str) -> None:
     if new not in TRANSITIONS.get(old, set()):
         raise Conflict(f"An item cannot go from {old} to {new}.")

@@ -1,0 +1,73 @@
+"""Approving a run grows the bank: the trial items it estimated become operational, with
+their new parameters, audited, out of the field-trial queue and open to new tests."""
+
+from __future__ import annotations
+
+import numpy as np
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.assembly.service import bank_records
+from app.calibration import field_trial, runs, service
+from app.itembank import service as items
+from app.people import service as people
+from app.people.dependencies import SESSION_COOKIE
+from app.people.models import AuditEvent
+from tests.calibration.test_runs_classroom import N_NEW, _classroom_bank, _run, _sittings
+from tests.factories import framework
+from tests.people.builders import cookie_and_csrf
+
+TRIAL = [f"T{j:02d}" for j in range(N_NEW)]
+
+
+def _psychometrician(client: TestClient, session: Session) -> str:
+    staff = people.create_staff(session, email="psy@example.org", name="P",
+                                role="psychometrician", password="pw-12345")
+    token, csrf = cookie_and_csrf(session, staff)
+    client.cookies.set(SESSION_COOKIE, token)
+    return csrf
+
+
+def test_approving_a_run_makes_its_trial_items_operational(client: TestClient,
+                                                           session: Session) -> None:
+    rng = np.random.default_rng(31)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng, n=1500)
+    subject = framework(session)
+    assert set(TRIAL) <= set(field_trial.ready_codes(session, subject_id=subject.id))
+    run = _run(session, anchored=True)
+    assert run.status == "succeeded", run.message
+    csrf = _psychometrician(client, session)
+    page = client.get(f"/calibration/runs/{run.id}")
+    assert f"{N_NEW} trial item(s) become operational" in page.text
+    approved = client.post(f"/calibration/runs/{run.id}/approve",
+                           data={"csrf": csrf, "reason": "accepted for this test"},
+                           follow_redirects=False)
+    assert approved.status_code == 303, approved.text
+    session.expire_all()
+    run = runs.get(session, run_id=run.id)
+    assert run.status == "approved" and run.report["approval"]["operational"] == TRIAL
+    assert f"{N_NEW} trial item(s) became operational" in run.message
+    assert {items.get(session, code=c).status for c in TRIAL} == {"operational"}
+    records = {r["code"]: r for r in bank_records(session, subject)}
+    estimated = {r["item_id"]: r for r in run.report["items"]}
+    assert set(TRIAL) <= set(records)
+    assert records["T03"]["b"] == estimated["T03"]["b"]  # the new parameters
+    assert field_trial.progress(session, subject_id=subject.id) == []  # queue empty
+    assert "ready for the next run" not in client.get("/calibration/runs").text
+    assert "queued for the next run" not in client.get("/bank/T03").text
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "item.operational"))
+    assert sorted(e.target for e in events) == [f"item:{c}" for c in TRIAL]
+
+
+def test_failing_trial_items_left_out_stay_trial(session: Session) -> None:
+    from tests.calibration.test_runs_classroom import _misfit_run
+
+    run = _misfit_run(session)
+    runs.approve(session, run=run, leave_out=True)
+    assert items.get(session, code="T00").status == "trial"
+    assert items.get(session, code="T01").status == "operational"
+    assert "T00" not in run.report["approval"]["operational"]
+    active = service.get_active(session, subject=framework(session))
+    assert active is not None

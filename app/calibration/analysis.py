@@ -112,9 +112,11 @@ def _fit(params: ItemParameters, dense: np.ndarray, theta: np.ndarray,
     q-value across the estimated items. Rasch-family items also get infit/outfit.
     """
     out: dict[str, np.ndarray] = {}
-    if np.isin(params.model, ["rasch", "pcm"]).all():
+    rasch_family = np.isin(params.model, ["rasch", "pcm"])
+    if rasch_family.any():  # each Rasch-family item, whatever the run's anchors are
         ms = mean_squares(params, dense, np.nan_to_num(theta))
-        out["infit"], out["outfit"] = ms.infit, ms.outfit
+        out["infit"] = np.where(rasch_family, ms.infit, np.nan)
+        out["outfit"] = np.where(rasch_family, ms.outfit, np.nan)
     item_fit = sx2(params, dense, prior_mean=population[0], prior_sd=population[1])
     groups = theta_group_fit(params, dense, theta)
     use_sx2 = item_fit.df > 0

@@ -166,8 +166,8 @@ def _groups(rows: list[Row], person: np.ndarray, n_persons: int) -> dict[str, np
 
 def _model(requested: str, item: Item, max_score: int) -> str:
     """The IRT model of one item in a run (see ``RunCreate.model``)."""
-    if max_score > 1:
-        return "grm" if requested == "grm" else "gpcm"
+    if max_score > 1:  # Rasch runs keep the Rasch family: PCM, with its slope fixed at 1
+        return {"grm": "grm", "rasch": "pcm"}.get(requested, "gpcm")
     if requested == "auto":
         return "3pl" if item.response_type in ("single_choice", "multiple_choice") else "2pl"
     return "2pl" if requested == "grm" else requested

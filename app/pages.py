@@ -12,14 +12,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.calibration import field_trial
+from app.calibration import service as calibration
 from app.config import get_settings
 from app.db import SessionDep, StepRoute, end_step
 from app.errors import AppError, NotAuthenticated
-from app.itembank import curricula, passages, service
+from app.itembank import curricula, keys, passages, service
+from app.itembank.html import sanitise
 from app.itembank.schemas import ItemFilters, ItemUpdate
 from app.itembank.views import staff_reads
 from app.people import logins
@@ -104,11 +107,9 @@ def logout(request: Request, session: SessionDep, login: PageLogin,
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, login: StaffPage) -> Response:
-    subjects = []
-    for subject in curricula.get_all_subjects(session):
-        _, total = service.get_all(session, filters=ItemFilters(subject=subject.code),
-                                   page=1, page_size=1)
-        subjects.append({"code": subject.code, "name": subject.name, "item_count": total})
+    subjects = [{"code": subject.code, "name": subject.name,
+                 "item_count": calibration.scaled_item_count(session, subject=subject)}
+                for subject in curricula.get_all_subjects(session)]
     return templates.TemplateResponse(request, "home.html",
                                       {"login": login, "subjects": subjects})
 
@@ -139,8 +140,13 @@ def item_page(code: str, request: Request, session: SessionDep, login: BankPage,
                                           "what": f"item {code}"}, status_code=404)
     passage = passages.get_passage(session, code=item.passage) if item.passage else None
     trial = field_trial.progress_of(session, codes=[item.code]).get(item.code)
+    options = {str(o.id): Markup(sanitise(o.html)) for o in item.options}
+    answer, rule = keys.describe_key(item.response_type, options, item.key or {})
+    subject = next((s.name for s in curricula.get_all_subjects(session)
+                    if s.code == item.subject), item.subject)
     return templates.TemplateResponse(request, "item.html", {
         "login": login, "item": item, "passage": passage, "trial": trial,
+        "answer": answer, "rule": rule, "subject_name": subject,
         "may_edit": allowed(login.staff.role, "items:write"), "saved": saved})
 
 

@@ -113,7 +113,7 @@ def _fit(params: ItemParameters, dense: np.ndarray, theta: np.ndarray,
     """
     out: dict[str, np.ndarray] = {}
     rasch_family = np.isin(params.model, ["rasch", "pcm"])
-    if rasch_family.any():  # each Rasch-family item, whatever model the anchors have
+    if rasch_family.any():  # each Rasch-family item, whatever the run's anchors are
         ms = mean_squares(params, dense, np.nan_to_num(theta))
         out["infit"] = np.where(rasch_family, ms.infit, np.nan)
         out["outfit"] = np.where(rasch_family, ms.outfit, np.nan)

@@ -52,6 +52,16 @@ def get_active(session: Session, *, subject: Subject) -> Calibration | None:
         Calibration.subject_id == subject.id, Calibration.is_active))
 
 
+def scaled_item_count(session: Session, *, subject: Subject) -> int:
+    """Operational achievement items with parameters in the subject's active calibration:
+    the items on its scale (attitude, draft and trial items are not)."""
+    return session.scalar(select(func.count(Item.id)).join(
+        ItemParameter, ItemParameter.item_id == Item.id).join(
+        Calibration, Calibration.id == ItemParameter.calibration_id).where(
+        Item.subject_id == subject.id, Item.kind == "achievement",
+        Item.status == "operational", Calibration.is_active)) or 0
+
+
 def get_all(session: Session, *, subject: Subject) -> list[Calibration]:
     return list(session.scalars(select(Calibration).where(
         Calibration.subject_id == subject.id).order_by(Calibration.id)))

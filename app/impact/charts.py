@@ -74,14 +74,15 @@ def _y_axis(frame: Frame, step: float) -> list[str]:
 def _date_axis(frame: Frame, first: date, last: date) -> list[str]:
     out = [TEXT]
     bottom = frame.height - frame.bottom
-    for year in range(first.year - 1, last.year + 1):
-        for month in (2, 8):
-            tick = date(year, month, 1)
-            if first <= tick <= last:
-                x = frame.px(tick.toordinal())
-                out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{bottom}" y2="{bottom + 4}" '
-                           f'stroke="#333"/><text x="{x:.1f}" y="{bottom + 16}" '
-                           f'text-anchor="middle">{tick:%b %Y}</text>')
+    ticks = [date(year, month, 1) for year in range(first.year - 1, last.year + 1)
+             for month in (2, 8) if first <= date(year, month, 1) <= last]
+    if not ticks:  # a few weeks only (one result): the middle of them, named
+        ticks = [date.fromordinal((first.toordinal() + last.toordinal()) // 2)]
+    for tick in ticks:
+        x = frame.px(tick.toordinal())
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{bottom}" y2="{bottom + 4}" '
+                   f'stroke="#333"/><text x="{x:.1f}" y="{bottom + 16}" '
+                   f'text-anchor="middle">{tick:%b %Y}</text>')
     out.append(f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{bottom}" '
                f'y2="{bottom}" stroke="#333"/></g>')
     return out
@@ -153,6 +154,9 @@ def _score_layer(frame: Frame, points: Sequence[GrowthPoint]) -> list[str]:
         line = " ".join(f"{x:.1f},{frame.py(p.score):.1f}" for x, p in zip(xs, points,
                                                                             strict=True))
         out.append(f'<polyline points="{line}" fill="none" stroke="{INK}" stroke-width="2.5"/>')
+    elif points:  # one score: its band is a short grey bar around it
+        out.append(f'<rect x="{xs[0] - 12:.1f}" y="{up[0]:.1f}" width="24" '
+                   f'height="{max(down[0] - up[0], 0):.1f}" fill="#555" fill-opacity="0.15"/>')
     for x, u, d, p in zip(xs, up, down, points, strict=True):
         out.append(f'<path d="M{x:.1f} {u:.1f}V{d:.1f}" stroke="{INK}" stroke-width="1.2"/>'
                    f'<circle cx="{x:.1f}" cy="{frame.py(p.score):.1f}" r="4.5" fill="{INK}" '

@@ -68,3 +68,15 @@ def test_staff_cannot_use_the_student_pages(client: TestClient, session: Session
     _, later, _ = _results(session, w)
     response = client.get(f"/student/results/{later.sitting_id}", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/student/login"
+
+
+def test_one_result_draws_its_grey_band_and_its_date(client: TestClient, session: Session,
+                                                     w: builders.World) -> None:
+    t = w.tenant
+    given = builders.given(session, teacher=t.teacher, room=t.room, on=builders.at(2026, 5, 4))
+    builders.scored(session, given, t.students[0], 1460)
+    _as_student(client, session, w)
+    page = client.get("/student/results").text
+    chart = page[page.index('id="mine-maths-t"'):].split("</svg>")[0]
+    assert "the grey band" in page and 'fill="#555" fill-opacity="0.15"' in chart
+    assert "May 2026" in chart  # the x axis names when

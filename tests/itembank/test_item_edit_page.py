@@ -87,3 +87,14 @@ def test_the_form_refuses_with_why_and_only_bank_editors_get_it(client: TestClie
                                    "stem_html": "<p>x</p>"}).status_code == 403
     session.refresh(item)
     assert item.needs_recalibration is False
+
+
+def test_the_item_page_words_the_key_and_names_the_subject(client: TestClient,
+                                                           session: Session) -> None:
+    framework(session)
+    items.create(session, data=ItemCreate.model_validate(item_data(
+        "MA-8", response_type="numeric", options=[], key={"value": 8, "tolerance": 0.0})))
+    _page_login(client, session, "item_writer")
+    page = client.get("/bank/MA-8").text
+    assert "8 <small>(exactly this number)" in page and '"tolerance"' not in page
+    assert "<dd>Mathematics</dd>" in page and "<dd>maths</dd>" not in page

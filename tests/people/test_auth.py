@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.calibration import service as calibration
+from app.calibration.schemas import CalibrationCreate, ParameterIn
 from app.people import service
 from app.people.models import AuthSession, Staff
 from tests.factories import framework, item_data, staff_token
@@ -120,7 +122,12 @@ def test_bank_pages_render_items_and_empty_states(client: TestClient, session: S
     listing = client.get("/bank?subject=maths").text
     assert "MA-1" in listing and "1 item." in listing
     home = client.get("/").text  # the count, not the dict's items method
-    assert "1 item on one calibrated scale" in home and "built-in method" not in home
+    assert "0 items on one calibrated scale" in home and "built-in method" not in home
+    client.post("/api/v1/items", json=item_data("MA-2", status="draft"), headers=auth)
+    calibration.create(session, data=CalibrationCreate(  # only operational items count
+        subject="maths", label="bank", kind="simulated", activate=True, parameters=[
+            ParameterIn(item=code, model="rasch", b=0.0) for code in ("MA-1", "MA-2")]))
+    assert "1 item on one calibrated scale" in client.get("/").text
     detail = client.get("/bank/MA-1").text
-    assert "What is 7 + 5?" in detail and "\"correct\": \"B\"" in detail
+    assert "What is 7 + 5?" in detail and "B (12)" in detail  # the key in words
     assert client.get("/bank/NOPE").status_code == 404

@@ -93,7 +93,8 @@ class RunCreate(BaseModel):
     label: str = Field(min_length=1, max_length=120, description="Name for the new calibration.")
     model: Literal["auto", "rasch", "2pl", "3pl", "grm"] = Field(
         "auto", description="Model of dichotomous items: `auto` is 3PL for choice items (they "
-        "can be guessed) and 2PL for the rest. Polytomous items use GPCM (GRM if `grm`).")
+        "can be guessed) and 2PL for the rest. Polytomous items use GPCM (PCM if `rasch`, "
+        "GRM if `grm`).")
     anchored: bool = Field(
         True, description="Hold the active calibration's operational items fixed, so the new "
         "items land on the bank's scale. False: a reference calibration with θ ~ N(0, 1).")

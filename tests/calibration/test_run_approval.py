@@ -3,6 +3,8 @@ their new parameters, audited, out of the field-trial queue and open to new test
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -10,12 +12,17 @@ from sqlalchemy.orm import Session
 
 from app.assembly.service import bank_records
 from app.calibration import field_trial, runs, service
+from app.calibration.files import ResponseTable
+from app.delivery.service import record_table
+from app.irt.parameters import ItemParameters
+from app.irt.simulate import simulate_responses
 from app.itembank import service as items
+from app.itembank.schemas import ItemCreate
 from app.people import service as people
 from app.people.dependencies import SESSION_COOKIE
 from app.people.models import AuditEvent
 from tests.calibration.test_runs_classroom import N_NEW, _classroom_bank, _run, _sittings
-from tests.factories import framework
+from tests.factories import framework, item_data
 from tests.people.builders import cookie_and_csrf
 
 TRIAL = [f"T{j:02d}" for j in range(N_NEW)]
@@ -71,3 +78,32 @@ def test_failing_trial_items_left_out_stay_trial(session: Session) -> None:
     assert "T00" not in run.report["approval"]["operational"]
     active = service.get_active(session, subject=framework(session))
     assert active is not None
+
+
+def test_a_rasch_run_is_all_rasch_family_with_infit_and_outfit(client: TestClient,
+                                                               session: Session) -> None:
+    """Model "Rasch (PCM for partial credit)": the partial-credit item is PCM (a = 1), and
+    every estimated item has infit/outfit even though the anchors are 2PL."""
+    rng = np.random.default_rng(34)
+    truth = _classroom_bank(session, rng)
+    items.create(session, data=ItemCreate.model_validate(item_data(
+        "P00", status="trial", response_type="multiple_choice", max_score=2,
+        key={"correct": ["A", "B"], "partial_credit": True})))
+    keep = [r for r in truth.to_records() if r["item_id"][0] in "AT"]
+    sim = ItemParameters.from_records(
+        [*keep, {"item_id": "P00", "model": "pcm", "steps": [-0.6, 0.4]}])
+    scores = simulate_responses(sim, rng.normal(0.3, 1.0, 1500), rng)
+    table = ResponseTable.from_dense(scores, [f"s{i}" for i in range(1500)], sim.item_ids)
+    record_table(session, table=table, subject_id=framework(session).id, source="sitting",
+                 observed_at=datetime(2026, 3, 1, tzinfo=UTC))
+    run = _run(session, model="rasch")
+    assert run.status == "succeeded", run.message
+    rows = {r["item_id"]: r for r in run.report["items"]}
+    assert rows["P00"]["model"] == "pcm" and rows["P00"]["a"] == 1.0
+    assert {rows[c]["model"] for c in TRIAL} == {"rasch"}
+    assert all(rows[c]["infit"] is not None and rows[c]["outfit"] is not None
+               for c in [*TRIAL, "P00"])
+    assert rows["A00"].get("infit") is None  # a 2PL anchor: mean squares do not apply
+    _psychometrician(client, session)
+    page = client.get(f"/calibration/runs/{run.id}", params={"find": "P00"})
+    assert "infit" in page.text.split("<tbody>", 1)[1]

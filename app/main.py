@@ -8,6 +8,7 @@ from pathlib import Path
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import openapi, overload
@@ -39,6 +40,7 @@ from app.people.policy import require
 from app.people.router import router as people_router
 from app.reports.pages import router as report_pages
 
+STATIC = Path(__file__).parent / "static"
 DESCRIPTION = """
 Kete is an item bank and test builder: every item is calibrated on one IRT scale per subject
 (logistic, D = 1; θ in logits), teachers build tests for the unit they are teaching, and
@@ -80,12 +82,17 @@ def create_app() -> FastAPI:
     app.add_middleware(SecurityHeaders)
     openapi.install(app)
     openapi.add_docs(app)
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/health", tags=["service"], summary="Liveness check",
              dependencies=[require("public")])
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/favicon.ico", include_in_schema=False, dependencies=[require("public")])
+    def favicon() -> FileResponse:
+        """Browsers ask for it whatever the pages link: Kete's icon, not a 404."""
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     for router in (people_router, itembank_router, calibration_router, runs_router,
                    field_trial_router, assembly_router, pages_router, calibration_pages,

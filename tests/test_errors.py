@@ -48,3 +48,10 @@ def test_a_page_names_a_bad_field_as_its_form_does(client: TestClient,
     assert "path.class_id" not in page.text
     api = client.get("/api/v1/classes/abc", headers=people.bearer(session, tenant.teacher))
     assert api.json()["problems"][0]["field"] == "path.class_id"
+
+
+def test_the_favicon_is_served_and_linked(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    assert client.get("/static/favicon.svg").status_code == 200
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/login").text

@@ -58,7 +58,12 @@ def review(session: Session, run: CalibrationRun, view: TableView | None = None
         trial = runs.trial_estimated(session, run=run)
         out["to_operational"] = {"codes": trial,
                                  "failing": [c for c in trial if c in failing]}
-    flagged = [row for row in items if row["item_id"] in failing and not row["anchor"]]
+    flagged = sorted((row for row in items if row["item_id"] in failing and not row["anchor"]),
+                     key=lambda r: (r.get("fit_q") is None, r.get("fit_q") or 0.0))
+    if len(flagged) > MAX_CURVES:
+        out["icc_note"] = (f"Curves of the first {MAX_CURVES} of {len(flagged)} failing "
+                           "estimated items shown, the worst-fitting first; every failing item "
+                           "is listed first in the table below.")
     out["exposure"] = report.get("exposure") or runs.exposure_of(session, run, report)
     tif_chart, out["information"] = _bank_information(session, run)
     out["charts"] = {
@@ -106,8 +111,8 @@ def _icc_chart(rows: list[dict[str, Any]], n_flagged: int) -> str:
         for r in rows])
     scores = expected_score(params, THETA) / params.max_score
     series = {item: scores[:, j] for j, item in enumerate(params.item_ids)}
-    more = f" (the first {len(rows)} of {n_flagged})" if n_flagged > len(rows) else ""
-    return line_chart(THETA, series, chart_id="icc", title="Curves of the flagged items",
+    more = f" (first {len(rows)} of {n_flagged} shown)" if n_flagged > len(rows) else ""
+    return line_chart(THETA, series, chart_id="icc", title=f"Curves of the flagged items{more}",
                       desc=f"Expected score (as a fraction of the maximum) against θ for the "
                       f"estimated items that fail a quality gate{more}.", x_label="θ (logits)",
                       y_label="Expected score / max", y_range=(0.0, 1.0))

@@ -97,15 +97,17 @@ def line_chart(x: Sequence[float] | np.ndarray, series: Mapping[str, Sequence[fl
     parts += axes(frame, x_label, y_label, x_format=x_format)
     for k, (name, ys) in enumerate(series.items()):
         colour = PALETTE[k % len(PALETTE)]
+        # past the palette, lines are dashed, so no two series of up to twelve look alike
+        dash = ' stroke-dasharray="6 3"' if (k // len(PALETTE)) % 2 else ""
         points = " ".join(f"{frame.px(a):.1f},{frame.py(b):.1f}"
                           for a, b in zip(xs, np.asarray(ys, dtype=float), strict=True))
         parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" '
-                     f'stroke-width="2"><title>{escape(name)}</title></polyline>')
+                     f'stroke-width="2"{dash}><title>{escape(name)}</title></polyline>')
         if legend:
             y = frame.top + 8 + 16 * k
             x0 = frame.width - legend + 4
             parts.append(f'<line x1="{x0}" x2="{x0 + 18}" y1="{y - 4}" y2="{y - 4}" '
-                         f'stroke="{colour}" stroke-width="2"/><text x="{x0 + 24}" y="{y}" '
+                         f'stroke="{colour}" stroke-width="2"{dash}/><text x="{x0 + 24}" y="{y}" '
                          f'font-family="sans-serif" font-size="11" fill="#333">'
                          f'{escape(name[:24])}</text>')
     for mx, my, label in marks:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -140,3 +141,33 @@ def test_review_names_calibrations_and_a_superseded_run_cannot_be_approved(
     assert refused.status_code == 409 and f"calibration #{first.result_id} is active now" in \
         refused.text
     assert runs.get(session, run_id=second.id).status == "succeeded"
+
+
+def test_review_table_empty_state_and_curves_note(client: TestClient, session: Session,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.calibration import review
+    from tests.calibration.test_runs_classroom import _misfit_run
+
+    run = _misfit_run(session)
+    run.report = {**run.report, "items": [
+        {**r, "fit_q": 0.01} if not r["anchor"] else r for r in run.report["items"]]}
+    session.flush()
+    monkeypatch.setattr(review, "MAX_CURVES", 4)
+    _psychometrician(client, session)
+    page = client.get(f"/calibration/runs/{run.id}").text
+    assert "first 4 of 6 shown" in page and 'id="icc-note"' in page
+    for query in ({"find": "zzz"}, {"show": "anchors", "find": "T0"}):
+        empty = client.get(f"/calibration/runs/{run.id}", params=query).text
+        assert 'id="no-items"' in empty and "No item matches" in empty
+        assert "<tbody>" not in empty.split('id="items"', 1)[1].split('id="exposure"', 1)[0]
+        assert "Show all" in empty and " of 0 items" not in empty and "0 of " not in empty
+
+
+def test_twelve_lines_look_different() -> None:
+    from app.ui.charts import line_chart
+
+    svg = line_chart(np.arange(3.0), {f"s{k}": np.arange(3.0) * k for k in range(12)},
+                     chart_id="c", title="t", desc="d", x_label="x", y_label="y")
+    styles = {(line.split('stroke="')[1][:7], "dasharray" in line)
+              for line in svg.splitlines() if line.startswith("<polyline")}
+    assert len(styles) == 12

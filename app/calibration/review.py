@@ -54,6 +54,7 @@ def review(session: Session, run: CalibrationRun, view: TableView | None = None
         return out
     out["rescoring"] = report.get("rescoring") if run.status == "succeeded" else None
     if run.status == "succeeded":
+        out["superseded"] = runs.superseded(session, run=run)
         trial = runs.trial_estimated(session, run=run)
         out["to_operational"] = {"codes": trial,
                                  "failing": [c for c in trial if c in failing]}
@@ -121,16 +122,19 @@ def _bank_information(session: Session, run: CalibrationRun
     assert subject is not None
     series, rows = {}, []
     active = service.get_active(session, subject=subject)
-    for name, calibration in (("active", active), ("this run", service.get(
-            session, calibration_id=run.result_id) if run.result_id else None)):
-        if calibration is not None:
-            params = to_item_parameters(service.parameters(session, calibration=calibration))
-            info = test_information(params, THETA)
-            label = f"{name} (#{calibration.id})"
-            series[label] = info
-            rows.append({"label": label, "items": len(params.item_ids),
-                         "peak": float(THETA[int(np.argmax(info))]),
-                         "at": [float(np.interp(t, THETA, info)) for t in INFO_AT]})
+    result = service.get(session, calibration_id=run.result_id) if run.result_id else None
+    named = [] if active is None or active is result else [
+        (f"the active calibration #{active.id}", active)]
+    if result is not None:
+        now = ", now active" if result is active else ""
+        named.append((f"calibration #{result.id} from this run{now}", result))
+    for label, calibration in named:  # calibration ids, not run numbers
+        params = to_item_parameters(service.parameters(session, calibration=calibration))
+        info = test_information(params, THETA)
+        series[label] = info
+        rows.append({"label": label, "items": len(params.item_ids),
+                     "peak": float(THETA[int(np.argmax(info))]),
+                     "at": [float(np.interp(t, THETA, info)) for t in INFO_AT]})
     chart = line_chart(THETA, series, chart_id="tif", title="Information of the whole bank",
                        desc="Sum of item information over every calibrated item, against θ.",
                        x_label="θ (logits)", y_label="Information")

@@ -195,6 +195,9 @@ def approve(session: Session, *, run: CalibrationRun, reason: str = "",
     """
     if run.status != "succeeded" or run.result_id is None:
         raise Conflict(f"Run {run.id} is {run.status}; only a succeeded run can be approved.")
+    stale = superseded(session, run=run)
+    if stale:
+        raise Conflict(stale)
     failing = gates.item_failures(run.report)
     if gates.run_failures(run.report):
         failing["(run)"] = gates.run_failures(run.report)
@@ -222,6 +225,28 @@ def approve(session: Session, *, run: CalibrationRun, reason: str = "",
                    "they were made with.")
     session.flush()
     return calibration
+
+
+def superseded(session: Session, *, run: CalibrationRun) -> str | None:
+    """Why the run can no longer be approved, if the active calibration has changed since it
+    ran: its calibration carries forward (and, anchored, was fixed to) the calibration active
+    then, so approving it would put back that calibration's parameters for every item the run
+    did not estimate and undo the approval made in between. None while it is still current."""
+    if run.result_id is None:
+        return None
+    result = service.get(session, calibration_id=run.result_id)
+    subject = session.get(Subject, run.subject_id)
+    assert subject is not None
+    active = service.get_active(session, subject=subject)
+    if (active.id if active else None) == result.parent_id:
+        return None
+    then = (f"the calibration active when it ran (#{result.parent_id})"
+            if result.parent_id else "no calibration (none was active when it ran)")
+    now = f"calibration #{active.id} is active now" if active else "no calibration is active now"
+    return (f"This run {'was anchored on' if run.anchored else 'carried forward'} {then}, but "
+            f"{now}. Approving it would put back the older parameters of every item it did "
+            "not estimate and undo the approval made since, so it cannot be approved: discard "
+            "it and start a new run on the active calibration.")
 
 
 def audit_approval(session: Session, *, actor: Caller, run: CalibrationRun,

@@ -23,11 +23,20 @@ def _domain_folders() -> dict[str, FileSystemLoader]:
             for folder in sorted(APP.glob("*/templates")) if folder.is_dir()}
 
 
+def signed(value: float, digits: int = 1) -> str:
+    """``value`` with its sign and ``digits`` decimals, never a negative (or signed) zero:
+    a shift that rounds to nothing reads as ``0.000``, not ``-0.000``."""
+    text = f"{value:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
+
+
 @cache
 def environment() -> Environment:
     """Shared templates by plain name, each domain's by ``<domain>/<name>``."""
     loader = ChoiceLoader([FileSystemLoader(SHARED), PrefixLoader(_domain_folders())])
-    return Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["signed"] = signed
+    return env
 
 
 templates = Jinja2Templates(env=environment())

@@ -21,6 +21,7 @@ from app.itembank.schemas import ItemCreate
 from app.people import service as people
 from app.people.dependencies import SESSION_COOKIE
 from app.people.models import AuditEvent
+from app.ui.templates import signed
 from tests.calibration.test_runs_classroom import N_NEW, _classroom_bank, _run, _sittings
 from tests.factories import framework, item_data
 from tests.people.builders import cookie_and_csrf
@@ -107,3 +108,35 @@ def test_a_rasch_run_is_all_rasch_family_with_infit_and_outfit(client: TestClien
     _psychometrician(client, session)
     page = client.get(f"/calibration/runs/{run.id}", params={"find": "P00"})
     assert "infit" in page.text.split("<tbody>", 1)[1]
+
+
+def test_signed_numbers_never_print_a_negative_zero() -> None:
+    assert signed(-0.0004, 3) == "0.000" and signed(-0.0, 1) == "0.0"
+    assert signed(-0.04, 1) == "0.0" and signed(0.0, 3) == "0.000"
+    assert signed(0.25, 2) == "+0.25" and signed(-0.25, 2) == "-0.25"
+
+
+def test_review_names_calibrations_and_a_superseded_run_cannot_be_approved(
+        client: TestClient, session: Session) -> None:
+    rng = np.random.default_rng(35)
+    truth = _classroom_bank(session, rng)
+    _sittings(session, truth, rng, n=1200)
+    first, second = _run(session), _run(session)
+    assert first.status == second.status == "succeeded", (first.message, second.message)
+    old = service.get_active(session, subject=framework(session))
+    assert old is not None
+    csrf = _psychometrician(client, session)
+    page = client.get(f"/calibration/runs/{second.id}").text
+    assert f"calibration #{second.result_id} from this run" in page
+    assert f"the active calibration #{old.id}" in page and "this run (#" not in page
+    assert f"instead of the active calibration #{old.id}" in page
+    runs.approve(session, run=first, reason="accepted for this test")
+    page = client.get(f"/calibration/runs/{second.id}").text
+    assert 'id="superseded"' in page and "Cannot be approved" in page
+    assert f"/calibration/runs/{second.id}/approve" not in page
+    assert "Discard this run" in page
+    refused = client.post(f"/calibration/runs/{second.id}/approve",
+                          data={"csrf": csrf, "reason": "accepted for this test"})
+    assert refused.status_code == 409 and f"calibration #{first.result_id} is active now" in \
+        refused.text
+    assert runs.get(session, run_id=second.id).status == "succeeded"

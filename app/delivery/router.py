@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from app.db import SessionDep, StepRoute
-from app.delivery import adaptive, marking, player, result_store, sittings
+from app.delivery import adaptive, marking, player, reported, result_store, sittings
 from app.delivery.models import Assignment, Sitting
 from app.delivery.results import ScoredResult
 from app.delivery.schemas import (
@@ -57,7 +57,7 @@ def result_read(session: Session, sitting: Sitting) -> ScoredResult:
     scored = result_store.get(session, sitting=sitting)
     if scored is None:
         raise NotFound(f"Sitting {sitting.id} has no result yet (status: {sitting.status}).")
-    return scored
+    return reported.reported(session, scored)
 
 
 @router.post("/assignments", response_model=AssignmentRead, status_code=201,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.db import SessionDep, StepRoute
 from app.errors import AppError, InvalidInput
-from app.impact import cycles, scope, service, views
+from app.impact import cycles, results, scope, service, views
 from app.impact.models import ImpactCycle
 from app.impact.pages import Format, report
 from app.impact.schemas import RowId
@@ -143,8 +143,10 @@ def cycle_page(cycle_id: int, request: Request, session: SessionDep, login: Read
         Objective.subject_id == cycle.subject_id, Objective.code.in_(cycle.objectives))).all())
     team = [card(session, caller, c) for c in cycles.get_all(session, caller=caller)
             if cycle.team_id and c.team_id == cycle.team_id and c.id != cycle.id]
+    scale = results.scale_info(session, cycle.subject_id)
     return report(request, "impact/cycle.html", {
         "login": login, "cycle": cycle, "room": session.get(ClassGroup, cycle.class_id),
+        "scale": None if scale is None else scale.scale,
         "subject": subject, "objectives": objectives, "outcome": result, "team": team,
         "group": cycles.group_of(session, cycle),
         "quadrant": views.quadrant_chart(result.progress) if result.progress else None,

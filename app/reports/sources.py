@@ -2,9 +2,10 @@
 calibration's scale and the norms.
 
 A result is reported on the subject's one reporting scale: scoring put its θ on its
-calibration's parent's metric, and :func:`on_reference` follows the stored links up to the
-reference calibration, as the student's pages and records do (:mod:`app.impact.results`), so
-one sitting shows one score everywhere. The stored result is never changed.
+calibration's parent's metric, and :func:`app.delivery.reported.on_reference` follows the
+stored links up to the reference calibration, as the student's pages and records do
+(:mod:`app.impact.results`), so one sitting shows one score everywhere. The stored result is
+never changed.
 
 Norms come from calibration's norm table (:func:`app.calibration.norm_sets.table`): a
 subject's imported norms, or illustrative ones derived from its calibration, which every
@@ -20,12 +21,13 @@ from sqlalchemy.orm import Session
 
 from app.calibration import norm_sets
 from app.calibration import service as calibration
-from app.calibration.links import IDENTITY, Link, reference_links
+from app.calibration.links import IDENTITY, reference_links
 from app.calibration.models import ItemParameter
 from app.calibration.scale import Scale
 from app.delivery import result_store
 from app.delivery.models import Assignment, Sitting
-from app.delivery.results import ScoredResult, SubScore
+from app.delivery.reported import on_reference
+from app.delivery.results import ScoredResult
 from app.errors import Conflict
 from app.itembank.models import Item, Strand
 from app.people.models import Student
@@ -99,33 +101,6 @@ def _with_difficulties(session: Session, scored: ScoredResult, scale: Scale) -> 
         "difficulty": round(scale.score(float(location.get(q.item, 0.0))), 1)})
         for q in scored.quadrants)
     return scored.model_copy(update={"quadrants": items})
-
-
-def on_reference(scored: ScoredResult, link: Link, scale: Scale) -> ScoredResult:
-    """``scored`` with θ, SE, scale scores, sub-scores and item difficulties taken through
-    ``link`` (the composed links from its calibration's parent to the reference calibration,
-    :func:`app.calibration.links.reference_links`) onto the reporting scale."""
-    a, b = link
-    if (a, b) == IDENTITY:
-        return scored
-    theta, se = a * scored.theta + b, abs(a) * scored.se
-    score = round(scale.score(theta), 1)
-
-    def sub(s: SubScore) -> SubScore:
-        t, e = a * s.theta + b, abs(a) * s.se
-        return s.model_copy(update={"theta": t, "se": e, "scale_score": round(scale.score(t), 1),
-                                    "scale_se": round(scale.score_se(e), 1)})
-
-    subscores = scored.subscores.model_copy(update={
-        "strand": {k: sub(v) for k, v in scored.subscores.strand.items()},
-        "depth": {k: sub(v) for k, v in scored.subscores.depth.items()}})
-    quadrants = tuple(q if q.difficulty is None else q.model_copy(update={
-        "difficulty": round(scale.score(a * scale.theta(q.difficulty) + b), 1)})
-        for q in scored.quadrants)
-    return scored.model_copy(update={
-        "theta": theta, "se": se, "scale_score": score,
-        "scale_se": round(scale.score_se(se), 1), "sublevel": scale.sublevel(score) or None,
-        "subscores": subscores, "quadrants": quadrants})
 
 
 def years_between(first: date, second: date) -> float:

@@ -172,6 +172,7 @@ def test_cycle_pages(client: TestClient, session: Session, w: builders.World) ->
     page = client.get(made.headers["location"])
     assert page.status_code == 200 and "Before teaching" in page.text
     assert "no item in common" in page.text and "Waiting for the post-test" in page.text
+    assert "class's range (scale scores " in page.text and "θ" not in page.text
     assert client.get(made.headers["location"], params={"format": "pdf"}).content[:4] == b"%PDF"
     noted = client.post(made.headers["location"] + "/reflection",
                         data={"csrf": csrf, "reflection": "Next: fractions."},

@@ -1,4 +1,4 @@
-"""One sitting shows one score on every page, whichever calibration scored it."""
+"""One sitting shows one score on every page and in the API, whichever calibration scored it."""
 
 from __future__ import annotations
 
@@ -60,3 +60,9 @@ def test_a_sitting_shows_one_score_to_the_student_and_the_teacher(
         assert page.status_code == 200, page.text
         assert expected in page.text
         assert not re.search(r"\b1447\b", page.text)  # the free metric's number is not shown
+    client.cookies.clear()
+    api = client.get(f"/api/v1/sittings/{result.sitting_id}/result",
+                     headers=people.bearer(session, t.teacher))
+    assert api.status_code == 200, api.text
+    assert api.json()["scale_score"] == pytest.approx(1487.8, abs=0.05)
+    assert session.get(type(result), result.id).scale_score == 1447.3  # the row is unchanged

@@ -45,6 +45,7 @@ def request(session: Session, *, data: RunCreate, requested_by: str) -> Calibrat
     if data.anchored and service.get_active(session, subject=subject) is None:
         raise InvalidInput(f"{subject.code} has no active calibration to anchor to; "
                            "run an unanchored reference calibration first.")
+    _check_codes(session, subject, [*data.item_codes, *(d.item for d in data.drop_anchors)])
     run = CalibrationRun(subject_id=subject.id, label=data.label, model=data.model,
                          anchored=data.anchored, tolerance=data.tolerance,
                          item_statuses=list(data.item_statuses),
@@ -54,6 +55,17 @@ def request(session: Session, *, data: RunCreate, requested_by: str) -> Calibrat
     session.add(run)
     session.flush()
     return run
+
+
+def _check_codes(session: Session, subject: Subject, codes: list[str]) -> None:
+    """Refuse, naming them, codes that are not items of the subject (a run would only fail)."""
+    known = set(session.scalars(select(Item.code).where(Item.subject_id == subject.id,
+                                                        Item.code.in_(codes))))
+    unknown = list(dict.fromkeys(c for c in codes if c not in known))
+    if unknown:
+        raise InvalidInput(f"{len(unknown)} item code(s) are not {subject.name.lower()} items "
+                           f"in the bank: {', '.join(unknown[:20])}"
+                           f"{' …' if len(unknown) > 20 else ''}. Check the codes and try again.")
 
 
 def get(session: Session, *, run_id: int) -> CalibrationRun:

@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.assembly.service import bank_records
 from app.calibration import field_trial, runs, service
 from app.calibration.files import ResponseTable
+from app.calibration.models import CalibrationRun
 from app.delivery.service import record_table
 from app.irt.parameters import ItemParameters
 from app.irt.simulate import simulate_responses
@@ -24,7 +25,7 @@ from app.people.dependencies import SESSION_COOKIE
 from app.people.models import AuditEvent
 from app.ui.templates import signed
 from tests.calibration.test_runs_classroom import N_NEW, _classroom_bank, _run, _sittings
-from tests.factories import framework, item_data
+from tests.factories import framework, item_data, staff_token
 from tests.people.builders import cookie_and_csrf
 
 TRIAL = [f"T{j:02d}" for j in range(N_NEW)]
@@ -171,3 +172,20 @@ def test_twelve_lines_look_different() -> None:
     styles = {(line.split('stroke="')[1][:7], "dasharray" in line)
               for line in svg.splitlines() if line.startswith("<polyline")}
     assert len(styles) == 12
+
+
+def test_unknown_item_codes_are_refused_on_the_form_and_the_api(
+        client: TestClient, session: Session) -> None:
+    _classroom_bank(session, np.random.default_rng(36))
+    csrf = _psychometrician(client, session)
+    refused = client.post("/calibration/runs", data={
+        "csrf": csrf, "subject": "maths", "label": "x", "items": "codes",
+        "codes": "T01 MA-XX-9999, ZZ-1", "model": "2pl"})
+    assert refused.status_code == 422
+    assert "2 item code(s) are not" in refused.text and "MA-XX-9999, ZZ-1" in refused.text
+    assert 'value="codes" checked' in refused.text
+    headers = staff_token(client, session, email="api@example.org")
+    api = client.post("/api/v1/calibration-runs", headers=headers, json={
+        "subject": "maths", "label": "x", "item_codes": ["MA-XX-9999"]})
+    assert api.status_code == 422 and "MA-XX-9999" in api.json()["detail"]
+    assert session.scalar(select(func.count()).select_from(CalibrationRun)) == 0

@@ -132,14 +132,21 @@ RULE_FIELDS = {"per_test": "Trial items per test", "min_test_items": "Shortest t
                "target": "Responses wanted", "on_paper": "On paper"}
 
 
+_RULE_MESSAGES = {"int_parsing": "enter a whole number", "missing": "enter a whole number",
+                  "int_from_float": "enter a whole number",
+                  "greater_than_equal": "enter a whole number of at least {ge}",
+                  "less_than_equal": "enter a whole number of at most {le}"}
+"""The form's own words for pydantic's checks (the browser's are bypassed by some clients)."""
+
+
 def _rule_sentence(exc: ValidationError) -> str:
     """The rule's validation errors as sentences naming the form's fields."""
     out = []
     for e in exc.errors():
         field = RULE_FIELDS.get(str(e["loc"][0])) if e["loc"] else None
         message = str(e["msg"]).removeprefix("Value error, ")
-        if e["type"] == "int_parsing":
-            message = "enter a whole number"
+        if e["type"] in _RULE_MESSAGES:
+            message = _RULE_MESSAGES[e["type"]].format(**e.get("ctx", {}))
         out.append(f"{field}: {message}." if field else f"{message[0].upper()}{message[1:]}.")
     return " ".join(out)
 

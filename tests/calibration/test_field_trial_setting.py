@@ -105,7 +105,13 @@ def test_the_runs_page_form_saves_the_rule_or_says_what_is_wrong(
         "csrf": csrf, "per_test": "x", "min_test_items": "20", "target": "5"})
     assert worse.status_code == 422
     assert "Trial items per test: enter a whole number." in worse.text
-    assert "Responses wanted: Input should be greater than or equal to 100." in worse.text
+    assert "Responses wanted: enter a whole number of at least 100." in worse.text
+    assert "Input should be" not in worse.text
+    short = client.post("/calibration/field-trial/maths", data={
+        "csrf": csrf, "per_test": "0", "min_test_items": "3", "target": "100000000"})
+    assert "Shortest test: enter a whole number of at least 5." in short.text
+    assert "Responses wanted: enter a whole number of at most 100000." in short.text
+    assert "Input should be" not in short.text
     assert field_trial.setting(session, subject_id=subject_id).id is None
     ok = client.post("/calibration/field-trial/maths", data={
         "csrf": csrf, "per_test": "1", "min_test_items": "12", "target": "400",

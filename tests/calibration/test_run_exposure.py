@@ -53,7 +53,7 @@ def test_a_finished_run_keeps_its_exposure_and_the_review_shows_it(
     assert "22 item(s) in more than 25%" in page.text
     assert "The most exposed items in the window" in page.text
     assert "Information of the whole calibrated bank" in page.text
-    assert page.text.count(f"(#{run.result_id})") >= 1
+    assert f"calibration #{run.result_id} from this run" in page.text
 
 
 def test_a_window_without_sittings_says_so(session: Session) -> None:

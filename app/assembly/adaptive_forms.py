@@ -195,11 +195,12 @@ def _build_cat(session: Session, subject: Subject, records: list[dict[str, Any]]
     typical = [request_spec.records[i] for i in shadow.seed]
     adaptive = {"length": length, "se_stop": data.se_stop, "max_exposure": cap,
                 "pool": pool.n_items}
-    scale = service.scale_of_subject(session, subject.id)
-    precise = (f"± {abs(data.se_stop * scale.slope):.0f} scale points" if scale and data.se_stop
-               else f"a standard error of {data.se_stop:g} logits")
-    stop = (f"once the score is precise to {precise}, or after {length} items"
-            if data.se_stop else f"after {length} items")
+    stop = f"after {length} items"
+    if data.se_stop:
+        scale = service.scale_of_subject(session, subject.id)
+        precise = (f"± {abs(data.se_stop * scale.slope):.0f} scale points" if scale
+                   else f"a standard error of {data.se_stop:g} logits")
+        stop = f"once the score is precise to {precise}, or {stop}"
     notes = [*request_spec.notes,
              f"Each student's next question is chosen from {pool.n_items} items by their "
              f"answers so far; the test stops {stop}.",

@@ -95,3 +95,20 @@ def pupils(session: Session, w: World, count: int, *, year: int = 6,
     target.students.extend(made)
     session.flush()
     return made
+
+
+def recalibrated(session: Session, w: World) -> int:
+    """A free recalibration on a metric 1.25 times wider, linked to the bank's (θ_bank =
+    0.8·θ_new + 0.3), and an anchored one on top of it (link 1, 0); the anchored one's id. A
+    result scored on it has its θ on the free metric until read through the links."""
+    base = session.get(Calibration, w.calibration_id)
+    assert base is not None
+    free = Calibration(subject_id=base.subject_id, label="recalibrated", kind="estimated",
+                       parent_id=base.id, link_a=0.8, link_b=0.3)
+    session.add(free)
+    session.flush()
+    anchored = Calibration(subject_id=base.subject_id, label="anchored", kind="estimated",
+                           parent_id=free.id)
+    session.add(anchored)
+    session.flush()
+    return anchored.id

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from app.calibration.links import compose_to_reference
-from app.calibration.models import Calibration
 from app.impact import record, scope
 from app.people.dependencies import Caller
 from tests.impact import builders
@@ -41,25 +40,9 @@ def test_links_compose_up_the_chain() -> None:
     assert compose_to_reference({1: (2, 1.0, 0.0), 2: (1, 2.0, 1.0)}, 1) == (2.0, 1.0)  # cycle
 
 
-def _recalibrated(session: Session, w: builders.World) -> int:
-    """A free recalibration on a metric 1.25 times wider, linked to the bank's: θ_old =
-    0.8·θ_new + 0.3; and an anchored one on top of it (link 1, 0)."""
-    base = session.get(Calibration, w.calibration_id)
-    assert base is not None
-    free = Calibration(subject_id=base.subject_id, label="recalibrated", kind="estimated",
-                       parent_id=base.id, link_a=0.8, link_b=0.3)
-    session.add(free)
-    session.flush()
-    anchored = Calibration(subject_id=base.subject_id, label="anchored", kind="estimated",
-                           parent_id=free.id)
-    session.add(anchored)
-    session.flush()
-    return anchored.id
-
-
 def test_record_puts_results_of_every_calibration_on_one_scale(session: Session,
                                                                w: builders.World) -> None:
-    anchored = _recalibrated(session, w)
+    anchored = builders.recalibrated(session, w)
     kid = w.tenant.students[0]
     t = w.tenant
     old = builders.given(session, teacher=t.teacher, room=t.room, on=builders.at(2025, 3, 2),

@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.calibration.models import Calibration
 from app.people import logins
 from app.people.dependencies import SESSION_COOKIE, STUDENT_COOKIE
 from tests.impact import builders
@@ -23,22 +22,6 @@ def w(session: Session) -> builders.World:
     return builders.world(session)
 
 
-def _anchored_on_a_linked_calibration(session: Session, w: builders.World) -> int:
-    """A free recalibration linked to the bank's (θ_bank = 0.8·θ_free + 0.3) and an anchored
-    one on top of it: a result scored on the anchored one has its θ on the free metric."""
-    base = session.get(Calibration, w.calibration_id)
-    assert base is not None
-    free = Calibration(subject_id=base.subject_id, label="recalibrated", kind="estimated",
-                       parent_id=base.id, link_a=0.8, link_b=0.3)
-    session.add(free)
-    session.flush()
-    anchored = Calibration(subject_id=base.subject_id, label="anchored", kind="estimated",
-                           parent_id=free.id)
-    session.add(anchored)
-    session.flush()
-    return anchored.id
-
-
 def test_a_sitting_shows_one_score_to_the_student_and_the_teacher(
         client: TestClient, session: Session, w: builders.World) -> None:
     t = w.tenant
@@ -46,7 +29,7 @@ def test_a_sitting_shows_one_score_to_the_student_and_the_teacher(
     # stored 1447.3 on the free metric (θ -0.527): 1500 + 100·(0.8·θ + 0.3) = 1487.8 on the
     # scale, as the student's own pages have it through the links
     result = builders.scored(session, given, t.students[0], 1447.3,
-                             calibration_id=_anchored_on_a_linked_calibration(session, w))
+                             calibration_id=builders.recalibrated(session, w))
     expected = "1488"
     token, _ = logins.start_student_session(session, student=t.students[0], kind="cookie")
     client.cookies.set(STUDENT_COOKIE, token)

@@ -217,10 +217,14 @@ def approve(session: Session, *, run: CalibrationRun, reason: str = "",
     left_out = sorted(set(failing) & estimated) if leave_out else []
     remaining = sorted(set(failing) - set(left_out))  # drifting anchors, the run itself
     if remaining and len(reason.strip()) < 3:
-        raise Conflict(f"{len(remaining)} item(s) fail the quality gates ("
-                       f"{', '.join(remaining[:10])}{' …' if len(remaining) > 10 else ''}). "
-                       "Give a reason for approving them anyway"
-                       f"{'' if left_out else ', or leave them out'}.")
+        named = f"{', '.join(remaining[:10])}{' …' if len(remaining) > 10 else ''}"
+        if set(remaining) & estimated and not left_out:
+            way_out = ", or leave them out"
+        else:  # anchors (drift) and the run itself cannot be left out of it
+            way_out = ("; anchors cannot be left out of this run: discard it and start one "
+                       "that drops them, if they should not be held fixed")
+        raise Conflict(f"{len(remaining)} item(s) fail the quality gates ({named}). "
+                       f"Give a reason for approving them anyway{way_out}.")
     result = service.get(session, calibration_id=run.result_id)
     service.revert_items(session, calibration=result, codes=left_out)
     calibration = service.activate(session, calibration=result)

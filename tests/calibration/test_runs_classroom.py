@@ -15,6 +15,7 @@ from app.calibration.files import ResponseTable
 from app.calibration.models import FieldTrialSetting
 from app.calibration.schemas import CalibrationCreate, RunCreate
 from app.delivery.service import record_table
+from app.errors import Conflict
 from app.irt.parameters import ItemParameters
 from app.irt.simulate import simulate_responses
 from app.itembank import service as items
@@ -147,6 +148,9 @@ def test_drift_is_found_and_a_drifting_anchor_can_be_dropped(session: Session) -
     assert run.status == "succeeded", run.message
     drifting = [d for d in run.report["drift"] if d["drifting"]]
     assert [d["item_id"] for d in drifting] == ["A03"] and drifting[0]["purified"]
+    with pytest.raises(Conflict) as refused:  # an anchor cannot be left out of its own run
+        runs.approve(session, run=run, leave_out=True)
+    assert "A03" in str(refused.value) and "anchors cannot be left out" in str(refused.value)
     again = _run(session, item_codes=[], drop_anchors=[
         {"item": "A03", "reason": f"drift in run {run.id}"}])
     assert again.status == "succeeded", again.message
@@ -272,7 +276,7 @@ def test_approval_gates_failing_items(client: TestClient, session: Session) -> N
 
 def test_approval_with_a_reason_keeps_the_failing_item(session: Session) -> None:
     run = _misfit_run(session)
-    with pytest.raises(Exception, match="fail the quality gates"):
+    with pytest.raises(Exception, match=r"fail the quality gates.*or leave them out"):
         runs.approve(session, run=run)
     runs.approve(session, run=run, reason="floor effect expected; kept for the pilot")
     assert run.report["approval"]["reason"].startswith("floor effect")

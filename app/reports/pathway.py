@@ -25,6 +25,13 @@ QUADRANT_MEANING: dict[Quadrant, str] = {
                              "next.",
 }
 MAX_STEPS = 8
+PRINTED_LINE = 45
+"""About how many characters of an objective's line fit on one line of a printed quadrant."""
+PRINTED_PAGE = 62
+"""About how many such lines a quadrant row holds on one A4 page, erring long: a row that
+fits must never be split, and one a little too long is only moved on before it is split."""
+PRINTED_HEADING = 4
+"""How many of those lines the section's heading takes from the page of the first row."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,17 @@ class QuadrantView:
     name: Quadrant
     meaning: str
     objectives: tuple[ObjectiveLine, ...]
+
+    def too_long_to_print_whole(self, *, under_heading: bool = False) -> bool:
+        """Whether its printed list would not fit on one A4 page (``under_heading``: on the
+        page that starts with the section's heading, as the first row's does).
+
+        The PDF keeps each quadrant row on one page, except a row this long: pushed on to a
+        new page, it would be split there all the same, after leaving a page nearly empty.
+        """
+        lines = sum(-(-(len(o.text) + len("; ".join(o.items)) + 3) // PRINTED_LINE)
+                    for o in self.objectives)
+        return lines > PRINTED_PAGE - (PRINTED_HEADING if under_heading else 0)
 
 
 @dataclass(frozen=True)

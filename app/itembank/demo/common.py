@@ -39,6 +39,43 @@ def fmt_num(value: Number) -> str:
     return f"{sign}{whole_text}{frac}"
 
 
+CONSONANT_SOUND = ("one", "once", "uni", "use", "usu", "uti", "ure", "eu", "ewe", "u-")
+"""Words spelt with a vowel that start with a consonant sound: *a unit*, *a one*, *a euro*."""
+VOWEL_SOUND = ("hour", "honest", "honour", "heir")
+"""Words spelt with a consonant that start with a vowel sound: *an hour*."""
+VOWEL_LETTERS = set("AEFHILMNORSX")
+"""Letters whose names start with a vowel sound: *an L-shape*, *an X*."""
+
+
+def _spoken_with_vowel(number: str) -> bool:
+    """Whether a number, said aloud, starts with a vowel sound: 8, 11, 18, 80–89, 800–899,
+    8 000, 11 000, … (*an 8 m*, *an 11-sided*), but not 1 800 or 110."""
+    digits = number.split(".")[0].replace(" ", "").replace(",", "")
+    lead = digits[:len(digits) % 3 or 3]
+    return lead.startswith("8") or lead in ("11", "18")
+
+
+def article(phrase: str) -> str:
+    """"a" or "an", whichever ``phrase`` takes: *an equilateral triangle*, *a unit*,
+    *an 8 m by 5 m rectangle*, *an L-shape*, *a quarter turn*."""
+    word = phrase.lstrip()
+    if word[:1].isdigit():
+        return "an" if _spoken_with_vowel(word.split()[0]) else "a"
+    if word[:1].isupper() and not word[1:2].isalpha():
+        return "an" if word[0] in VOWEL_LETTERS else "a"
+    lower = word.lower()
+    if lower.startswith(CONSONANT_SOUND):
+        return "a"
+    return "an" if lower[:1] in "aeiou" or lower.startswith(VOWEL_SOUND) else "a"
+
+
+def with_article(phrase: str, *, start: bool = False) -> str:
+    """``phrase`` after its article: ``with_article("equilateral triangle")`` is *an
+    equilateral triangle*; ``start`` capitalises the article, to begin a sentence."""
+    word = article(phrase)
+    return f"{word.capitalize() if start else word} {phrase}"
+
+
 def fmt_money(value: Number) -> str:
     """Dollars with cents, e.g. ``$4.50``; negative amounts never occur in the demo."""
     return f"${Decimal(str(value)):.2f}"

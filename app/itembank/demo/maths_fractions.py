@@ -16,6 +16,7 @@ from app.itembank.demo.common import (
     p,
     pick,
     template,
+    with_article,
 )
 
 ANY = ("numeric", "single_choice")
@@ -152,7 +153,8 @@ def percent_change(rng: random.Random, level: int, step: int) -> Draft:
     verb = "reduced" if direction == "down" else "increased"
     return Draft(
         {"price": price, "percent": pct, "direction": direction},
-        p(f"A {thing} costs {fmt_money(price)}. The price is {verb} by {fmt_num(pct)}%.",
+        p(f"{with_article(thing, start=True)} costs {fmt_money(price)}."
+          f" The price is {verb} by {fmt_num(pct)}%.",
           "What is the new price?"),
         value=value, fmt=fmt_money,
         wrong_values=[change, price - pct if direction == "down" else price + pct,

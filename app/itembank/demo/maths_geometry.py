@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from app.itembank.demo.common import NAMES, Draft, coord, p, pick, template, unit
+from app.itembank.demo.common import NAMES, Draft, coord, p, pick, template, unit, with_article
 
 POINTS = ("north", "north-east", "east", "south-east", "south", "south-west", "west",
           "north-west")
@@ -52,7 +52,8 @@ def angle_type(rng: random.Random, level: int, step: int) -> Draft:
     wrong = [n for n in ("acute", "right angle", "obtuse", "reflex") if n != name]
     return Draft({"degrees": degrees},
                  p(f"An angle measures {degrees}°. What type of angle is it?"),
-                 answer=name, wrong=wrong, accepted=[f"{name} angle", f"an {name} angle"])
+                 answer=name, wrong=wrong,
+                 accepted=[f"{name} angle", with_article(f"{name} angle")])
 
 
 @template("angle_facts", "GM", (4, 5), "multistructural", ("numeric",), 45,
@@ -100,7 +101,7 @@ def angle_isosceles(rng: random.Random, level: int, step: int) -> Draft:
 
 
 def _turn_text(eighths: int, clockwise: bool) -> str:
-    return f"a {TURNS[eighths]} {'clockwise' if clockwise else 'anticlockwise'}"
+    return with_article(f"{TURNS[eighths]} {'clockwise' if clockwise else 'anticlockwise'}")
 
 
 def _face(start: str, turns: list[list]) -> str:
@@ -147,7 +148,8 @@ def symmetry_lines(rng: random.Random, level: int, step: int) -> Draft:
     """Number of lines of symmetry of a named shape."""
     shape = pick(rng, sorted(SYMMETRY))
     return Draft({"shape": shape},
-                 p(f"How many lines of symmetry does a {shape} have?", "(Type 0 if it has none.)"),
+                 p(f"How many lines of symmetry does {with_article(shape)} have?",
+                   "(Type 0 if it has none.)"),
                  value=SYMMETRY[shape])
 
 

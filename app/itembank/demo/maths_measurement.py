@@ -14,6 +14,7 @@ from app.itembank.demo.common import (
     pick,
     template,
     unit,
+    with_article,
 )
 
 ANY = ("numeric", "single_choice")
@@ -42,7 +43,7 @@ def rect_measure(rng: random.Random, level: int, step: int) -> Draft:
                       "rectangular mat"))
     return Draft(
         {"kind": kind, "length": length, "width": dstr(width_d)},
-        p(f"A {what} is {length} {u} long and {fmt_num(width_d)} {u} wide.",
+        p(f"{with_article(what, start=True)} is {length} {u} long and {fmt_num(width_d)} {u} wide.",
           f"What is its {kind}{' in ' + u + '²' if kind == 'area' else ' in ' + u}?"),
         value=value, fmt=unit(u + ("²" if kind == "area" else "")),
         wrong_values=[other, length + width_d, 2 * length + width_d, 4 * length],
@@ -122,8 +123,9 @@ def volume_cuboid(rng: random.Random, level: int, step: int) -> Draft:
         dims[0] += dec("0.5")
     what = pick(rng, ("shoebox", "fish tank", "lunchbox", "storage box"))
     return Draft({"dims": [dstr(d) for d in dims]},
-                 p(f"A {what} is {fmt_num(dims[0])} cm long, {fmt_num(dims[1])} cm wide and"
-                   f" {fmt_num(dims[2])} cm high. What is its volume in cm³?"),
+                 p(f"{with_article(what, start=True)} is {fmt_num(dims[0])} cm long,"
+                   f" {fmt_num(dims[1])} cm wide and {fmt_num(dims[2])} cm high."
+                   " What is its volume in cm³?"),
                  value=dims[0] * dims[1] * dims[2])
 
 
@@ -160,8 +162,8 @@ def composite_area(rng: random.Random, level: int, step: int) -> Draft:
     cut_w, cut_h = rng.randint(2, big_w - 3), rng.randint(2, big_h - 3)
     return Draft({"kind": "l_shape", "width": big_w, "height": big_h, "cut_w": cut_w,
                   "cut_h": cut_h},
-                 p(f"A garden is an L-shape. It is a rectangle {big_w} m by {big_h} m with a"
-                   f" {cut_w} m by {cut_h} m rectangle cut out of one corner.",
+                 p(f"A garden is an L-shape. It is a rectangle {big_w} m by {big_h} m with"
+                   f" {with_article(f'{cut_w} m by {cut_h} m')} rectangle cut out of one corner.",
                    "What is the area of the garden, in m²?"),
                  value=big_w * big_h - cut_w * cut_h)
 
@@ -189,7 +191,8 @@ def circle_measure(rng: random.Random, level: int, step: int) -> Draft:
     radius = dec(size) / (2 if given == "diameter" else 1)
     value = dec("3.14") * (2 * radius if kind == "circumference" else radius * radius)
     return Draft({"kind": kind, "given": given, "size": size},
-                 p(f"A circle has a {given} of {size} cm. Using π = 3.14, what is its {kind}",
+                 p(f"A circle has {with_article(given)} of {size} cm."
+                   f" Using π = 3.14, what is its {kind}",
                    f"in {'cm' if kind == 'circumference' else 'cm²'}?"),
                  value=value, tolerance=0.01)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.calibration import dif_words
+
 FDR = 0.05
 MEAN_SQUARE_RANGE = (0.7, 1.3)
 
@@ -27,8 +29,7 @@ def item_failures(report: dict[str, Any]) -> dict[str, list[str]]:
             q = row.get("q_value")
             if row["category"] in ("C", "CC") and q is not None and q < FDR:
                 out.setdefault(row["item_id"], []).append(
-                    f"large DIF ({comparison['variable']}: {comparison['focal']} vs "
-                    f"{comparison['reference']}, q = {q:.3f})")
+                    f"large DIF ({dif_words.short(comparison)}, q = {q:.3f})")
     for row in report.get("drift", []):
         if row["drifting"]:
             out.setdefault(row["item_id"], []).append(

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from app.calibration import gates, runs, service
+from app.calibration import dif_words, gates, runs, service
 from app.calibration.convert import to_item_parameters
 from app.calibration.models import CalibrationRun
 from app.irt.models import expected_score, test_information
@@ -43,7 +43,8 @@ def review(session: Session, run: CalibrationRun, view: TableView | None = None
     items = report.get("items", [])
     failing = gates.item_failures(report)
     out: dict[str, Any] = {"run": run, "report": report, "diagnostics": report.get("diagnostics"),
-                           "drift": report.get("drift", []), "dif": report.get("dif", []),
+                           "drift": report.get("drift", []),
+                           "dif": [dif_words.described(c) for c in report.get("dif", [])],
                            "charts": {}, "failing": failing,
                            "run_failures": gates.run_failures(report),
                            "not_computed": gates.not_computed(report), "view": view,

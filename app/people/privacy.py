@@ -50,6 +50,8 @@ class Hooks:
     export: Exporter | None = None
 
 
+PSEUDONYM_PREFIX = "anon:"
+"""How a deleted student's pseudonym starts (so their cut-loose rows can be told apart)."""
 HOOKS: dict[str, Hooks] = {}
 
 
@@ -82,7 +84,7 @@ def export_student(session: Session, *, caller: Caller, student: Student) -> dic
 
 def delete_student(session: Session, *, caller: Caller, student: Student) -> dict[str, int]:
     """Remove the student's identity; registered modules de-identify their rows first."""
-    pseudonym = "anon:" + secrets.token_hex(8)
+    pseudonym = PSEUDONYM_PREFIX + secrets.token_hex(8)
     counts = {name: hooks.deidentify(session, student, pseudonym)
               for name, hooks in sorted(HOOKS.items()) if hooks.deidentify is not None}
     counts["class_memberships"] = len(student.classes)

@@ -18,6 +18,7 @@ from app.people import classes
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
+from app.ui import flash
 from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
@@ -146,8 +147,8 @@ def test_list(request: Request, session: SessionDep, login: ReaderPage) -> Respo
 
 
 @router.get("/tests/{form_id}", response_class=HTMLResponse)
-def test_preview(form_id: int, request: Request, session: SessionDep, login: ReaderPage,
-                 message: str | None = None) -> Response:
+def test_preview(form_id: int, request: Request, session: SessionDep,
+                 login: ReaderPage) -> Response:
     try:
         form = service.get(session, form_id=form_id)
         if not service.visible(form, Caller.of_staff(login.staff)):
@@ -163,7 +164,7 @@ def test_preview(form_id: int, request: Request, session: SessionDep, login: Rea
     latest = max((r.period for r in rooms), default=None)
     rooms = [r for r in rooms if r.period == latest]
     return templates.TemplateResponse(request, "tests_preview.html", {
-        "login": login, "form": service.to_read(session, form), "message": message,
+        "login": login, "form": service.to_read(session, form),
         "may_edit": service.may_edit(form, caller), "rooms": rooms,
         "may_give": bool(rooms),
         **_questions(service.preview_items(session, form) if form.kind == "linear" else []),
@@ -203,7 +204,7 @@ def test_action(form_id: int, action: str, session: SessionDep, login: WriterPag
             message = "Your own copy: change it as you like."
     except AppError as exc:
         message = exc.detail
-    return RedirectResponse(f"/tests/{target}?message={message}", status_code=303)
+    return flash.redirect(f"/tests/{target}", message)
 
 
 def _swap_message(swap: dict) -> str:

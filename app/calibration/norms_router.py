@@ -16,6 +16,7 @@ from app.people import audit
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import check_csrf, require, require_page
+from app.ui import flash
 from app.ui.templates import templates
 
 router = APIRouter(prefix="/api/v1", tags=["norms"], route_class=StepRoute)
@@ -50,14 +51,13 @@ def import_norms(file: Annotated[UploadFile, File(description="subject,year_leve
 
 
 @pages.get("/norms", response_class=HTMLResponse)
-def norms_page(request: Request, session: SessionDep, login: NormsPage,
-               message: str | None = None) -> Response:
+def norms_page(request: Request, session: SessionDep, login: NormsPage) -> Response:
     if login is None:
         return RedirectResponse("/login", status_code=303)
     subjects = [{"subject": s, "set": ns, "table": t, "grid": _grid(t) if t else None}
                 for s, ns, t in norm_sets.get_all(session)]
     return templates.TemplateResponse(request, "calibration/norms.html", {
-        "login": login, "subjects": subjects, "message": message, "term_weeks": TERM_WEEKS,
+        "login": login, "subjects": subjects, "term_weeks": TERM_WEEKS,
         "may_import": login.staff.role in ("admin", "psychometrician")})
 
 
@@ -80,7 +80,7 @@ def norms_import_page(request: Request, session: SessionDep, login: NormsWritePa
     for norm_set in made:
         audit.record(session, actor=caller, action="norms.import",
                      target=f"norm-set:{norm_set.id}", detail={"source": norm_set.source})
-    return RedirectResponse("/norms?message=Imported.", status_code=303)
+    return flash.redirect("/norms", "Imported.")
 
 
 def _read(file: UploadFile) -> bytes:

@@ -32,7 +32,7 @@ from app.delivery.schemas import AnswerAck, AnswerSave, AssignmentCreate, OpenAs
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted, SendAgain
 from app.itembank.models import Item
 from app.jobs import after_commit
-from app.people import classes, policy
+from app.people import audit, classes, policy
 from app.people.dependencies import Caller
 from app.people.models import Student, class_student
 
@@ -76,7 +76,17 @@ def assign(session: Session, *, caller: Caller, data: AssignmentCreate) -> Assig
                      created_by_id=caller.staff.id if caller.staff else None)
     session.add(row)
     session.flush()
+    audit.record(session, actor=caller, action="assignment.create", target=f"assignment:{row.id}",
+                 school_id=group.school_id, detail={
+                     "form_id": form.id, "test": form.name, "class_id": group.id,
+                     "class": group.name, "opens_at": _iso(row.opens_at),
+                     "closes_at": _iso(row.closes_at), "mode": row.mode,
+                     "time_limit_minutes": row.time_limit_minutes})
     return row
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="minutes")
 
 
 def get_assignment(session: Session, *, caller: Caller, assignment_id: int) -> Assignment:

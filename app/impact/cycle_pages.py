@@ -22,6 +22,7 @@ from app.people import policy
 from app.people.dependencies import Caller
 from app.people.models import AuthSession, ClassGroup, Staff
 from app.people.policy import check_csrf, require_page
+from app.ui import flash
 from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
@@ -37,8 +38,7 @@ def card(session: SessionDep, caller: Caller, cycle: ImpactCycle) -> dict[str, A
 
 
 @router.get("/cycles", response_class=HTMLResponse)
-def cycles_page(request: Request, session: SessionDep, login: ReadPage,
-                message: Annotated[str | None, Query(max_length=300)] = None) -> Response:
+def cycles_page(request: Request, session: SessionDep, login: ReadPage) -> Response:
     """My cycles, my teams' cycles side by side, and (leaders) every cycle of the school."""
     caller = Caller.of_staff(login.staff)
     every = [card(session, caller, c) for c in cycles.get_all(session, caller=caller)]
@@ -49,7 +49,7 @@ def cycles_page(request: Request, session: SessionDep, login: ReadPage,
         Staff.school_id == (login.staff.school_id or -1), Staff.is_active,
         Staff.role.in_(("leader", "teacher")), Staff.id != login.staff.id).order_by(Staff.name)))
     return templates_response(request, "impact/cycles.html", {
-        "login": login, "mine": mine, "by_team": by_team, "every": every, "message": message,
+        "login": login, "mine": mine, "by_team": by_team, "every": every,
         "colleagues": colleagues, "leading": login.staff.role in scope.LEADING})
 
 
@@ -64,7 +64,7 @@ def create_team(session: SessionDep, login: WritePage, csrf: Annotated[str, Form
         message = f"Team {team.name!r} made: its members see each other's cycles."
     except AppError as exc:
         message = exc.detail
-    return RedirectResponse(f"/cycles?message={message}", status_code=303)
+    return flash.redirect("/cycles", message)
 
 
 @router.get("/cycles/new", response_class=HTMLResponse)

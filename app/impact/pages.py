@@ -5,6 +5,7 @@ and teachers' groups. Each report page is HTML, and the same template as an A4 P
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,7 +19,7 @@ from app.itembank.curricula import get_all_subjects, get_subject
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
-from app.ui import pdf
+from app.ui import flash, pdf
 from app.ui.templates import render, templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
@@ -111,15 +112,14 @@ def old_progress_link(_login: ResultsPage, pre: Id = None, post: Id = None) -> R
 
 @router.get("/groups", response_class=HTMLResponse)
 def groups_page(request: Request, session: SessionDep, login: GroupsPage,
-                class_id: Id = None, message: Annotated[str | None, Query(max_length=200)]
-                = None) -> Response:
+                class_id: Id = None) -> Response:
     """The teacher's groups, and a form to make one from a class's students."""
     caller = Caller.of_staff(login.staff)
     rooms = scope.get_classes(session, caller=caller)
     room = next((r for r in rooms if r.id == class_id), rooms[0] if rooms else None)
     return templates.TemplateResponse(request, "impact/groups.html", {
         "login": login, "groups": service.get_groups(session, caller=caller), "rooms": rooms,
-        "room": room, "message": message})
+        "room": room})
 
 
 @router.post("/groups")
@@ -135,8 +135,7 @@ def create_group(session: SessionDep, login: GroupsPage,
         message = f"Group {group.name!r} made with {len(group.students)} students."
     except AppError as exc:
         message = exc.detail
-    back = f"&class_id={class_id}" if class_id else ""
-    return RedirectResponse(f"/groups?message={message}{back}", status_code=303)
+    return flash.redirect(f"/groups?class_id={class_id}" if class_id else "/groups", message)
 
 
 @router.get("/console", response_class=HTMLResponse)
@@ -147,8 +146,7 @@ def console_page(request: Request, session: SessionDep,
                  term: Annotated[int | None, Query(ge=1, le=4)] = None,
                  year_level: Annotated[int | None, Query(ge=1, le=13)] = None,
                  class_id: Id = None, format: Format = "html",
-                 when: Annotated[str | None, Query(pattern=r"^\d{4}-[1-4]$")] = None,
-                 message: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+                 when: Annotated[str | None, Query(pattern=r"^\d{4}-[1-4]$")] = None) -> Response:
     """The school's results by year level, class and student groups; drill down by year
     level and class to each student."""
     caller = Caller.of_staff(login.staff)
@@ -170,7 +168,7 @@ def console_page(request: Request, session: SessionDep,
         "room": room, "distribution": views.year_distribution(data),
         "effects": views.effect_chart(effects, chart_id="cohort-d",
                                       title="Progress this year by group") if effects else None,
-        "may_set_targets": login.staff.role in ("admin", "leader"), "message": message,
+        "may_set_targets": login.staff.role in ("admin", "leader"),
         "pdf": format == "pdf"}, fmt=format, name=f"console-{chosen.code}")
 
 
@@ -196,8 +194,7 @@ def set_target(session: SessionDep, login: TargetsPage, csrf: Annotated[str, For
         message = "Target saved."
     except AppError as exc:
         message = exc.detail
-    return RedirectResponse(f"/console?subject={subject}&message={message}#targets",
-                            status_code=303)
+    return flash.redirect(f"/console?subject={quote(subject)}#targets", message)
 
 
 @router.post("/console/targets/{target_id}/delete")

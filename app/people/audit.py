@@ -30,8 +30,9 @@ from app.people.dependencies import Caller
 from app.people.models import AuditEvent
 from app.people.policy import school_clause
 
-IGNORED = frozenset({"audit_event", "login_throttle"})
-"""Tables whose writes are not events themselves (the trail; log-in throttling)."""
+IGNORED = frozenset({"audit_event", "login_throttle", "report_pdf"})
+"""Tables whose writes are not events themselves: the trail, log-in throttling, and the cache
+of printed report PDFs (opening a report's PDF is a read, like opening its page)."""
 
 
 def record(session: Session, *, actor: Caller | None, action: str, target: str,

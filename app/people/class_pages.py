@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import SessionDep, StepRoute
-from app.people import audit, classes, student_logins, students
+from app.people import audit, audit_words, classes, student_logins, students
 from app.people.classes_router import NO_STORE, login_url
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
@@ -68,4 +68,5 @@ def audit_page(request: Request, session: SessionDep,
     caller = Caller.of_staff(login.staff, login)
     events = audit.get_all(session, caller=caller, action=action or None, limit=500)
     return templates.TemplateResponse(request, "audit.html", {
-        "login": login, "events": events, "action": action or ""})
+        "login": login, "rows": audit_words.describe(session, events), "action": action or "",
+        "filters": audit_words.FILTERS})

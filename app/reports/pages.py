@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
 from app.reports import group, individual, printing, service
 from app.reports import jobs as report_jobs
+from app.ui import flash
 from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
@@ -47,7 +48,6 @@ def class_list(request: Request, session: SessionDep, login: ClassPage) -> Respo
 
 @router.get("/classes/{class_id}", response_class=HTMLResponse)
 def class_page(class_id: int, request: Request, session: SessionDep, login: ClassPage,
-               message: str | None = None,
                form_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
     caller = Caller.of_staff(login.staff)
     try:
@@ -66,7 +66,7 @@ def class_page(class_id: int, request: Request, session: SessionDep, login: Clas
     return templates.TemplateResponse(request, "class.html", {
         "login": login, "room": room, "assignments": given, "counts": counts,
         "a_sittings": a_sittings,
-        "accepted": accepted, "chosen": chosen, "message": message,
+        "accepted": accepted, "chosen": chosen,
         "today": utcnow().date(), "closes_default": utcnow().date() + timedelta(days=14),
         "durations": {f.id: _offered_minutes(f) for f in accepted},
         "may_see_logins": policy.may_see_logins(caller, room),
@@ -129,7 +129,7 @@ def assign(class_id: int, session: SessionDep, login: AssignPage,
                    + (f", with {minutes} minutes each once they start." if minutes else "."))
     except (AppError, ValidationError) as exc:
         message = exc.detail if isinstance(exc, AppError) else "Check the dates and time."
-    return RedirectResponse(f"/classes/{class_id}?message={message}", status_code=303)
+    return flash.redirect(f"/classes/{class_id}", message)
 
 
 @router.get("/reports/sittings/{sitting_id}")

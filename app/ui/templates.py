@@ -7,12 +7,18 @@ with the domain as a prefix (``reports/class.html``), so two domains never shado
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from starlette.background import BackgroundTask
+from starlette.templating import _TemplateResponse
+
+from app.ui import flash
 
 APP = Path(__file__).resolve().parents[1]
 SHARED = APP / "templates"
@@ -39,7 +45,25 @@ def environment() -> Environment:
     return env
 
 
-templates = Jinja2Templates(env=environment())
+class PageTemplates(Jinja2Templates):
+    """Jinja2Templates that hand each page the one-time message waiting for it (``flash``,
+    shown by ``_flash.html``) and clear it, so it shows once (see :mod:`app.ui.flash`)."""
+
+    def TemplateResponse(
+            self, request: Request, name: str, context: dict[str, Any] | None = None,
+            status_code: int = 200, headers: Mapping[str, str] | None = None,
+            media_type: str | None = None, background: BackgroundTask | None = None,
+    ) -> _TemplateResponse:
+        sealed = request.cookies.get(flash.COOKIE)
+        context = {"flash": flash.unseal(sealed) if sealed else None, **(context or {})}
+        response = super().TemplateResponse(request, name, context, status_code, headers,
+                                             media_type, background)
+        if sealed is not None:
+            flash.forget(response)
+        return response
+
+
+templates = PageTemplates(env=environment())
 """For page routes: ``templates.TemplateResponse(request, "home.html", {...})``."""
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.delivery import sittings
 from app.delivery.schemas import AnswerSave
 from app.people.dependencies import SESSION_COOKIE
+from app.people.models import AuditEvent
 from app.reports import jobs as report_jobs
 from app.reports import printing
 from app.reports.models import ReportPdf
@@ -112,6 +114,23 @@ def test_class_pdf_is_kept_until_the_report_changes(client: TestClient, session:
     changed = client.get(f"/reports/assignments/{assignment}", params={"format": "pdf"})
     session.refresh(kept)
     assert changed.status_code == 200 and kept.version != version
+
+
+def test_opening_a_report_pdf_is_a_read_not_a_change(client: TestClient, session: Session,
+                                                     world: people.Tenant) -> None:
+    """Printing a PDF fills a cache; the audit trail lists changes, so opening a report's
+    PDF (printed or from the cache) appears there no more than opening its page does."""
+    assignment, ids = _sit(session, world, right=6)
+    _login(client, session, world.teacher)
+    for path in (f"/reports/assignments/{assignment}", f"/reports/sittings/{ids[0]}"):
+        for _ in range(2):  # printed and kept, then served from the cache
+            assert client.get(path, params={"format": "pdf"}).content[:4] == b"%PDF"
+    assert session.get(ReportPdf, f"class:{assignment}") is not None
+    events = session.scalars(select(AuditEvent)).all()
+    assert [e.action for e in events] == ["assignment.create"]  # given by the builder
+    _login(client, session, world.leader)
+    page = client.get("/audit").text
+    assert "Gave test ‘Number check’ to Room 1" in page and "report_pdf" not in page
 
 
 def test_a_big_class_pdf_is_printed_off_the_request(client: TestClient, session: Session,

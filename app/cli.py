@@ -172,7 +172,9 @@ def responses_import(
 ) -> None:
     """Store scored responses (e.g. trial data) for calibration runs: all or nothing.
 
-    item_id is the item code; person ids are kept only as pseudonymous keys."""
+    item_id is the item code; person ids are kept only as pseudonymous keys, under
+    ``file:<source>:`` so that a file's person "17" is never taken for Kete's own sitting 17
+    (whose responses are keyed ``sitting:17``)."""
     from app.calibration.files import CsvFileError, read_responses
     from app.db import utcnow
     from app.delivery.service import record_table
@@ -186,7 +188,7 @@ def responses_import(
     with _session() as session:
         count = record_table(session, table=table, subject_id=get_subject(
             session, code=subject).id, source=source, observed_at=utcnow(),
-            person_prefix=f"{source}:", groups=person_groups)
+            person_prefix=f"file:{source}:", groups=person_groups)
     typer.echo(f"stored {count} responses of {table.n_persons} persons")
 
 

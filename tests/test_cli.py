@@ -106,6 +106,36 @@ def test_responses_import_is_all_or_nothing(database: str, tmp_path: Path) -> No
     assert refused.exit_code == 1 and "line 3" in refused.output
 
 
+def test_imported_sitting_responses_are_never_taken_for_kete_s_own_sittings(
+        database: str, tmp_path: Path) -> None:
+    """A file's person "17" imported as sittings is its own person: Kete's sitting 17 (keyed
+    ``sitting:17`` by scoring) keeps its responses and the file's are stored beside them."""
+    from sqlalchemy import select
+
+    from app.delivery.models import ScoredResponse
+    from app.itembank.models import Item
+
+    runner.invoke(cli, ["db", "upgrade"])
+    _load_framework()
+    source = tmp_path / "items.json"
+    source.write_text(json.dumps({"items": [item_data("MA-1")]}))
+    runner.invoke(cli, ["items", "import", str(source)])
+    with db.get_sessionmaker()() as session, session.begin():
+        item = session.scalars(select(Item)).one()
+        session.add(ScoredResponse(person_key="sitting:17", item_id=item.id, score=1,
+                                   source="sitting"))
+    file = tmp_path / "r.csv"
+    file.write_text("person_id,item_id,score\n17,MA-1,0\n")
+    result = runner.invoke(cli, ["responses", "import", str(file), "--subject", "maths",
+                                 "--source", "sitting"])
+    assert result.exit_code == 0, result.output
+    with db.get_sessionmaker()() as session:
+        rows = session.execute(select(ScoredResponse.person_key, ScoredResponse.score))
+        stored = dict(rows.tuples().all())
+    assert stored["sitting:17"] == 1 and len(stored) == 2
+    assert stored[next(k for k in stored if k != "sitting:17")] == 0
+
+
 def test_curricula_import_export_round_trip(database: str, tmp_path: Path) -> None:
     runner.invoke(cli, ["db", "upgrade"])
     source = tmp_path / "fw.json"

@@ -23,6 +23,7 @@ from app.db import SessionDep, StepRoute, end_step
 from app.errors import AppError, NotAuthenticated
 from app.itembank import curricula, keys, passages, service
 from app.itembank.html import sanitise
+from app.itembank.models import Item
 from app.itembank.schemas import ItemFilters, ItemUpdate
 from app.itembank.views import staff_reads
 from app.people import logins
@@ -33,6 +34,7 @@ from app.people.network import client_address
 from app.people.policy import allowed, check_csrf, require, require_page
 from app.people.ratelimit import LockedOut
 from app.people.security import new_token, same
+from app.ui import flash
 from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
@@ -131,8 +133,7 @@ def bank(request: Request, session: SessionDep, login: BankPage,
 
 
 @router.get("/bank/{code}", response_class=HTMLResponse)
-def item_page(code: str, request: Request, session: SessionDep, login: BankPage,
-              saved: Annotated[str | None, Query(max_length=20)] = None) -> Response:
+def item_page(code: str, request: Request, session: SessionDep, login: BankPage) -> Response:
     try:
         item = staff_reads(session, [service.get(session, code=code)])[0]
     except AppError:
@@ -147,7 +148,7 @@ def item_page(code: str, request: Request, session: SessionDep, login: BankPage,
     return templates.TemplateResponse(request, "item.html", {
         "login": login, "item": item, "passage": passage, "trial": trial,
         "answer": answer, "rule": rule, "subject_name": subject,
-        "may_edit": allowed(login.staff.role, "items:write"), "saved": saved})
+        "may_edit": allowed(login.staff.role, "items:write")})
 
 
 
@@ -181,9 +182,22 @@ def item_edit(code: str, request: Request, session: SessionDep, login: BankEditP
         item = service.update(session, item=item, data=ItemUpdate.model_validate(sent))
     except (AppError, ValidationError) as exc:
         return _edit_page(request, session, login, code, error=_sentence(exc), sent=sent)
-    saved = ("unchanged" if item.current_revision_id == before else
-             "cosmetic" if sent["cosmetic"] else "revision")
-    return RedirectResponse(f"/bank/{code}?saved={saved}", status_code=303)
+    changed = item.current_revision_id != before
+    return flash.redirect(f"/bank/{code}",
+                          _saved(session, item, changed=changed, cosmetic=sent["cosmetic"]))
+
+
+def _saved(session: Session, item: Item, *, changed: bool, cosmetic: bool) -> str:
+    """What the item page says once after a revision was sent."""
+    if not changed:
+        return "Nothing changed, so no new revision was made."
+    number = staff_reads(session, [item])[0].revision
+    if cosmetic:
+        return (f"Saved as cosmetic revision {number}: the item keeps its calibration and "
+                "stays in new tests.")
+    return f"Saved as revision {number}." + (
+        " The item is out of new tests until a calibration run re-estimates it from responses "
+        "to this revision." if item.needs_recalibration else "")
 
 
 def _lines(text: str) -> str:

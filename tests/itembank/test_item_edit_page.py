@@ -48,8 +48,9 @@ def test_a_cosmetic_revision_keeps_the_item_in_new_tests(client: TestClient, ses
     assert "&lt;p&gt;What is 7 + 5?&lt;/p&gt;" in form  # the stem's HTML, to edit
     where = _revise(client, csrf, "<p>What is 7 + 5 ?</p>\r\n", cosmetic="on",
                     note="spacing")
-    assert where == "/bank/MA-1?saved=cosmetic"
+    assert where == "/bank/MA-1"  # the message travels in a one-time cookie, not the URL
     assert "Saved as cosmetic revision 2" in client.get(where).text
+    assert "Saved as" not in client.get(where).text  # once: not again on reload
     session.refresh(item)
     assert item.needs_recalibration is False
     revision = session.scalar(select(ItemRevision).where(
@@ -63,12 +64,23 @@ def test_a_revision_not_marked_cosmetic_needs_recalibration(client: TestClient,
                                                            item: Item) -> None:
     csrf = _page_login(client, session, "item_writer")
     where = _revise(client, csrf, "<p>What is 8 + 5?</p>", note="new numbers")
-    assert where == "/bank/MA-1?saved=revision"
+    assert where == "/bank/MA-1"
     page = client.get(where).text
-    assert "out of new tests until a calibration run re-estimates it" in page
+    assert "Saved as revision 2. The item is out of new tests until a calibration run " \
+        "re-estimates it" in page
     session.refresh(item)
     assert item.needs_recalibration is True
-    assert _revise(client, csrf, "<p>What is 8 + 5?</p>") == "/bank/MA-1?saved=unchanged"
+    assert _revise(client, csrf, "<p>What is 8 + 5?</p>") == "/bank/MA-1"
+    assert "Nothing changed, so no new revision was made." in client.get(where).text
+
+
+def test_a_link_cannot_make_the_item_page_say_it_was_saved(client: TestClient,
+                                                          session: Session, item: Item) -> None:
+    _page_login(client, session, "item_writer")
+    for saved in ("cosmetic", "revision", "unchanged"):
+        page = client.get(f"/bank/MA-1?saved={saved}").text
+        assert "Saved as" not in page and "Nothing changed" not in page
+        assert 'role="status"' not in page
 
 
 def test_the_form_refuses_with_why_and_only_bank_editors_get_it(client: TestClient,

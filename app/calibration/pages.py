@@ -24,6 +24,7 @@ from app.people import audit
 from app.people.dependencies import Caller
 from app.people.models import AuthSession
 from app.people.policy import check_csrf, require_page
+from app.ui import flash
 from app.ui.templates import templates
 
 router = APIRouter(include_in_schema=False, route_class=StepRoute)
@@ -38,8 +39,7 @@ MODELS = {"auto": "3PL for choice items, 2PL for the rest (GPCM for partial cred
 
 def _list(request: Request, session: Session, login: AuthSession, *, error: str = "",
           sent: dict[str, str] | None = None, status_code: int = 200,
-          rule_error: tuple[str, str, dict[str, str]] | None = None, saved: str = ""
-          ) -> Response:
+          rule_error: tuple[str, str, dict[str, str]] | None = None) -> Response:
     all_runs = runs.get_all(session)
     subjects = {s.id: s for s in get_all_subjects(session)}
     drifted = [(r, [d["item_id"] for d in (r.report or {}).get("drift", []) if d["drifting"]])
@@ -49,8 +49,7 @@ def _list(request: Request, session: Session, login: AuthSession, *, error: str 
         "login": login, "runs": all_runs, "subjects": subjects, "models": MODELS,
         "trials": {k: v for k, v in trials.items() if v},
         "drifted": [(r, codes) for r, codes in drifted if codes], "error": error,
-        "sent": sent or {}, "rules": _rules(session, subjects.values(), rule_error),
-        "saved": saved},
+        "sent": sent or {}, "rules": _rules(session, subjects.values(), rule_error)},
         status_code=status_code)
 
 
@@ -71,9 +70,8 @@ def _rules(session: Session, subjects: Iterable[Subject],
 
 
 @router.get("/calibration/runs", response_class=HTMLResponse)
-def run_list(request: Request, session: SessionDep, login: ReaderPage,
-             saved: Annotated[str, Query(max_length=40)] = "") -> Response:
-    return _list(request, session, login, saved=saved)
+def run_list(request: Request, session: SessionDep, login: ReaderPage) -> Response:
+    return _list(request, session, login)
 
 
 @router.post("/calibration/runs")
@@ -125,7 +123,8 @@ def rule_save(code: str, request: Request, session: SessionDep, login: RulePage,
                      rule_error=(code, _rule_sentence(exc), sent))  # type: ignore[arg-type]
     row, before = field_trial.update_setting(session, subject_id=subject.id, data=body)
     field_trial_router.record(session, Caller.of_staff(login.staff), code, before, row)
-    return RedirectResponse(f"/calibration/runs?saved={code}#trial-{code}", status_code=303)
+    return flash.redirect("/calibration/runs#seeding", f"{subject.name} rule saved. Tests accepted "
+                          "from now on follow it; tests already accepted keep their trial items.")
 
 
 RULE_FIELDS = {"per_test": "Trial items per test", "min_test_items": "Shortest test",

@@ -116,9 +116,11 @@ def test_the_runs_page_form_saves_the_rule_or_says_what_is_wrong(
     ok = client.post("/calibration/field-trial/maths", data={
         "csrf": csrf, "per_test": "1", "min_test_items": "12", "target": "400",
         "on_paper": "on"}, follow_redirects=False)
-    assert ok.status_code == 303 and ok.headers["location"].startswith(
-        "/calibration/runs?saved=maths")
-    assert "Saved. Tests accepted from now on" in client.get(ok.headers["location"]).text
+    assert ok.status_code == 303 and ok.headers["location"] == "/calibration/runs#seeding"
+    saved = "rule saved. Tests accepted from now on follow it"
+    assert saved in client.get("/calibration/runs").text
+    assert saved not in client.get("/calibration/runs").text  # once, not on reload
+    assert saved not in client.get("/calibration/runs?saved=maths").text  # nor from a link
     assert field_trial.as_dict(field_trial.setting(session, subject_id=subject_id)) == {
         "per_test": 1, "min_test_items": 12, "target": 400, "on_paper": True}
     assert session.scalar(select(AuditEvent.detail).where(

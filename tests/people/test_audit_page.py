@@ -88,3 +88,7 @@ def test_the_page_says_what_happened_in_words(client: TestClient, session: Sessi
     assert "Failing gates" not in table  # empty lists say nothing
     only = _table(client.get("/audit", params={"action": "calibration.approve"}).text)
     assert "Approved calibration run #4" in only and "Mere Tane" not in only
+    none = client.get("/audit", params={"action": "norms.import"}).text
+    assert "No events yet" not in none  # there are events, just none of this kind
+    assert "No events of this kind (Norms imported) yet." in none
+    assert '<a href="/audit">Show everything</a>' in none

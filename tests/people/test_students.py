@@ -157,6 +157,8 @@ def test_student_pages_log_in_show_tests_and_log_out(client: TestClient,
     assert "HttpOnly" in response.headers["set-cookie"]
     page = client.get("/student").text
     assert "Kia ora, Mere" in page and "No tests assigned yet" in page
+    # a hand-in lands on the results page; a link cannot make the home page say one happened
+    assert "handed in" not in client.get("/student?done=1").text
     assert client.get("/", follow_redirects=False).headers["location"] == "/login"
     assert client.post("/student/logout", data={"csrf": "forged"}).status_code == 403
     assert client.get("/student", follow_redirects=False).status_code == 200

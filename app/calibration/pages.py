@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -101,7 +101,8 @@ def run_start(request: Request, session: SessionDep, login: WriterPage, csrf: Cs
                  target=f"calibration-run:{run.id}",
                  detail={"dropped_anchors": run.dropped_anchors} if run.dropped_anchors else {})
     background.add_task(jobs.enqueue, run.id)  # after the response, so after the commit
-    return RedirectResponse(f"/calibration/runs/{run.id}", status_code=303)
+    return flash.redirect(f"/calibration/runs/{run.id}", f"Run #{run.id} started: it loads the "
+                          "responses, then estimates; this page updates when it is done.")
 
 
 @router.post("/calibration/field-trial/{code}")
@@ -240,7 +241,10 @@ def run_approve(run_id: int, request: Request, session: SessionDep, login: Write
                                           status_code=409)
     runs.audit_approval(session, actor=Caller.of_staff(login.staff), run=run,
                         calibration=calibration)
-    return RedirectResponse(f"/calibration/runs/{run_id}", status_code=303)
+    subject = session.get(Subject, calibration.subject_id)
+    return flash.redirect(f"/calibration/runs/{run_id}", f"Approved: calibration "
+                          f"#{calibration.id} is now the active one for "
+                          f"{subject.name if subject else 'its subject'}.")
 
 
 @router.post("/calibration/runs/{run_id}/retry")
@@ -250,7 +254,8 @@ def run_retry(run_id: int, session: SessionDep, login: WriterPage, csrf: Csrf,
     run = runs.retry(session, run=runs.get(session, run_id=run_id))
     _audit(session, login, "calibration.retry", run)
     background.add_task(jobs.enqueue, run.id)
-    return RedirectResponse(f"/calibration/runs/{run_id}", status_code=303)
+    return flash.redirect(f"/calibration/runs/{run_id}", f"Run #{run.id} queued again, as it "
+                          "was requested; this page updates when it is done.")
 
 
 @router.post("/calibration/runs/{run_id}/discard")
@@ -258,7 +263,8 @@ def run_discard(run_id: int, session: SessionDep, login: WriterPage, csrf: Csrf)
     check_csrf(login, csrf)
     run = runs.discard(session, run=runs.get(session, run_id=run_id))
     _audit(session, login, "calibration.discard", run)
-    return RedirectResponse(f"/calibration/runs/{run_id}", status_code=303)
+    return flash.redirect(f"/calibration/runs/{run_id}", f"Run #{run.id} discarded: its "
+                          "estimates were never made active and have been removed.")
 
 
 def _audit(session: Session, login: AuthSession, action: str, run: CalibrationRun) -> None:

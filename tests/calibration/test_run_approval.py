@@ -56,6 +56,8 @@ def test_approving_a_run_makes_its_trial_items_operational(client: TestClient,
                            follow_redirects=False)
     assert approved.status_code == 303, approved.text
     session.expire_all()
+    assert (f"Approved: calibration #{runs.get(session, run_id=run.id).result_id} is now the "
+            "active one for Mathematics.") in client.get(approved.headers["location"]).text
     run = runs.get(session, run_id=run.id)
     assert run.status == "approved" and run.report["approval"]["operational"] == TRIAL
     assert f"{N_NEW} trial item(s) became operational" in run.message

@@ -181,6 +181,11 @@ def test_pages_start_follow_retry_and_discard(client: TestClient, session: Sessi
         follow_redirects=False)
     assert started.status_code == 303
     run_id = int(started.headers["location"].rsplit("/", 1)[1])
+    queued = client.get(f"/calibration/runs/{run_id}").text
+    assert (f'<p role="status" class="notice">Run #{run_id} started: it loads the responses, '
+            "then estimates; this page updates when it is done.</p>") in queued
+    assert '<p role="status"></p>' not in queued  # no empty status while nothing is said
+    assert "started" not in client.get(f"/calibration/runs/{run_id}").text  # once
     runs.execute(_makers(session), run_id)  # the worker's part
     session.expire_all()
     review = client.get(f"/calibration/runs/{run_id}")
@@ -191,8 +196,14 @@ def test_pages_start_follow_retry_and_discard(client: TestClient, session: Sessi
     retried = client.post(f"/calibration/runs/{run_id}/retry", data={"csrf": csrf},
                           follow_redirects=False)
     assert retried.status_code == 303 and runs.get(session, run_id=run_id).status == "queued"
+    assert f"Run #{run_id} queued again" in client.get(f"/calibration/runs/{run_id}").text
     refused = client.post(f"/calibration/runs/{run_id}/discard", data={"csrf": csrf})
     assert refused.status_code == 409 and "only a failed run" in refused.text
+    runs.execute(_makers(session), run_id)  # fails again: nothing to estimate from
+    session.expire_all()
+    discarded = client.post(f"/calibration/runs/{run_id}/discard", data={"csrf": csrf})
+    assert discarded.status_code == 200 and (
+        f'<p role="status" class="notice">Run #{run_id} discarded: ') in discarded.text
 
 
 def test_field_trial_progress_queues_items_that_reach_their_target(

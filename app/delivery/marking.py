@@ -56,3 +56,18 @@ def mark(session: Session, *, caller: Caller, answer_id: int, score: int) -> Sit
     session.flush()
     scoring.finish(session, sitting=sitting)
     return sitting
+
+
+def marked_sentence(session: Session, *, answer_id: int, sitting: Sitting) -> str:
+    """What the teacher just did, in words: whose answer, which item, the mark, and whether
+    the test is now scored."""
+    answer = session.get(Answer, answer_id)
+    item = session.get(Item, answer.item_id) if answer else None
+    revision = session.get(ItemRevision, answer.item_revision_id) if answer else None
+    if answer is None or item is None or revision is None:
+        return "Marked."
+    student = session.get(Student, sitting.student_id) if sitting.student_id else None
+    who = f"{student.first_name} {student.last_name}" if student else "a student"
+    done = ("their test is now scored" if sitting.status == "scored"
+            else "their test is scored once its other answers are marked")
+    return f"Marked {who}'s answer to {item.code}: {answer.score} of {revision.max_score}; {done}."

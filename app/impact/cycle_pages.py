@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from app.db import SessionDep, StepRoute
@@ -128,7 +128,11 @@ def create_cycle(request: Request, session: SessionDep, login: WritePage,
     except AppError as exc:
         return _plan_form(request, session, login, chosen, error=exc.detail,
                           status=exc.status_code)
-    return RedirectResponse(f"/cycles/{cycle.id}", status_code=303)
+    room = session.get(ClassGroup, cycle.class_id)
+    return flash.redirect(f"/cycles/{cycle.id}", (
+        f"Cycle ‘{cycle.title}’ planned: its pre-test and a parallel post-test are built and "
+        f"given to {room.name if room else 'the class'}, for {_day(cycle.starts_on)} and "
+        f"{_day(cycle.ends_on)}."))
 
 
 @router.get("/cycles/{cycle_id}", response_class=HTMLResponse)
@@ -162,12 +166,18 @@ def save_reflection(cycle_id: int, session: SessionDep, login: WritePage,
     check_csrf(login, csrf)
     cycle = cycles.get(session, caller=Caller.of_staff(login.staff), cycle_id=cycle_id)
     cycles.reflect(session, caller=Caller.of_staff(login.staff), cycle=cycle, text=reflection)
-    return RedirectResponse(f"/cycles/{cycle_id}#reflection", status_code=303)
+    saved = ("Notes saved: your colleagues see them on this cycle." if cycle.reflection
+             else "Notes cleared: this cycle has no notes now.")
+    return flash.redirect(f"/cycles/{cycle_id}#reflection", saved)
 
 
 def templates_response(request: Request, name: str, context: dict[str, Any],
                        status: int = 200) -> Response:
     return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _int(text: str | None) -> int | None:

@@ -202,5 +202,7 @@ def delete_target(target_id: int, session: SessionDep, login: TargetsPage,
                   csrf: Annotated[str, Form(max_length=100)],
                   subject: Annotated[str, Form(max_length=40)] = "") -> Response:
     check_csrf(login, csrf)
-    school.delete_target(session, caller=Caller.of_staff(login.staff), target_id=target_id)
-    return RedirectResponse(f"/console?subject={subject}#targets", status_code=303)
+    target = school.delete_target(session, caller=Caller.of_staff(login.staff),
+                                  target_id=target_id)
+    return flash.redirect(f"/console?subject={quote(subject)}#targets",
+                          f"Target removed: {school.target_label(target)} ({target.school_year}).")

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.assembly.models import Form
@@ -177,11 +177,24 @@ def set_target(session: Session, *, caller: Caller, subject: Subject, year: int,
     return target
 
 
-def delete_target(session: Session, *, caller: Caller, target_id: int) -> None:
-    found = session.execute(delete(Target).where(
+def delete_target(session: Session, *, caller: Caller, target_id: int) -> Target:
+    """Remove one of the caller's school's targets; the removed row says what it was."""
+    target = session.scalar(select(Target).where(
         Target.id == target_id, Target.school_id == (caller.school_id or -1)))
-    if not found.rowcount:  # type: ignore[attr-defined]
+    if target is None:
         raise NotFound(f"No target {target_id}.")
+    session.delete(target)
+    session.flush()
+    return target
+
+
+def target_label(target: Target) -> str:
+    """The target in words, e.g. "Year 6: 80% at or above the expected level by the year's
+    end"."""
+    who = f"Year {target.year_level}" if target.year_level else "All year levels"
+    if target.kind == "at_expected":
+        return f"{who}: {target.value:.0%} at or above the expected level by the year's end"
+    return f"{who}: effect size d ≥ {target.value:.2f} over the year"
 
 
 def target_progress(session: Session, *, caller: Caller, subject: Subject,
@@ -202,10 +215,9 @@ def target_progress(session: Session, *, caller: Caller, subject: Subject,
 def _progress(target: Target, last: list[ResultRow], first: list[ResultRow],
               norms: NormTable | None, scale: ScaleInfo | None, terms: list[Occasion],
               subject: Subject) -> TargetProgress:
-    who = f"Year {target.year_level}" if target.year_level else "All year levels"
     now = [r for r in last if target.year_level is None or r.year_level == target.year_level]
+    label = target_label(target)
     if target.kind == "at_expected":
-        label = f"{who}: {target.value:.0%} at or above the expected level by the year's end"
         judged = [s.at_expected for s in console.standings(now, norms, scale)
                   if s.at_expected is not None]
         if len(judged) < stats.MIN_GROUP:
@@ -214,7 +226,6 @@ def _progress(target: Target, last: list[ResultRow], first: list[ResultRow],
         basis = f"{share.k} of {share.n} in Term {terms[-1][1]}"
         return TargetProgress(target, label, share.value, share.low, share.high,
                               _status(share.value, share.low, share.high, target.value), basis)
-    label = f"{who}: effect size d ≥ {target.value:.2f} over the year"
     progress = console.cohort_progress(first, now, norms, title="", subject=subject.code,
                                        students={r.student_id for r in now})
     if progress is None or progress.effect is None:

@@ -124,4 +124,10 @@ def test_the_teacher_marks_open_answers_on_the_marking_page(
     marked = client.post(f"/marking/{entry['answer_id']}", data={"csrf": csrf, "score": "1"},
                          follow_redirects=False)
     assert marked.status_code == 303 and sitting.status == "scored"
-    assert "Nothing to mark" in client.get("/marking").text
+    student = world.students[0]
+    after = client.get("/marking").text
+    assert "Nothing to mark" in after and (
+        f'<p role="status" class="notice">Marked {student.first_name} {student.last_name}'
+        f"&#39;s answer to {entry['item_code']}: 1 of {entry['max_score']}; their test is now "
+        "scored.</p>") in after
+    assert "Marked " not in client.get("/marking").text  # once, not on reload

@@ -171,6 +171,10 @@ def test_cycle_pages(client: TestClient, session: Session, w: builders.World) ->
     assert made.status_code == 303, made.text
     page = client.get(made.headers["location"])
     assert page.status_code == 200 and "Before teaching" in page.text
+    assert (f'<p role="status" class="notice">Cycle ‘Adding’ planned: its pre-test and a '
+            f"parallel post-test are built and given to {w.tenant.room.name}, for 11 May 2026 "
+            "and 3 August 2026.</p>") in page.text
+    assert "planned:" not in client.get(made.headers["location"]).text  # once
     assert "no item in common" in page.text and "Waiting for the post-test" in page.text
     assert "class's range (scale scores " in page.text and "θ" not in page.text
     assert client.get(made.headers["location"], params={"format": "pdf"}).content[:4] == b"%PDF"
@@ -178,7 +182,9 @@ def test_cycle_pages(client: TestClient, session: Session, w: builders.World) ->
                         data={"csrf": csrf, "reflection": "Next: fractions."},
                         follow_redirects=False)
     assert noted.status_code == 303
-    assert "Next: fractions." in client.get(made.headers["location"]).text
+    noted_page = client.get(made.headers["location"]).text
+    assert "Next: fractions." in noted_page and (
+        "Notes saved: your colleagues see them on this cycle.") in noted_page
     # a colleague in the team sees it beside their own; one outside the team does not
     cycle = session.scalars(select(cycles.ImpactCycle)).one()
     team = cycles.create_team(session, caller=Caller.of_staff(w.tenant.teacher),

@@ -102,6 +102,15 @@ def test_console_suppresses_small_groups_and_drills_down(client: TestClient, ses
     assert "Target saved." in client.get(saved.headers["location"]).text
     page = client.get("/console", params={"subject": "maths"})
     assert "Year 6: 80% at or above the expected level" in page.text
+    target_id = page.text.split('action="/console/targets/', 1)[1].split("/", 1)[0]
+    removed = client.post(f"/console/targets/{target_id}/delete",
+                          data={"csrf": csrf, "subject": "maths"}, follow_redirects=False)
+    assert removed.status_code == 303, removed.text[:3000]
+    assert removed.headers["location"] == "/console?subject=maths#targets"
+    after = client.get(removed.headers["location"]).text
+    assert ('<p role="status" class="notice">Target removed: Year 6: 80% at or above the '
+            "expected level by the year&#39;s end (2026).</p>") in after
+    assert "No targets for" in after
     assert client.get("/console", params={"format": "pdf"}).content[:4] == b"%PDF"
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.calibration.analysis import DIF_MIN_FOCAL, DIF_MIN_REFERENCE, NOT_COMPUTED
+
 VARIABLES = {"gender": "Gender", "ethnicity": "Ethnicity", "language": "Language",
              "year_level": "Year level"}
 """The group variables Kete records with a sitting's responses (see delivery's scoring)."""
@@ -45,11 +47,30 @@ def students(variable: str, value: Any) -> str:
 
 def described(comparison: dict[str, Any]) -> dict[str, Any]:
     """A stored comparison with its words added (``label``, ``focal_students``,
-    ``reference_students``) for the review page."""
+    ``reference_students``, and ``uncompared``: why no item could be compared, or "") for
+    the review page."""
     variable = comparison["variable"]
-    return {**comparison, "label": variable_label(variable),
-            "focal_students": students(variable, comparison["focal"]),
-            "reference_students": students(variable, comparison["reference"])}
+    words = {**comparison, "label": variable_label(variable),
+             "focal_students": students(variable, comparison["focal"]),
+             "reference_students": students(variable, comparison["reference"])}
+    return {**words, "uncompared": uncompared(words)}
+
+
+def uncompared(comparison: dict[str, Any]) -> str:
+    """Why none of a comparison's items could be compared ("too few students to compare
+    (60 Pasifika students; 100 needed)"), or "" when at least one was."""
+    items = comparison.get("items", [])
+    if any(row.get("category") != NOT_COMPUTED for row in items):
+        return ""
+    focal, reference = comparison.get("n_focal", 0), comparison.get("n_reference", 0)
+    if focal < DIF_MIN_FOCAL:
+        return (f"too few students to compare ({focal} {comparison['focal_students']}; "
+                f"{DIF_MIN_FOCAL} needed)")
+    if reference < DIF_MIN_REFERENCE:
+        return (f"too few students to compare ({reference} {comparison['reference_students']};"
+                f" {DIF_MIN_REFERENCE} needed)")
+    return (f"no item was answered by {DIF_MIN_FOCAL} {comparison['focal_students']} and "
+            f"{DIF_MIN_REFERENCE} {comparison['reference_students']}")
 
 
 def short(comparison: dict[str, Any]) -> str:

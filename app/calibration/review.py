@@ -45,6 +45,8 @@ def review(session: Session, run: CalibrationRun, view: TableView | None = None
     out: dict[str, Any] = {"run": run, "report": report, "diagnostics": report.get("diagnostics"),
                            "drift": report.get("drift", []),
                            "dif": [dif_words.described(c) for c in report.get("dif", [])],
+                           "dif_min": {"focal": dif_words.DIF_MIN_FOCAL,
+                                       "reference": dif_words.DIF_MIN_REFERENCE},
                            "charts": {}, "failing": failing,
                            "run_failures": gates.run_failures(report),
                            "not_computed": gates.not_computed(report), "view": view,

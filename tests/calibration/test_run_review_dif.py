@@ -36,7 +36,8 @@ def test_the_dif_section_names_variables_and_groups_in_words(client: TestClient,
     table = ResponseTable.from_dense(scores, [f"p{i}" for i in range(n)], truth.item_ids)
     record_table(session, table=table, subject_id=framework(session).id, source="trial",
                  observed_at=datetime(2026, 3, 1, tzinfo=UTC),
-                 groups={f"p{i}": {"gender": str(g), "year_level": int(y)}  # as sittings record
+                 groups={f"p{i}": {"gender": str(g), "year_level": int(y),  # as sittings record
+                                   "ethnicity": "Pasifika" if i < 60 else "NZ European"}
                          for i, (g, y) in enumerate(zip(gender, year, strict=True))})
     run = _request(session, "dif")
     runs.execute(_makers(session), run.id)
@@ -47,9 +48,13 @@ def test_the_dif_section_names_variables_and_groups_in_words(client: TestClient,
     client.cookies.set(SESSION_COOKIE, token)
 
     page = client.get(f"/calibration/runs/{run.id}").text
-    headings = re.findall(r"<h3>(.*?)</h3>", page.split('<h2>DIF</h2>')[1])
+    headings = re.findall(r"<h3[^>]*>(.*?)</h3>", page.split('<h2>DIF</h2>')[1])
     assert headings == ["Gender: male students against female students",
-                        "Year level: Year 6 students against Year 5 students"]
+                        "Year level: Year 6 students against Year 5 students", "Not compared"]
+    # a comparison with nothing computed is one line, not the paragraph repeated for it
+    assert ("<li>Ethnicity: Pasifika students against NZ European students — too few students "
+            "to compare (60 Pasifika students; 100 needed)</li>") in page
+    assert page.count("ETS categories") == 2
     assert "reference group, the largest: female students" in page
     assert "harder for male students than for female students of the same ability" in page
     assert "large DIF (Gender: male vs female, q = " in page
@@ -66,3 +71,18 @@ def test_group_words_for_recorded_and_imported_variables() -> None:
     assert dif_words.students("language", "Samoan") == "students whose language is Samoan"
     assert dif_words.students("home_region", "Waikato") == (
         "students whose home region is Waikato")
+
+
+def test_a_comparison_says_why_nothing_was_compared() -> None:
+    rows = [{"item_id": "X1", "category": "not computed"}]
+    base = {"variable": "ethnicity", "focal": "Pasifika", "reference": "NZ European",
+            "items": rows}
+    few_reference = dif_words.described({**base, "n_focal": 150, "n_reference": 120})
+    assert few_reference["uncompared"] == (
+        "too few students to compare (120 NZ European students; 200 needed)")
+    spread = dif_words.described({**base, "n_focal": 150, "n_reference": 900})
+    assert spread["uncompared"] == ("no item was answered by 100 Pasifika students and 200 "
+                                    "NZ European students")
+    some = dif_words.described({**base, "n_focal": 150, "n_reference": 900, "items": rows + [
+        {"item_id": "X2", "category": "A"}]})
+    assert some["uncompared"] == ""

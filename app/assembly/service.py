@@ -34,7 +34,7 @@ from app.itembank.curricula import get_subject
 from app.itembank.html import sanitise
 from app.itembank.models import Item, ItemRevision, Subject
 from app.itembank.service import eager_options
-from app.people import policy
+from app.people import audit, policy
 from app.people.dependencies import Caller
 from app.people.models import Staff
 
@@ -47,13 +47,18 @@ def build(session: Session, *, data: FormCreate, staff: Staff) -> Form:
     if data.kind != "linear":
         from app.assembly import adaptive_forms  # it builds on this module's bank readers
 
-        return adaptive_forms.build(session, data=data, staff=staff)
-    subject = get_subject(session, code=data.subject)
-    request_spec = _request_spec(session, subject, data, staff)
-    result = assemble(request_spec.spec, TEACHER_OPTIONS)
-    _raise_if_no_form(result, request_spec)
-    return _store(session, subject=subject, data=data, staff=staff, request_spec=request_spec,
-                  result=result)
+        form = adaptive_forms.build(session, data=data, staff=staff)
+    else:
+        subject = get_subject(session, code=data.subject)
+        request_spec = _request_spec(session, subject, data, staff)
+        result = assemble(request_spec.spec, TEACHER_OPTIONS)
+        _raise_if_no_form(result, request_spec)
+        form = _store(session, subject=subject, data=data, staff=staff,
+                      request_spec=request_spec, result=result)
+    audit.record(session, actor=Caller.of_staff(staff), action="form.create",
+                 target=f"form:{form.id}", school_id=form.school_id,
+                 detail={"form_id": form.id, "test": form.name, "mode": form.mode})
+    return form
 
 
 def swap(session: Session, *, form: Form, item_code: str, staff: Staff) -> Form:
@@ -77,7 +82,22 @@ def swap(session: Session, *, form: Form, item_code: str, staff: Staff) -> Form:
         "out": [_swap_row(records[i], current.index(i) + 1) for i in current if i not in order],
         "in": [_swap_row(records[i], order.index(i) + 1) for i in order if i not in current]}}
     session.flush()
+    _audit_swap(session, form, staff)
     return form
+
+
+def _audit_swap(session: Session, form: Form, staff: Staff) -> None:
+    """One named event for the swap: rewriting the form's rows would otherwise read as every
+    question removed and added again."""
+    last = form.summary["last_swap"]
+    places = [str(r["position"]) for r in last["out"]]
+    questions = (f"question {places[0]}" if len(places) == 1
+                 else f"questions {', '.join(places[:-1])} and {places[-1]}")
+    audit.record(session, actor=Caller.of_staff(staff), action="form.swap",
+                 target=f"form:{form.id}", school_id=form.school_id, detail={
+                     "form_id": form.id, "test": form.name, "questions": questions,
+                     "out": ", ".join(r["code"] for r in last["out"]),
+                     "in": ", ".join(r["code"] for r in last["in"]) or "nothing"})
 
 
 def _swap_row(record: Mapping[str, Any], position: int) -> dict[str, Any]:

@@ -26,6 +26,8 @@ ACTIONS = {
     "class.passwords": "Gave every student of {class} a new password",
     "classlist.import": "Imported a class list",
     "field_trial.setting": "Changed the field-trial seeding rule for {subject}",
+    "form.create": "Built test ‘{test}’",
+    "form.swap": "Swapped {questions} of test ‘{test}’: {out} out, {in} in",
     "item.operational": "Made trial item {id} operational",
     "item.retire": "Retired item {id}",
     "norms.import": "Imported norms (set #{id})",
@@ -45,7 +47,8 @@ FILTERS = {
     "calibration.discard": "Calibration runs discarded",
     "calibration.retry": "Calibration runs started again",
     "class.passwords": "New passwords for a class", "classlist.import": "Class lists imported",
-    "field_trial.setting": "Field-trial rule changes",
+    "field_trial.setting": "Field-trial rule changes", "form.create": "Tests built",
+    "form.swap": "Questions swapped",
     "item.operational": "Trial items made operational", "item.retire": "Items retired",
     "norms.import": "Norms imported", "password.change": "Own passwords changed",
     "password.reset": "Staff passwords reset", "student.delete": "Students deleted",
@@ -131,7 +134,7 @@ LABELS = {"per_test": "Trial items per test", "min_test_items": "Shortest test (
           "left_out": "Left out", "failing": "Failing gates", "operational": "Made operational",
           "time_limit_minutes": "Time limit (minutes)", "opens_at": "Opens",
           "closes_at": "Closes"}
-_HIDDEN = {"test", "class", "form_id", "class_id"}  # already said in "what"
+_HIDDEN = {"test", "class", "form_id", "class_id", "questions", "out", "in"}  # said in "what"
 _LONGEST_LIST = 10
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.assembly import service
@@ -18,7 +19,10 @@ from app.calibration.schemas import CalibrationCreate
 from app.itembank import families
 from app.itembank import service as items
 from app.itembank.schemas import FamilyCreate, ItemCreate
+from app.people import audit_words
 from app.people import service as people
+from app.people.audit_names import Names
+from app.people.models import AuditEvent
 from tests.factories import framework, item_data, staff_token
 
 UNLIMITED = SolveOptions(time_limit=math.inf, mip_rel_gap=0.01)
@@ -75,6 +79,12 @@ def test_build_swap_accept_and_similar(client: TestClient, session: Session) -> 
                           headers=auth).json()
     new_codes = [i["code"] for i in swapped["items"]]
     assert codes[0] not in new_codes and swapped["summary"]["total_time_s"] <= 1200
+    came = [c for c in new_codes if c not in codes]
+    events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    assert [audit_words.what(e, Names()) for e in events] == [  # no bare "write" beside them
+        "Built test ‘Fractions check’",
+        f"Swapped question 1 of test ‘Fractions check’: {codes[0]} out, {', '.join(came)} in"]
+    assert audit_words.details(events[1]) == []
 
     similar = client.post(f"/api/v1/forms/{form['id']}/similar", headers=auth)
     assert similar.status_code == 201, similar.text

@@ -47,6 +47,16 @@ def test_a_change_of_a_rule_reads_old_to_new_and_unknowns_still_read() -> None:
                                                                              "deleted": 1}}})
     assert audit_words.what(swap, Names()) == "Swapped a question of test #7"
     assert audit_words.details(swap) == ["test questions: 1 added, 1 removed"]
+    swapped = AuditEvent(action="form.swap", target="form:7", detail={
+        "form_id": 7, "test": "Week 5", "questions": "question 4", "out": "NA-012",
+        "in": "NA-044"})
+    assert audit_words.what(swapped, Names()) == (
+        "Swapped question 4 of test ‘Week 5’: NA-012 out, NA-044 in")
+    assert audit_words.details(swapped) == []
+    built = AuditEvent(action="form.create", target="form:7", detail={
+        "form_id": 7, "test": "Week 5", "mode": "screen"})
+    assert audit_words.what(built, Names()) == "Built test ‘Week 5’"
+    assert audit_words.details(built) == ["Mode: screen"]
     given = AuditEvent(action="assignment.create", target="assignment:3", detail={
         "form_id": 7, "test": "Week 5", "class_id": 2, "class": "Room 5",
         "opens_at": "2026-03-02T09:00+00:00", "closes_at": "2026-03-16T23:59+00:00",

@@ -131,7 +131,7 @@ def test_imported_sitting_responses_are_never_taken_for_kete_s_own_sittings(
     assert result.exit_code == 0, result.output
     with db.get_sessionmaker()() as session:
         rows = session.execute(select(ScoredResponse.person_key, ScoredResponse.score))
-        stored = dict(rows.tuples().all())
+        stored = {key: score for key, score in rows}
     assert stored["sitting:17"] == 1 and len(stored) == 2
     assert stored[next(k for k in stored if k != "sitting:17")] == 0
 
